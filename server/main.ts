@@ -1,0 +1,36 @@
+/**
+ * `npm start`: serve the production build and signaling on the LAN and print the room URL
+ * (plus a QR code) for phones. Environment: PORT (default 8080), HOST (default 0.0.0.0),
+ * ROOM (default: a fresh random id).
+ */
+import { fileURLToPath } from 'node:url';
+import { lanAddresses, randomRoomId, terminalQr } from './lan.js';
+import { startAppServer } from './app-server.js';
+
+const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? '0.0.0.0';
+const room = process.env.ROOM ?? randomRoomId();
+
+const running = await startAppServer({ host, port, distDir });
+const localUrl = `http://localhost:${running.port}/?room=${room}`;
+const lan = lanAddresses()[0];
+const lanUrl = lan ? `http://${lan}:${running.port}/?room=${room}` : null;
+
+console.log('\nTutti is running.\n');
+console.log(`  This computer:  ${localUrl}`);
+if (lanUrl) {
+  console.log(`  Phones on LAN:  ${lanUrl}\n`);
+  console.log(await terminalQr(lanUrl));
+  console.log('  Browsers allow the audio clock, installation and cross-origin isolation only on https or');
+  console.log('  localhost: see README "Phones and HTTPS" for a plain-http LAN.');
+} else {
+  console.log('  (no LAN address found: only this computer can join)');
+}
+console.log('\n  Signaling: this server, path /peerjs. Stop with Ctrl+C.\n');
+
+const stop = (): void => {
+  void running.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

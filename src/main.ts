@@ -1,0 +1,94 @@
+/**
+ * Entry point: read the room URL, load this device's identity, join the room and mount the UI.
+ */
+import './components/tutti-app.js';
+import { RoomSession } from './room/room-session.js';
+import { IdbDeviceStore, MemoryDeviceStore, type DeviceStore } from './shell/device-store.js';
+import { installDiagnostics } from './shell/diagnostics.js';
+import { IdTakenError, PeerTransport } from './shell/peer-transport.js';
+import { signalingOptions } from './shell/signaling-config.js';
+import { defaultSpeakerName } from './sync/device-name.js';
+import { makePeerId, makeSpeakerId } from './sync/peer-ids.js';
+import { makeRoomId, parseRoomParams } from './sync/room-params.js';
+import { SkewedClock } from './sync/skewed-clock.js';
+
+const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
+const ID_RETRIES = 3;
+const ID_RETRY_DELAY_MS = 1500;
+
+async function main(): Promise<void> {
+  const app = document.querySelector('tutti-app');
+  if (app === null) throw new Error('index.html lacks <tutti-app>');
+  const params = parseRoomParams(location.search);
+  for (const problem of params.problems) console.warn(`[tutti] ignoring URL parameter: ${problem}`);
+
+  const roomId = params.roomId ?? makeRoomId(Math.random);
+  if (params.roomId === null) {
+    const url = new URL(location.href);
+    url.searchParams.set('room', roomId);
+    history.replaceState(null, '', url);
+  }
+  app.roomUrl = shareUrl(roomId);
+
+  const store = await openStore();
+  const device = await store.load();
+  const name = params.name ?? device.name ?? defaultSpeakerName(navigator.userAgent, navigator.maxTouchPoints);
+  if (params.name !== null && params.name !== device.name) await store.saveName(params.name);
+  app.addEventListener('name-change', (event) => void store.saveName(event.name));
+
+  const clock = new SkewedClock(() => performance.now(), params.clockOffsetMs, params.clockRatePpm);
+  let session: RoomSession | null = null;
+  installDiagnostics(() => session, clock, params.debug);
+
+  // A tab keeps the device's speaker id unless another tab of this browser holds it: then, after a
+  // few tries (a reload's old connection may linger on the server), it takes an id of its own.
+  let speakerId = sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId;
+  let takenCount = 0;
+  while (session === null) {
+    const transport = new PeerTransport(makePeerId(roomId, speakerId), signalingOptions(location, params.signaling));
+    const candidate = new RoomSession({ roomId, name, role: params.role, transport, now: clock.now });
+    try {
+      await candidate.start();
+      session = candidate;
+    } catch (error) {
+      candidate.dispose();
+      if (error instanceof IdTakenError) {
+        if (++takenCount >= ID_RETRIES) {
+          speakerId = makeSpeakerId(Math.random);
+          sessionStorage.setItem(TAB_SPEAKER_KEY, speakerId);
+          takenCount = 0;
+        }
+      } else {
+        app.error = `Cannot reach the room's signaling server (${(error as Error).message}). Retrying…`;
+      }
+      await delay(ID_RETRY_DELAY_MS);
+    }
+  }
+  app.error = null;
+  app.session = session;
+  addEventListener('pagehide', () => {
+    session?.sayGoodbye();
+    session?.dispose();
+  });
+}
+
+async function openStore(): Promise<DeviceStore> {
+  const idb = new IdbDeviceStore();
+  try {
+    await idb.load();
+    return idb;
+  } catch {
+    console.warn('[tutti] IndexedDB unavailable: this speaker will not be remembered');
+    return new MemoryDeviceStore();
+  }
+}
+
+function shareUrl(roomId: string): string {
+  const url = new URL(location.origin + location.pathname);
+  url.searchParams.set('room', roomId);
+  return url.toString();
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+void main();

@@ -1,0 +1,297 @@
+/**
+ * One tab's membership in a room: wires the transport (PeerJS), the pure election, the shared
+ * timeline and the wire protocol together, and publishes read-only snapshots. It owns timers
+ * and the transport: call `dispose()` when done.
+ */
+import { Election, shouldDial } from '../sync/election.js';
+import { roomPeerIds } from '../sync/peer-ids.js';
+import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
+import { SharedTimeline } from '../sync/shared-timeline.js';
+import type { Milliseconds } from '../sync/units.js';
+import { SignalingState, type RoomTransport } from '../shell/room-transport.js';
+import { MemberRegistry } from './member-registry.js';
+import { MemberState, type MemberView, type RoomSnapshot } from './room-snapshot.js';
+import { ClockLink } from './clock-link.js';
+
+export interface RoomSessionOptions {
+  roomId: string;
+  name: string;
+  role: MemberRole;
+  transport: RoomTransport;
+  /** This tab's local clock, ms (performance.now, possibly offset/skewed for diagnostics). */
+  now: () => Milliseconds;
+  /** How often to broadcast heartbeats, ms. */
+  heartbeatIntervalMs?: Milliseconds;
+  /** Silence after which a peer counts as gone, ms. */
+  peerTimeoutMs?: Milliseconds;
+  /** How often to ask signaling who is in the room, ms. */
+  discoveryIntervalMs?: Milliseconds;
+}
+
+const TICK_MS = 100;
+const STATUS_INTERVAL_MS = 1000;
+
+/** Events: `change` whenever the snapshot may differ. */
+export class RoomSession extends EventTarget {
+  readonly timeline: SharedTimeline;
+  private readonly election: Election;
+  private readonly registry = new MemberRegistry();
+  private readonly clockLink: ClockLink;
+  private readonly transport: RoomTransport;
+  private name: string;
+  private signaling: SignalingState = SignalingState.connecting;
+  private dropped = { count: 0, lastReason: null as string | null };
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private lastHeartbeatMs = -Infinity;
+  private lastStatusMs = -Infinity;
+  private pingSeq = 0;
+  private undialled = new Map<string, number>();
+  private leaderSeen: { id: string | null; term: number } = { id: null, term: 0 };
+  private disposed = false;
+
+  constructor(private readonly options: RoomSessionOptions) {
+    super();
+    this.transport = options.transport;
+    this.name = options.name;
+    this.timeline = new SharedTimeline(options.now);
+    this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1400 });
+    this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message));
+    this.transport.setListener({
+      linkOpen: (peerId) => this.onLinkOpen(peerId),
+      linkClose: (peerId) => this.onLinkClose(peerId),
+      data: (peerId, data) => this.onData(peerId, data),
+      signaling: (state) => {
+        this.signaling = state;
+        this.changed();
+      },
+    });
+  }
+
+  get selfId(): string {
+    return this.transport.selfId;
+  }
+
+  /** Register with signaling, then discover and join the room. */
+  async start(): Promise<void> {
+    await this.transport.start();
+    if (this.disposed) return;
+    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    this.timers.push(setInterval(() => void this.discover(), this.options.discoveryIntervalMs ?? 2000));
+    await this.discover();
+  }
+
+  /** Rename this speaker; peers learn it with the next status. */
+  setName(name: string): void {
+    this.name = name;
+    this.lastStatusMs = -Infinity;
+    this.changed();
+  }
+
+  /** Tell peers we are leaving (page hide), so they fail over at once. */
+  sayGoodbye(): void {
+    this.broadcast({ type: 'bye' });
+  }
+
+  /** Test hook: send arbitrary bytes to every peer, bypassing the codec. */
+  sendRaw(data: string | ArrayBuffer): number {
+    let sent = 0;
+    for (const peerId of this.election.alivePeers()) if (this.transport.send(peerId, data)) sent++;
+    return sent;
+  }
+
+  snapshot(): RoomSnapshot {
+    const leaderId = this.election.leaderId;
+    const alive = new Set(this.election.alivePeers());
+    const clockState = this.timeline.state();
+    const members: MemberView[] = [
+      {
+        peerId: this.selfId,
+        name: this.name,
+        role: this.options.role,
+        isSelf: true,
+        isLeader: leaderId === this.selfId,
+        state: MemberState.self,
+        rttMs: null,
+        clock: this.clockReport(),
+      },
+    ];
+    const peers: MemberView[] = [];
+    for (const peerId of this.registry.ids()) {
+      const record = this.registry.get(peerId);
+      if (record.name === null) continue;
+      peers.push({
+        peerId,
+        name: record.name,
+        role: record.role,
+        isSelf: false,
+        isLeader: leaderId === peerId,
+        state: alive.has(peerId) ? MemberState.connected : MemberState.unresponsive,
+        rttMs: record.rttMs,
+        clock: record.clock,
+      });
+    }
+    peers.sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId));
+    return {
+      roomId: this.options.roomId,
+      selfId: this.selfId,
+      name: this.name,
+      role: this.options.role,
+      leaderId,
+      term: this.election.term,
+      signaling: this.signaling,
+      members: [...members, ...peers],
+      clock: {
+        role: clockState.role,
+        offsetMs: clockState.offsetMs,
+        ratePpm: clockState.ratePpm,
+        uncertaintyMs: clockState.uncertaintyMs,
+        bestRttMs: clockState.bestRttMs,
+        converged: clockState.converged,
+        sampleCount: clockState.sampleCount,
+      },
+      dropped: { ...this.dropped },
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.clockLink.dispose();
+    this.transport.dispose();
+  }
+
+  private tick(): void {
+    const nowMs = this.options.now();
+    this.election.tick(nowMs);
+    this.syncLeadership();
+    if (nowMs - this.lastHeartbeatMs >= (this.options.heartbeatIntervalMs ?? 300)) {
+      this.lastHeartbeatMs = nowMs;
+      this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
+    }
+    if (nowMs - this.lastStatusMs >= STATUS_INTERVAL_MS) {
+      this.lastStatusMs = nowMs;
+      this.broadcast({ type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() });
+      this.pingSeq++;
+      this.broadcast({ type: 'ping', seq: this.pingSeq, sentMs: nowMs });
+      this.changed();
+    }
+  }
+
+  private async discover(): Promise<void> {
+    let listing: unknown[];
+    try {
+      listing = await this.transport.listPeers();
+    } catch {
+      return;
+    }
+    if (this.disposed) return;
+    const ids = roomPeerIds(listing, this.options.roomId);
+    this.election.discovered(ids, this.options.now());
+    for (const peerId of ids) {
+      if (peerId === this.selfId || this.transport.hasLink(peerId)) {
+        this.undialled.delete(peerId);
+        continue;
+      }
+      // The lower id dials; the other side dials too if nothing arrived after a discovery round.
+      const rounds = (this.undialled.get(peerId) ?? 0) + 1;
+      this.undialled.set(peerId, rounds);
+      if (shouldDial(this.selfId, peerId) || rounds > 1) this.transport.dial(peerId);
+    }
+  }
+
+  private onLinkOpen(peerId: string): void {
+    const nowMs = this.options.now();
+    this.undialled.delete(peerId);
+    this.registry.get(peerId);
+    this.election.peerUp(peerId, nowMs);
+    this.sendTo(peerId, { type: 'heartbeat', ...this.election.heartbeat() });
+    this.sendTo(peerId, { type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() });
+    this.sendTo(peerId, { type: 'ping', seq: ++this.pingSeq, sentMs: nowMs });
+    this.syncLeadership();
+    this.changed();
+  }
+
+  private onLinkClose(peerId: string): void {
+    this.election.peerDown(peerId, this.options.now());
+    this.registry.remove(peerId);
+    this.syncLeadership();
+    this.changed();
+  }
+
+  private onData(peerId: string, data: unknown): void {
+    const arrivalShared = this.timeline.role === 'authority' ? this.timeline.stamp() : NaN;
+    const decoded = decodeMessage(data);
+    if (!decoded.ok) {
+      this.dropped.count++;
+      this.dropped.lastReason = `${peerId}: ${decoded.reason}`;
+      if (this.dropped.count <= 20 || this.dropped.count % 100 === 0) console.warn(`[tutti] dropped message from ${peerId}: ${decoded.reason}`);
+      return;
+    }
+    const nowMs = this.options.now();
+    this.election.heard(peerId, nowMs);
+    this.handle(peerId, decoded.message, nowMs, arrivalShared);
+  }
+
+  private handle(peerId: string, message: RoomMessage, nowMs: Milliseconds, arrivalShared: Milliseconds): void {
+    switch (message.type) {
+      case 'heartbeat':
+        this.election.onHeartbeat(peerId, message, nowMs);
+        this.syncLeadership();
+        return;
+      case 'status':
+        this.registry.applyStatus(peerId, message);
+        return;
+      case 'bye':
+        this.election.peerDown(peerId, nowMs);
+        this.registry.remove(peerId);
+        this.transport.hangUp(peerId);
+        this.syncLeadership();
+        this.changed();
+        return;
+      case 'ping':
+        this.sendTo(peerId, { type: 'pong', seq: message.seq, sentMs: message.sentMs });
+        return;
+      case 'pong':
+        this.registry.addRtt(peerId, nowMs - message.sentMs);
+        return;
+      case 'clock-ping':
+        this.clockLink.answer(peerId, message, arrivalShared);
+        return;
+      case 'clock-pong':
+        this.clockLink.receive(peerId, message);
+        return;
+    }
+  }
+
+  /** Follow the election's verdict in the clock, and tell listeners. */
+  private syncLeadership(): void {
+    const leaderId = this.election.leaderId;
+    const term = this.election.term;
+    if (leaderId === this.leaderSeen.id && term === this.leaderSeen.term) return;
+    this.leaderSeen = { id: leaderId, term };
+    if (leaderId === this.selfId) this.clockLink.lead();
+    else if (leaderId !== null) this.clockLink.follow(leaderId);
+    this.changed();
+  }
+
+  private clockReport(): RoomSnapshot['members'][number]['clock'] {
+    const state = this.timeline.state();
+    if (state.role === 'unsynced') return null;
+    return { offsetMs: state.offsetMs, uncertaintyMs: state.uncertaintyMs, rttMs: state.bestRttMs, converged: state.converged };
+  }
+
+  private broadcast(message: RoomMessage): void {
+    const text = encodeMessage(message);
+    for (const peerId of this.registry.ids()) this.transport.send(peerId, text);
+  }
+
+  private sendTo(peerId: string, message: RoomMessage): void {
+    this.transport.send(peerId, encodeMessage(message));
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}

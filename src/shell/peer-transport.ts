@@ -1,0 +1,146 @@
+/**
+ * RoomTransport over PeerJS: signaling through a PeerServer (ours by default), one raw data
+ * channel per peer, signaling reconnects with exponential backoff.
+ */
+import { Peer, type DataConnection, type PeerOptions } from 'peerjs';
+import { SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+
+export interface PeerTransportOptions {
+  /** PeerJS server options; omit host for the public PeerJS cloud (opt-in). */
+  server: PeerOptions;
+  /** Base URL of the PeerServer's HTTP API for discovery, e.g. `https://host/peerjs/peerjs`. */
+  discoveryUrl: string | null;
+  /** How long to wait for signaling to accept our id, ms. */
+  openTimeoutMs?: number;
+}
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 8000;
+
+/** Thrown by `start()` when another tab already holds this id. */
+export class IdTakenError extends Error {
+  constructor(id: string) {
+    super(`peer id ${id} is in use`);
+    this.name = 'IdTakenError';
+  }
+}
+
+export class PeerTransport implements RoomTransport {
+  private peer: Peer | null = null;
+  private readonly links = new Map<string, DataConnection>();
+  private listener: RoomTransportEvents | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectDelayMs = RECONNECT_MIN_MS;
+  private disposed = false;
+
+  constructor(
+    readonly selfId: string,
+    private readonly options: PeerTransportOptions,
+  ) {}
+
+  setListener(listener: RoomTransportEvents): void {
+    this.listener = listener;
+  }
+
+  start(): Promise<void> {
+    const peer = new Peer(this.selfId, { ...this.options.server, debug: 0 });
+    this.peer = peer;
+    this.listener?.signaling(SignalingState.connecting);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('signaling server did not answer')), this.options.openTimeoutMs ?? 10_000);
+      peer.on('open', () => {
+        clearTimeout(timer);
+        this.reconnectDelayMs = RECONNECT_MIN_MS;
+        this.listener?.signaling(SignalingState.open);
+        resolve();
+      });
+      peer.on('error', (error) => {
+        if (error.type === 'unavailable-id') {
+          clearTimeout(timer);
+          reject(new IdTakenError(this.selfId));
+        } else if (error.type === 'peer-unavailable') {
+          // A dialled id vanished between discovery and dialling: nothing to do.
+        } else if (!peer.open) {
+          this.scheduleReconnect();
+        }
+      });
+      peer.on('disconnected', () => this.scheduleReconnect());
+      peer.on('connection', (conn) => this.adopt(conn));
+    });
+  }
+
+  async listPeers(): Promise<unknown[]> {
+    if (this.options.discoveryUrl === null) return [];
+    const response = await fetch(`${this.options.discoveryUrl}/peers`, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`discovery answered ${response.status}`);
+    const body: unknown = await response.json();
+    return Array.isArray(body) ? body : [];
+  }
+
+  dial(peerId: string): void {
+    if (this.peer === null || this.peer.destroyed || this.peer.disconnected || this.hasLink(peerId)) return;
+    this.adopt(this.peer.connect(peerId, { serialization: 'raw', reliable: true, label: 'control' }));
+  }
+
+  hasLink(peerId: string): boolean {
+    return this.links.has(peerId);
+  }
+
+  send(peerId: string, data: string | ArrayBuffer): boolean {
+    const conn = this.links.get(peerId);
+    if (conn === undefined || !conn.open) return false;
+    try {
+      void conn.send(data);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  hangUp(peerId: string): void {
+    this.links.get(peerId)?.close();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    for (const conn of this.links.values()) conn.close();
+    this.links.clear();
+    this.peer?.destroy();
+    this.listener?.signaling(SignalingState.closed);
+  }
+
+  /** Track a connection (dialled or incoming); a newer one to the same peer replaces the old. */
+  private adopt(conn: DataConnection): void {
+    const previous = this.links.get(conn.peer);
+    if (previous !== undefined && previous !== conn) {
+      this.links.delete(conn.peer);
+      previous.close();
+    }
+    this.links.set(conn.peer, conn);
+    conn.on('open', () => {
+      if (this.links.get(conn.peer) === conn) this.listener?.linkOpen(conn.peer);
+    });
+    conn.on('data', (data) => {
+      if (this.links.get(conn.peer) === conn) this.listener?.data(conn.peer, data);
+    });
+    const closed = (): void => {
+      if (this.links.get(conn.peer) !== conn) return;
+      this.links.delete(conn.peer);
+      this.listener?.linkClose(conn.peer);
+    };
+    conn.on('close', closed);
+    conn.on('error', closed);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.disposed || this.reconnectTimer !== null || this.peer === null || this.peer.destroyed) return;
+    this.listener?.signaling(SignalingState.reconnecting);
+    const delayMs = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(RECONNECT_MAX_MS, this.reconnectDelayMs * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.peer !== null && !this.peer.destroyed && this.peer.disconnected) this.peer.reconnect();
+    }, delayMs);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What the room needs from a network: a signaling identity, discovery of the room's other
+ * ids, and one data link per peer. PeerJS implements it (peer-transport.ts); tests may swap it.
+ */
+
+/** Connection to the signaling server. */
+export const SignalingState = {
+  connecting: 'connecting',
+  open: 'open',
+  reconnecting: 'reconnecting',
+  closed: 'closed',
+} as const;
+export type SignalingState = (typeof SignalingState)[keyof typeof SignalingState];
+
+export interface RoomTransportEvents {
+  /** A data link to `peerId` is open (replaces any earlier link to it). */
+  linkOpen(peerId: string): void;
+  /** The link to `peerId` closed. */
+  linkClose(peerId: string): void;
+  /** Data arrived from `peerId` (untrusted: string or binary). */
+  data(peerId: string, data: unknown): void;
+  /** The signaling connection changed state. */
+  signaling(state: SignalingState): void;
+}
+
+export interface RoomTransport {
+  readonly selfId: string;
+  /** Connect to signaling; resolves when registered under `selfId`. */
+  start(): Promise<void>;
+  /** All ids the signaling server knows (every room's); the caller filters. */
+  listPeers(): Promise<unknown[]>;
+  /** Open a link to `peerId` unless one is open or pending. */
+  dial(peerId: string): void;
+  /** True when a link to `peerId` is open or being opened. */
+  hasLink(peerId: string): boolean;
+  /** Send on the open link to `peerId`; false if there is none. */
+  send(peerId: string, data: string | ArrayBuffer): boolean;
+  /** Drop the link to `peerId`. */
+  hangUp(peerId: string): void;
+  setListener(listener: RoomTransportEvents): void;
+  dispose(): void;
+}

@@ -1,0 +1,183 @@
+import { roundTrip, selectEnvelope, type ClockSample } from './envelope.js';
+import { fitEnvelope, type EnvelopeFit } from './envelope-fit.js';
+import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link ClockEstimator}. Durations in ms, rates in ppm. */
+export interface ClockEstimatorOptions {
+  /** Samples older than this (by local receive time) are forgotten. */
+  readonly windowMs: Milliseconds;
+  /** Hard cap on stored samples. */
+  readonly maxSamples: number;
+  /** The bucket width aims at this many buckets over the window's span. */
+  readonly targetBuckets: number;
+  /** Smallest bucket width; widths are this times a power of two (a stable grid). */
+  readonly minBucketMs: Milliseconds;
+  /** Largest bucket width. */
+  readonly maxBucketMs: Milliseconds;
+  /** Prior standard deviation of the rate around the prior rate, ppm. */
+  readonly priorRateSdPpm: number;
+  /** Envelope points weigh (bucket sample count)^this. */
+  readonly countWeightExponent: number;
+  /** Floor of the per-point residual scale, ms. */
+  readonly noiseFloorMs: Milliseconds;
+  /** Outlier threshold in residual scales. */
+  readonly outlierSigmas: number;
+  /** `converged` needs at least this many envelope points on each side... */
+  readonly minPointsPerSide: number;
+  /** ...and uncertainty at the newest sample at most this (ms)... */
+  readonly convergedUncertaintyMs: Milliseconds;
+  /** ...and samples spanning at least this long (ms). */
+  readonly minSpanMs: Milliseconds;
+  /** Once converged, it stays so until the uncertainty exceeds this multiple of the threshold. */
+  readonly convergedHysteresis: number;
+}
+
+/** Defaults tuned with bench/clock-sim.ts. */
+export const DEFAULT_CLOCK_ESTIMATOR_OPTIONS: ClockEstimatorOptions = {
+  windowMs: 120_000,
+  maxSamples: 2_000,
+  targetBuckets: 24,
+  minBucketMs: 50,
+  maxBucketMs: 4_000,
+  priorRateSdPpm: 300,
+  countWeightExponent: 1,
+  noiseFloorMs: 0.005,
+  outlierSigmas: 4,
+  minPointsPerSide: 4,
+  convergedUncertaintyMs: 0.1,
+  minSpanMs: 300,
+  convergedHysteresis: 3,
+};
+
+/**
+ * Estimates θ(t) = shared − local as offset + rate·(t − ref) from NTP-style samples, by a joint
+ * least-squares fit of the per-bucket minimum of A and maximum of B (see {@link fitEnvelope}),
+ * repeated after re-selecting the envelope with the fitted rate. Pure: time only comes from the
+ * samples.
+ */
+export class ClockEstimator {
+  private readonly options: ClockEstimatorOptions;
+  private samples: ClockSample[] = [];
+  private fit: EnvelopeFit | null = null;
+  private priorRate: number;
+  private isConverged = false;
+
+  /** `priorRate`: dimensionless rate expected before data (0, or a previous estimate). */
+  constructor(options: Partial<ClockEstimatorOptions> = {}, priorRate = 0) {
+    this.options = { ...DEFAULT_CLOCK_ESTIMATOR_OPTIONS, ...options };
+    this.priorRate = priorRate;
+  }
+
+  /** Forget all samples; the next fit starts from `priorRate` (dimensionless). */
+  reset(priorRate: number = this.fit?.rate ?? this.priorRate): void {
+    this.samples = [];
+    this.fit = null;
+    this.priorRate = priorRate;
+    this.isConverged = false;
+  }
+
+  /** Samples currently in the window. */
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
+  /** Lowest RTT in the window (ms), or null without samples. */
+  get bestRttMs(): Milliseconds | null {
+    return this.samples.length === 0 ? null : Math.min(...this.samples.map(roundTrip));
+  }
+
+  /** True once the estimate is trustworthy (see the options); false again after reset. */
+  get converged(): boolean {
+    return this.isConverged;
+  }
+
+  /** The current estimate as a local→shared mapping, or null before the first fit. */
+  mapping(): LinearMapping | null {
+    return this.fit === null ? null : { refLocalMs: this.fit.refLocalMs, offsetMs: this.fit.offsetMs, rate: this.fit.rate };
+  }
+
+  /** Estimated θ at a local time (ms); NaN before the first fit. */
+  offsetAt(localMs: Milliseconds): Milliseconds {
+    const m = this.mapping();
+    return m === null ? Number.NaN : mappingOffsetAt(m, localMs);
+  }
+
+  /** 1-sigma uncertainty of θ at a local time (ms), growing with extrapolation; ∞ before the first fit. */
+  uncertaintyAt(localMs: Milliseconds): Milliseconds {
+    const f = this.fit;
+    if (f === null) return Number.POSITIVE_INFINITY;
+    const x = (localMs - f.refLocalMs) / 1000;
+    const variance = f.varA + 2 * x * f.covAB + x * x * f.varB;
+    const points = Math.min(f.usedUpper, f.usedLower);
+    const smallSampleInflation = 1 + 2 / Math.max(points, 1);
+    const floor = this.options.noiseFloorMs;
+    return Math.sqrt(Math.max(variance, 0) * smallSampleInflation + floor * floor);
+  }
+
+  /** Add a completed exchange and refit. */
+  add(sample: ClockSample): void {
+    this.samples.push(sample);
+    const newest = sample.t3;
+    const cutoff = newest - this.options.windowMs;
+    let drop = 0;
+    while (drop < this.samples.length && this.samples[drop].t3 < cutoff) drop++;
+    drop = Math.max(drop, this.samples.length - this.options.maxSamples);
+    if (drop > 0) this.samples.splice(0, drop);
+    this.refit();
+    this.updateConverged(newest);
+  }
+
+  private refit(): void {
+    const o = this.options;
+    const bucketMs = this.bucketWidth();
+    let rate = this.fit?.rate ?? this.priorRate;
+    let fit: EnvelopeFit | null = null;
+    for (let pass = 0; pass < 2; pass++) {
+      const points = selectEnvelope(this.samples, rate, bucketMs);
+      fit = fitEnvelope(points, {
+        priorRate: this.priorRate,
+        priorRateSdPpm: o.priorRateSdPpm,
+        countWeightExponent: o.countWeightExponent,
+        noiseFloorMs: o.noiseFloorMs,
+        outlierSigmas: o.outlierSigmas,
+      });
+      if (fit === null) break;
+      rate = fit.rate;
+    }
+    if (fit !== null) this.fit = fit;
+  }
+
+  private bucketWidth(): Milliseconds {
+    const o = this.options;
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const s of this.samples) {
+      first = Math.min(first, s.t0);
+      last = Math.max(last, s.t0);
+    }
+    const ideal = (last - first) / o.targetBuckets;
+    let width = o.minBucketMs;
+    while (width * 2 <= ideal && width * 2 <= o.maxBucketMs) width *= 2;
+    return width;
+  }
+
+  private updateConverged(newestLocalMs: Milliseconds): void {
+    const f = this.fit;
+    const o = this.options;
+    if (f === null) {
+      this.isConverged = false;
+      return;
+    }
+    const uncertainty = this.uncertaintyAt(newestLocalMs);
+    if (this.isConverged) {
+      this.isConverged = uncertainty <= o.convergedUncertaintyMs * o.convergedHysteresis;
+      return;
+    }
+    const span = this.samples.length === 0 ? 0 : newestLocalMs - this.samples[0].t0;
+    this.isConverged =
+      Math.min(f.usedUpper, f.usedLower) >= o.minPointsPerSide &&
+      span >= o.minSpanMs &&
+      uncertainty <= o.convergedUncertaintyMs;
+  }
+}

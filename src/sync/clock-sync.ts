@@ -1,0 +1,172 @@
+import { ClockEstimator, type ClockEstimatorOptions } from './clock-estimator.js';
+import { JumpDetector, type JumpDetectorOptions } from './jump-detector.js';
+import type { LinearMapping } from './linear-mapping.js';
+import type { Milliseconds, Ppm } from './units.js';
+
+/** The synchronisation state of one tab at a given local time. */
+export interface ClockState {
+  /** shared − local at the queried local time, ms. */
+  offsetMs: Milliseconds;
+  /** (dShared/dLocal − 1)·1e6. */
+  ratePpm: Ppm;
+  /** Honest 1-sigma-ish estimate of |toShared error|, ms; ∞ when there is no estimate. */
+  uncertaintyMs: Milliseconds;
+  /** Lowest RTT in the current window, ms; null without samples. */
+  bestRttMs: Milliseconds | null;
+  converged: boolean;
+  sampleCount: number;
+}
+
+/** A probe to send to the leader; t0 = local send time (ms). */
+export interface ClockProbe {
+  seq: number;
+  t0: Milliseconds;
+}
+
+/** What became of a reply. */
+export const ReplyOutcome = {
+  /** Added to the estimate. */
+  Accepted: 'accepted',
+  /** Unknown or timed-out seq: ignored. */
+  Ignored: 'ignored',
+  /** The clocks jumped: the estimate was reset and a new burst starts. */
+  Jump: 'jump',
+} as const;
+export type ReplyOutcome = (typeof ReplyOutcome)[keyof typeof ReplyOutcome];
+
+/** Probe scheduling and estimator tuning. Durations in ms. */
+export interface ClockSyncOptions {
+  /** Probes sent at `burstIntervalMs` after a (re)start. */
+  readonly burstProbes: number;
+  readonly burstIntervalMs: Milliseconds;
+  /** Interval after the burst while not yet converged. */
+  readonly convergeIntervalMs: Milliseconds;
+  /** Interval once converged. */
+  readonly upkeepIntervalMs: Milliseconds;
+  /** A probe without reply after this long is forgotten. */
+  readonly probeTimeoutMs: Milliseconds;
+  readonly estimator: Partial<ClockEstimatorOptions>;
+  readonly jump: Partial<JumpDetectorOptions>;
+}
+
+/** Defaults tuned with bench/clock-sim.ts. */
+export const DEFAULT_CLOCK_SYNC_OPTIONS: ClockSyncOptions = {
+  burstProbes: 36,
+  burstIntervalMs: 25,
+  convergeIntervalMs: 50,
+  upkeepIntervalMs: 250,
+  probeTimeoutMs: 2_000,
+  estimator: {},
+  jump: {},
+};
+
+/**
+ * A follower's synchronisation with one leader: numbers and times out probes, schedules them
+ * (burst, then faster-until-converged, then upkeep), feeds replies to a {@link ClockEstimator} and
+ * resets it when the replies show that a clock jumped. Local time is always passed in (ms).
+ */
+export class ClockSync {
+  private readonly options: ClockSyncOptions;
+  private readonly estimator: ClockEstimator;
+  private readonly jumps: JumpDetector;
+  private readonly pending = new Map<number, Milliseconds>();
+  private nextSeq = 1;
+  private probesSinceReset = 0;
+  private lastProbeAtMs: Milliseconds | null = null;
+  private jumpCount = 0;
+
+  /** `priorRate`: dimensionless rate expected before data (0, or the mapping being replaced). */
+  constructor(options: Partial<ClockSyncOptions> = {}, priorRate = 0) {
+    this.options = { ...DEFAULT_CLOCK_SYNC_OPTIONS, ...options };
+    this.estimator = new ClockEstimator(this.options.estimator, priorRate);
+    this.jumps = new JumpDetector(this.options.jump);
+  }
+
+  /** Register and return the next probe, sent at local time `localNowMs`. */
+  createProbe(localNowMs: Milliseconds): ClockProbe {
+    for (const [seq, t0] of this.pending) {
+      if (localNowMs - t0 > this.options.probeTimeoutMs || t0 > localNowMs) this.pending.delete(seq);
+    }
+    const probe = { seq: this.nextSeq++, t0: localNowMs };
+    this.pending.set(probe.seq, probe.t0);
+    this.probesSinceReset++;
+    this.lastProbeAtMs = localNowMs;
+    return probe;
+  }
+
+  /**
+   * The leader's reply to probe `seq`: t1/t2 = leader's shared time at receipt/send, t3 = local
+   * receive time (all ms).
+   */
+  handleReply(seq: number, t1: Milliseconds, t2: Milliseconds, t3: Milliseconds): ReplyOutcome {
+    const t0 = this.pending.get(seq);
+    if (t0 === undefined) return ReplyOutcome.Ignored;
+    this.pending.delete(seq);
+    if (t3 - t0 > this.options.probeTimeoutMs || t3 < t0) return ReplyOutcome.Ignored;
+    const sample = { t0, t1, t2, t3 };
+    if (this.estimator.converged) {
+      const slack = this.estimator.uncertaintyAt(t3);
+      if (this.jumps.check(sample, (t) => this.estimator.offsetAt(t), slack)) {
+        this.restart();
+        this.jumpCount++;
+        return ReplyOutcome.Jump;
+      }
+    }
+    this.estimator.add(sample);
+    return ReplyOutcome.Accepted;
+  }
+
+  /** Local ms until the next probe should be sent (0 = now). */
+  nextProbeDelayMs(localNowMs: Milliseconds): Milliseconds {
+    if (this.lastProbeAtMs === null) return 0;
+    return Math.max(0, this.lastProbeAtMs + this.currentIntervalMs() - localNowMs);
+  }
+
+  /** Current probe interval, ms. */
+  currentIntervalMs(): Milliseconds {
+    const o = this.options;
+    if (this.probesSinceReset < o.burstProbes) return o.burstIntervalMs;
+    return this.estimator.converged ? o.upkeepIntervalMs : o.convergeIntervalMs;
+  }
+
+  /** The current estimate, or null before the first reply. */
+  mapping(): LinearMapping | null {
+    return this.estimator.mapping();
+  }
+
+  /** Jumps detected so far. */
+  get jumpsDetected(): number {
+    return this.jumpCount;
+  }
+
+  get converged(): boolean {
+    return this.estimator.converged;
+  }
+
+  /** 1-sigma uncertainty of the estimate at a local time, ms (∞ without estimate). */
+  uncertaintyAt(localMs: Milliseconds): Milliseconds {
+    return this.estimator.uncertaintyAt(localMs);
+  }
+
+  /** The state at local time `localMs`. */
+  state(localMs: Milliseconds): ClockState {
+    const m = this.estimator.mapping();
+    return {
+      offsetMs: m === null ? 0 : this.estimator.offsetAt(localMs),
+      ratePpm: m === null ? 0 : m.rate * 1e6,
+      uncertaintyMs: this.estimator.uncertaintyAt(localMs),
+      bestRttMs: this.estimator.bestRttMs,
+      converged: this.estimator.converged,
+      sampleCount: this.estimator.sampleCount,
+    };
+  }
+
+  /** Forget the estimate (keeping its rate as prior) and start a new burst. */
+  restart(): void {
+    this.estimator.reset();
+    this.jumps.clear();
+    this.pending.clear();
+    this.probesSinceReset = 0;
+    this.lastProbeAtMs = null;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * End-to-end harness: the real production server (built app + PeerServer) on a free port, and
+ * speakers as separate Debian Chromium processes driven by playwright-core.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startAppServer, type RunningAppServer } from '../../server/app-server.js';
+import type { Diagnostics } from '../../src/shell/diagnostics.js';
+
+export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Start the app server on 127.0.0.1 and a free port. */
+export async function startServer(): Promise<RunningAppServer & { origin: string }> {
+  const running = await startAppServer({ host: '127.0.0.1', port: 0, distDir });
+  return Object.assign(running, { origin: `http://127.0.0.1:${running.port}` });
+}
+
+export interface Speaker {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Kill the whole Chromium process (no goodbye, like a crash or pulled plug). */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Launch one Chromium process with a fresh profile and open `url` in it. */
+export async function launchSpeaker(url: string): Promise<Speaker> {
+  const profile = mkdtempSync(join(tmpdir(), 'tutti-e2e-'));
+  const browser = await chromium.launch({
+    executablePath: CHROME_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      `--user-data-dir=${profile}`,
+    ],
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${url}: ${error.message}`));
+  await page.goto(url);
+  const cleanup = (): void => rmSync(profile, { recursive: true, force: true });
+  return {
+    browser,
+    page,
+    kill: async () => {
+      browser.process()?.kill('SIGKILL');
+      await browser.close().catch(() => undefined);
+      cleanup();
+    },
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      cleanup();
+    },
+  };
+}
+
+/** The page's `window.tutti.diagnostics()`, or null before the room started. */
+export function diagnostics(page: Page): Promise<Diagnostics | null> {
+  return page.evaluate(() => window.tutti?.diagnostics() ?? null);
+}
+
+/**
+ * Poll `check` on the page's diagnostics until it returns true; resolves with the elapsed ms.
+ * Timeouts are generous: they catch hangs, not slowness.
+ */
+export async function waitForDiagnostics(
+  page: Page,
+  check: (d: Diagnostics) => boolean,
+  { timeoutMs = 30_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    const d = await diagnostics(page).catch(() => null);
+    if (d !== null && check(d)) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(d)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Names in the accessible list "Speakers" (piercing shadow DOM). */
+export async function listedNames(page: Page): Promise<string[]> {
+  const items = page.getByRole('list', { name: 'Speakers' }).getByRole('listitem');
+  return items.evaluateAll((els) => els.map((el) => el.querySelector('.name')?.textContent?.trim() ?? ''));
+}
+
+/** Median of a non-empty list of numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
