@@ -47,6 +47,8 @@ export class RoomSession extends EventTarget {
   private pingSeq = 0;
   private undialled = new Map<string, number>();
   private leaderSeen: { id: string | null; term: number } = { id: null, term: 0 };
+  /** The leader whose timeline the clock serves or follows. */
+  private clockLeaderId: string | null = null;
   private disposed = false;
 
   constructor(private readonly options: RoomSessionOptions) {
@@ -54,7 +56,7 @@ export class RoomSession extends EventTarget {
     this.transport = options.transport;
     this.name = options.name;
     this.timeline = new SharedTimeline(options.now);
-    this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1400 });
+    this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1200 });
     this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message));
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
@@ -189,8 +191,25 @@ export class RoomSession extends EventTarget {
     if (this.disposed) return;
     const ids = roomPeerIds(listing, this.options.roomId);
     this.election.discovered(ids, this.options.now());
+    const alive = new Set(this.election.alivePeers());
+    // A silent peer that signaling no longer lists is gone: forget it now rather than after
+    // WebRTC's own consent timeout (~30 s).
+    for (const peerId of this.registry.ids()) {
+      if (!alive.has(peerId) && !ids.includes(peerId)) {
+        this.transport.hangUp(peerId);
+        this.registry.remove(peerId);
+        this.changed();
+      }
+    }
     for (const peerId of ids) {
-      if (peerId === this.selfId || this.transport.hasLink(peerId)) {
+      if (peerId === this.selfId) continue;
+      // A link to a listed peer that has gone silent is stale (e.g. it reloaded): drop it and redial.
+      if (this.transport.hasLink(peerId) && !alive.has(peerId) && this.registry.has(peerId)) {
+        this.transport.hangUp(peerId);
+        this.transport.dial(peerId);
+        continue;
+      }
+      if (this.transport.hasLink(peerId)) {
         this.undialled.delete(peerId);
         continue;
       }
@@ -270,9 +289,16 @@ export class RoomSession extends EventTarget {
     const leaderId = this.election.leaderId;
     const term = this.election.term;
     if (leaderId === this.leaderSeen.id && term === this.leaderSeen.term) return;
+    const previous = this.leaderSeen.id;
     this.leaderSeen = { id: leaderId, term };
-    if (leaderId === this.selfId) this.clockLink.lead();
-    else if (leaderId !== null) this.clockLink.follow(leaderId);
+    // A brief "no leader" moment followed by the same leader must not restart clock sync.
+    if (leaderId !== null && leaderId !== this.clockLeaderId) {
+      this.clockLeaderId = leaderId;
+      if (leaderId === this.selfId) this.clockLink.lead();
+      else this.clockLink.follow(leaderId);
+    }
+    // Claim or concede at once rather than at the next heartbeat: failover is visible sooner.
+    if (leaderId !== previous) this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
     this.changed();
   }
 

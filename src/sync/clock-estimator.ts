@@ -31,23 +31,29 @@ export interface ClockEstimatorOptions {
   readonly minSpanMs: Milliseconds;
   /** Once converged, it stays so until the uncertainty exceeds this multiple of the threshold. */
   readonly convergedHysteresis: number;
+  /**
+   * The fit's standard error is multiplied by this: envelope residuals are not Gaussian and the
+   * clocks wander, so the raw figure is optimistic (calibrated so ~68 % of errors fall within).
+   */
+  readonly uncertaintyScale: number;
 }
 
 /** Defaults tuned with bench/clock-sim.ts. */
 export const DEFAULT_CLOCK_ESTIMATOR_OPTIONS: ClockEstimatorOptions = {
   windowMs: 120_000,
   maxSamples: 2_000,
-  targetBuckets: 24,
+  targetBuckets: 8,
   minBucketMs: 50,
-  maxBucketMs: 4_000,
+  maxBucketMs: 8_000,
   priorRateSdPpm: 300,
-  countWeightExponent: 1,
+  countWeightExponent: 2,
   noiseFloorMs: 0.005,
   outlierSigmas: 4,
   minPointsPerSide: 4,
   convergedUncertaintyMs: 0.1,
   minSpanMs: 300,
   convergedHysteresis: 3,
+  uncertaintyScale: 1.3,
 };
 
 /**
@@ -61,20 +67,31 @@ export class ClockEstimator {
   private samples: ClockSample[] = [];
   private fit: EnvelopeFit | null = null;
   private priorRate: number;
+  private priorRateSdPpm: number;
   private isConverged = false;
 
   /** `priorRate`: dimensionless rate expected before data (0, or a previous estimate). */
   constructor(options: Partial<ClockEstimatorOptions> = {}, priorRate = 0) {
     this.options = { ...DEFAULT_CLOCK_ESTIMATOR_OPTIONS, ...options };
     this.priorRate = priorRate;
+    this.priorRateSdPpm = this.options.priorRateSdPpm;
   }
 
-  /** Forget all samples; the next fit starts from `priorRate` (dimensionless). */
-  reset(priorRate: number = this.fit?.rate ?? this.priorRate): void {
+  /**
+   * Forget all samples; the next fit starts from `priorRate` (dimensionless) with prior standard
+   * deviation `priorRateSdPpm` (default: the configured one).
+   */
+  reset(priorRate: number = this.fit?.rate ?? this.priorRate, priorRateSdPpm = this.options.priorRateSdPpm): void {
     this.samples = [];
     this.fit = null;
     this.priorRate = priorRate;
+    this.priorRateSdPpm = priorRateSdPpm;
     this.isConverged = false;
+  }
+
+  /** 1-sigma uncertainty of the rate, ppm (the prior's before the first fit). */
+  get rateSdPpm(): number {
+    return this.fit === null ? this.priorRateSdPpm : Math.sqrt(this.fit.varB) * 1000;
   }
 
   /** Samples currently in the window. */
@@ -112,7 +129,8 @@ export class ClockEstimator {
     const points = Math.min(f.usedUpper, f.usedLower);
     const smallSampleInflation = 1 + 2 / Math.max(points, 1);
     const floor = this.options.noiseFloorMs;
-    return Math.sqrt(Math.max(variance, 0) * smallSampleInflation + floor * floor);
+    const scale = this.options.uncertaintyScale;
+    return Math.sqrt(Math.max(variance, 0) * smallSampleInflation * scale * scale + floor * floor);
   }
 
   /** Add a completed exchange and refit. */
@@ -137,10 +155,11 @@ export class ClockEstimator {
       const points = selectEnvelope(this.samples, rate, bucketMs);
       fit = fitEnvelope(points, {
         priorRate: this.priorRate,
-        priorRateSdPpm: o.priorRateSdPpm,
+        priorRateSdPpm: this.priorRateSdPpm,
         countWeightExponent: o.countWeightExponent,
         noiseFloorMs: o.noiseFloorMs,
         outlierSigmas: o.outlierSigmas,
+        initialScales: this.fit === null ? undefined : { upper: this.fit.scaleUpperMs, lower: this.fit.scaleLowerMs },
       });
       if (fit === null) break;
       rate = fit.rate;

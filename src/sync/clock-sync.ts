@@ -1,5 +1,6 @@
 import { ClockEstimator, type ClockEstimatorOptions } from './clock-estimator.js';
-import { JumpDetector, type JumpDetectorOptions } from './jump-detector.js';
+import type { ClockSample } from './envelope.js';
+import { DEFAULT_JUMP_DETECTOR_OPTIONS, JumpDetector, type JumpDetectorOptions } from './jump-detector.js';
 import type { LinearMapping } from './linear-mapping.js';
 import type { Milliseconds, Ppm } from './units.js';
 
@@ -41,12 +42,20 @@ export interface ClockSyncOptions {
   readonly burstIntervalMs: Milliseconds;
   /** Interval after the burst while not yet converged. */
   readonly convergeIntervalMs: Milliseconds;
+  /** For this long after a (re)start, probe at least every `warmupIntervalMs` (the rate needs data). */
+  readonly warmupMs: Milliseconds;
+  readonly warmupIntervalMs: Milliseconds;
   /** Interval once converged. */
   readonly upkeepIntervalMs: Milliseconds;
   /** A probe without reply after this long is forgotten. */
   readonly probeTimeoutMs: Milliseconds;
   readonly estimator: Partial<ClockEstimatorOptions>;
   readonly jump: Partial<JumpDetectorOptions>;
+  /**
+   * After a jump the rate is unchanged: the new estimate starts from the old rate with a prior
+   * standard deviation of max(this, 4 × the old rate's sigma), ppm.
+   */
+  readonly jumpRatePriorSdPpm: number;
 }
 
 /** Defaults tuned with bench/clock-sim.ts. */
@@ -54,10 +63,13 @@ export const DEFAULT_CLOCK_SYNC_OPTIONS: ClockSyncOptions = {
   burstProbes: 36,
   burstIntervalMs: 25,
   convergeIntervalMs: 50,
+  warmupMs: 30_000,
+  warmupIntervalMs: 50,
   upkeepIntervalMs: 250,
   probeTimeoutMs: 2_000,
   estimator: {},
   jump: {},
+  jumpRatePriorSdPpm: 20,
 };
 
 /**
@@ -69,10 +81,14 @@ export class ClockSync {
   private readonly options: ClockSyncOptions;
   private readonly estimator: ClockEstimator;
   private readonly jumps: JumpDetector;
+  /** Recent samples that contradicted the estimate: the first samples after a jump. */
+  private quarantine: ClockSample[] = [];
+  private readonly jumpWindow: number;
   private readonly pending = new Map<number, Milliseconds>();
   private nextSeq = 1;
   private probesSinceReset = 0;
   private lastProbeAtMs: Milliseconds | null = null;
+  private startedAtMs: Milliseconds | null = null;
   private jumpCount = 0;
 
   /** `priorRate`: dimensionless rate expected before data (0, or the mapping being replaced). */
@@ -80,6 +96,7 @@ export class ClockSync {
     this.options = { ...DEFAULT_CLOCK_SYNC_OPTIONS, ...options };
     this.estimator = new ClockEstimator(this.options.estimator, priorRate);
     this.jumps = new JumpDetector(this.options.jump);
+    this.jumpWindow = { ...DEFAULT_JUMP_DETECTOR_OPTIONS, ...this.options.jump }.window;
   }
 
   /** Register and return the next probe, sent at local time `localNowMs`. */
@@ -91,6 +108,7 @@ export class ClockSync {
     this.pending.set(probe.seq, probe.t0);
     this.probesSinceReset++;
     this.lastProbeAtMs = localNowMs;
+    this.startedAtMs ??= localNowMs;
     return probe;
   }
 
@@ -104,29 +122,34 @@ export class ClockSync {
     this.pending.delete(seq);
     if (t3 - t0 > this.options.probeTimeoutMs || t3 < t0) return ReplyOutcome.Ignored;
     const sample = { t0, t1, t2, t3 };
-    if (this.estimator.converged) {
-      const slack = this.estimator.uncertaintyAt(t3);
-      if (this.jumps.check(sample, (t) => this.estimator.offsetAt(t), slack)) {
-        this.restart();
-        this.jumpCount++;
-        return ReplyOutcome.Jump;
-      }
+    if (!this.estimator.converged) {
+      this.estimator.add(sample);
+      return ReplyOutcome.Accepted;
     }
-    this.estimator.add(sample);
+    const verdict = this.jumps.check(sample, (t) => this.estimator.offsetAt(t), this.estimator.uncertaintyAt(t3));
+    if (verdict.violated) this.quarantine.push(sample);
+    if (this.quarantine.length > this.jumpWindow) this.quarantine.shift();
+    if (verdict.jump) {
+      this.restartAfterJump();
+      return ReplyOutcome.Jump;
+    }
+    if (!verdict.violated) this.estimator.add(sample);
     return ReplyOutcome.Accepted;
   }
 
   /** Local ms until the next probe should be sent (0 = now). */
   nextProbeDelayMs(localNowMs: Milliseconds): Milliseconds {
     if (this.lastProbeAtMs === null) return 0;
-    return Math.max(0, this.lastProbeAtMs + this.currentIntervalMs() - localNowMs);
+    return Math.max(0, this.lastProbeAtMs + this.currentIntervalMs(localNowMs) - localNowMs);
   }
 
-  /** Current probe interval, ms. */
-  currentIntervalMs(): Milliseconds {
+  /** Probe interval at local time `localNowMs`, ms: burst, then converge/warm-up, then upkeep. */
+  currentIntervalMs(localNowMs: Milliseconds): Milliseconds {
     const o = this.options;
     if (this.probesSinceReset < o.burstProbes) return o.burstIntervalMs;
-    return this.estimator.converged ? o.upkeepIntervalMs : o.convergeIntervalMs;
+    if (!this.estimator.converged) return o.convergeIntervalMs;
+    const warming = this.startedAtMs !== null && localNowMs - this.startedAtMs < o.warmupMs;
+    return warming ? Math.min(o.warmupIntervalMs, o.upkeepIntervalMs) : o.upkeepIntervalMs;
   }
 
   /** The current estimate, or null before the first reply. */
@@ -148,6 +171,11 @@ export class ClockSync {
     return this.estimator.uncertaintyAt(localMs);
   }
 
+  /** 1-sigma uncertainty of the estimated rate, ppm. */
+  rateSdPpm(): number {
+    return this.estimator.rateSdPpm;
+  }
+
   /** The state at local time `localMs`. */
   state(localMs: Milliseconds): ClockState {
     const m = this.estimator.mapping();
@@ -165,8 +193,24 @@ export class ClockSync {
   restart(): void {
     this.estimator.reset();
     this.jumps.clear();
+    this.quarantine = [];
     this.pending.clear();
     this.probesSinceReset = 0;
     this.lastProbeAtMs = null;
+    this.startedAtMs = null;
+  }
+
+  /**
+   * A clock jumped: restart, keeping the rate (a jump does not change it) as a tight prior, and
+   * seed the new estimate with the samples that revealed the jump.
+   */
+  private restartAfterJump(): void {
+    const rate = this.estimator.mapping()?.rate ?? 0;
+    const sd = Math.max(this.options.jumpRatePriorSdPpm, 4 * this.estimator.rateSdPpm);
+    const seeds = this.quarantine;
+    this.restart();
+    this.estimator.reset(rate, sd);
+    for (const sample of seeds) this.estimator.add(sample);
+    this.jumpCount++;
   }
 }

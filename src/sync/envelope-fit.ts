@@ -41,6 +41,8 @@ export interface EnvelopeFitOptions {
   readonly noiseFloorMs: Milliseconds;
   /** Points whose weighted residual exceeds this many scales are dropped. */
   readonly outlierSigmas: number;
+  /** Residual scales to start from (the previous fit's), ms; default 1 ms each. */
+  readonly initialScales?: { readonly upper: number; readonly lower: number };
 }
 
 const MAD_TO_SD = 1.4826;
@@ -58,7 +60,7 @@ export function fitEnvelope(points: readonly EnvelopePoint[], options: EnvelopeF
   const refValue = points[0]?.value ?? 0;
   const weightOf = (p: EnvelopePoint): number => p.count ** options.countWeightExponent;
   const keep = points.map(() => true);
-  let scales = { upper: 1, lower: 1 };
+  let scales = { ...(options.initialScales ?? { upper: 1, lower: 1 }) };
   let fit = solve(points, keep, scales, refLocalMs, refValue, weightOf, options);
   for (let pass = 0; pass < 2 && fit !== null; pass++) {
     const current = fit;
@@ -74,6 +76,10 @@ export function fitEnvelope(points: readonly EnvelopePoint[], options: EnvelopeF
       const scale = n.side === EnvelopeSide.Upper ? scales.upper : scales.lower;
       keep[n.i] = Math.abs(n.r) <= options.outlierSigmas * scale;
     }
+    scales = {
+      upper: rmsScale(normalized.filter((n) => n.side === EnvelopeSide.Upper && keep[n.i]).map((n) => n.r), options),
+      lower: rmsScale(normalized.filter((n) => n.side === EnvelopeSide.Lower && keep[n.i]).map((n) => n.r), options),
+    };
     fit = solve(points, keep, scales, refLocalMs, refValue, weightOf, options);
   }
   if (fit === null) return null;
@@ -125,6 +131,12 @@ function robustScale(values: readonly number[], options: EnvelopeFitOptions): nu
   const median = quantileSorted([...values].sort((a, b) => a - b), 0.5);
   const deviations = values.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
   return Math.max(options.noiseFloorMs, MAD_TO_SD * quantileSorted(deviations, 0.5));
+}
+
+/** Root mean square of the kept residuals, floored at the noise floor (ms). */
+function rmsScale(values: readonly number[], options: EnvelopeFitOptions): number {
+  if (values.length === 0) return options.noiseFloorMs;
+  return Math.max(options.noiseFloorMs, Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length));
 }
 
 function quantileSorted(sorted: readonly number[], q: number): number {

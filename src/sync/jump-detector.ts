@@ -37,15 +37,20 @@ export class JumpDetector {
 
   /**
    * Record whether `sample` is consistent with the predicted offset θ̂(local) (ms), whose 1-sigma
-   * uncertainty is `uncertaintyMs`. Returns true when the recent samples show a jump.
+   * uncertainty is `uncertaintyMs`. `violated`: this sample contradicts the estimate (keep it out of
+   * the fit); `jump`: the recent samples show that a clock jumped.
    */
-  check(sample: ClockSample, offsetAt: (localMs: Milliseconds) => Milliseconds, uncertaintyMs: Milliseconds): boolean {
+  check(
+    sample: ClockSample,
+    offsetAt: (localMs: Milliseconds) => Milliseconds,
+    uncertaintyMs: Milliseconds,
+  ): { violated: boolean; jump: boolean } {
     const o = this.options;
     const slack = o.toleranceMs + o.uncertaintySigmas * uncertaintyMs;
     const violated = offsetAt(sample.t0) > upperBound(sample) + slack || offsetAt(sample.t3) < lowerBound(sample) - slack;
     this.recent.push(violated);
     if (this.recent.length > o.window) this.recent.shift();
-    return this.recent.filter(Boolean).length >= o.violations;
+    return { violated, jump: this.recent.filter(Boolean).length >= o.violations };
   }
 
   /** Forget the recent history (after a reset). */

@@ -4,7 +4,6 @@ import {
   mapToLocal,
   mapToShared,
   mappingOffsetAt,
-  rebaseMapping,
   type LinearMapping,
 } from './linear-mapping.js';
 import type { Milliseconds } from './units.js';
@@ -35,9 +34,8 @@ export class SharedTimeline {
   private readonly options: Partial<SharedTimelineOptions>;
   private currentRole: TimelineRole = TimelineRole.Unsynced;
   private served: LinearMapping = IDENTITY_MAPPING;
-  /** Whether `served` is a real mapping (authority's, or a converged estimate) worth holding. */
-  private holding = false;
-  private heldUncertaintyMs: Milliseconds = Number.POSITIVE_INFINITY;
+  /** Set while a mapping from before the current leader is being served. */
+  private held: HeldMapping | null = null;
   private sync: ClockSync | null = null;
 
   /** `now()`: this tab's local clock in ms (performance.now() in the app). */
@@ -68,19 +66,23 @@ export class SharedTimeline {
   /** This tab becomes (or stays) the leader: freeze the served mapping and serve it. No jump. */
   becomeAuthority(): void {
     if (this.currentRole === TimelineRole.Authority) return;
-    this.served = rebaseMapping(this.served, this.localNow());
-    this.holding = true;
-    this.heldUncertaintyMs = 0;
+    this.held = null;
     this.sync = null;
     this.currentRole = TimelineRole.Authority;
   }
 
   /**
-   * Another tab is (now) the leader: start a new estimate with a fast burst. A mapping we had is
-   * served until the new estimate converges. Each call starts over (a new leader).
+   * Another tab is (now) the leader: start a new estimate with a fast burst. A mapping we had
+   * (as authority, or a converged follower) is served until the new estimate is at least as
+   * good (see {@link shouldSwitch}). Each call starts over (a new leader).
    */
   follow(): void {
-    if (this.currentRole === TimelineRole.Follower && this.sync?.converged === true) this.hold(this.sync);
+    const local = this.localNow();
+    if (this.currentRole === TimelineRole.Authority) {
+      this.held = startHold(local, AUTHORITY_HELD_UNCERTAINTY_MS, AUTHORITY_HELD_RATE_SD_PPM);
+    } else if (this.currentRole === TimelineRole.Follower && this.held === null && this.sync?.converged === true) {
+      this.held = startHold(local, Math.SQRT2 * this.sync.uncertaintyAt(local), this.sync.rateSdPpm());
+    }
     this.sync = new ClockSync(this.options, this.served.rate);
     this.currentRole = TimelineRole.Follower;
   }
@@ -94,13 +96,15 @@ export class SharedTimeline {
   handleReply(seq: number, t1Shared: Milliseconds, t2Shared: Milliseconds): ReplyOutcome | null {
     const sync = this.sync;
     if (sync === null) return null;
-    const outcome = sync.handleReply(seq, t1Shared, t2Shared, this.localNow());
+    const local = this.localNow();
+    const outcome = sync.handleReply(seq, t1Shared, t2Shared, local);
     const estimate = sync.mapping();
-    if (sync.converged && estimate !== null) {
+    if (estimate === null) return outcome;
+    if (this.held === null) {
       this.served = estimate;
-      this.holding = false;
-    } else if (!this.holding && estimate !== null) {
+    } else if (sync.converged && this.shouldSwitch(local, sync, estimate, this.held)) {
       this.served = estimate;
+      this.held = null;
     }
     return outcome;
   }
@@ -134,22 +138,49 @@ export class SharedTimeline {
       };
     }
     const s = sync.state(local);
-    const servingEstimate = !this.holding;
     return {
       role: this.currentRole,
       offsetMs,
       ratePpm,
-      uncertaintyMs: servingEstimate ? s.uncertaintyMs : this.heldUncertaintyMs,
+      uncertaintyMs: this.held === null ? s.uncertaintyMs : heldUncertaintyAt(this.held, local),
       bestRttMs: s.bestRttMs,
-      converged: servingEstimate && s.converged,
+      converged: this.held === null && s.converged,
       sampleCount: s.sampleCount,
     };
   }
 
-  private hold(sync: ClockSync): void {
-    const local = this.localNow();
-    this.holding = true;
-    this.heldUncertaintyMs = sync.uncertaintyAt(local);
-    this.served = rebaseMapping(this.served, local);
+  /**
+   * Replace the held mapping by the converged estimate when the estimate is at least as certain
+   * as the held mapping has become, when they disagree far beyond both uncertainties (the new
+   * leader serves another timeline), or after holding for MAX_HOLD_MS.
+   */
+  private shouldSwitch(local: Milliseconds, sync: ClockSync, estimate: LinearMapping, held: HeldMapping): boolean {
+    const uNew = sync.uncertaintyAt(local);
+    const uHeld = heldUncertaintyAt(held, local);
+    const disagreement = Math.abs(mappingOffsetAt(estimate, local) - mappingOffsetAt(this.served, local));
+    return uNew <= uHeld || disagreement > 5 * (uNew + uHeld) + 0.5 || local - held.sinceLocalMs >= MAX_HOLD_MS;
   }
+}
+
+/** A mapping kept from before the current leader, with how uncertain it was then. */
+interface HeldMapping {
+  readonly sinceLocalMs: Milliseconds;
+  /** Its error vs the new leader's timeline when held, ms (1 sigma, estimated). */
+  readonly uncertaintyMs: Milliseconds;
+  /** Its rate's 1-sigma error, dimensionless (the error grows by this per ms held). */
+  readonly rateSd: number;
+}
+
+/** Guess of an ex-authority's error vs the new leader: the new leader's own estimate of it, ms. */
+const AUTHORITY_HELD_UNCERTAINTY_MS = 0.05;
+const AUTHORITY_HELD_RATE_SD_PPM = 1;
+/** Never hold an old mapping longer than this once the new estimate has converged, ms. */
+const MAX_HOLD_MS = 60_000;
+
+function startHold(local: Milliseconds, uncertaintyMs: Milliseconds, rateSdPpm: number): HeldMapping {
+  return { sinceLocalMs: local, uncertaintyMs, rateSd: rateSdPpm * 1e-6 };
+}
+
+function heldUncertaintyAt(held: HeldMapping, local: Milliseconds): Milliseconds {
+  return Math.hypot(held.uncertaintyMs, held.rateSd * (local - held.sinceLocalMs));
 }

@@ -3,6 +3,7 @@ import '../../src/components/speaker-list.js';
 import '../../src/components/name-editor.js';
 import type { MemberView } from '../../src/room/room-snapshot.js';
 import type { NameEditor } from '../../src/components/name-editor.js';
+import type { NameChangeEvent } from '../../src/components/events.js';
 
 const members: MemberView[] = [
   { peerId: 'tutti-r-self01', name: 'Kitchen', role: 'speaker', isSelf: true, isLeader: false, state: 'self', rttMs: null, clock: { offsetMs: 1234.5678, uncertaintyMs: 0.012, rttMs: 0.41, converged: true } },
@@ -45,7 +46,7 @@ describe('<tutti-name-editor>', () => {
     const el = await fixture<NameEditor>(html`<tutti-name-editor name="Laptop"></tutti-name-editor>`);
     const input = el.shadowRoot!.querySelector('input')!;
     input.value = '  Kitchen ';
-    const event = oneEvent(el, 'name-change');
+    const event = oneEvent(el, 'name-change') as unknown as Promise<NameChangeEvent>;
     el.shadowRoot!.querySelector('button')!.click();
     expect((await event).name).to.equal('Kitchen');
   });

@@ -2,9 +2,6 @@
  * End-to-end harness: the real production server (built app + PeerServer) on a free port, and
  * speakers as separate Debian Chromium processes driven by playwright-core.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAppServer, type RunningAppServer } from '../../server/app-server.js';
@@ -28,10 +25,9 @@ export interface Speaker {
   close(): Promise<void>;
 }
 
-/** Launch one Chromium process with a fresh profile and open `url` in it. */
+/** Launch one Chromium process (playwright gives each a fresh temporary profile) and open `url`. */
 export async function launchSpeaker(url: string): Promise<Speaker> {
-  const profile = mkdtempSync(join(tmpdir(), 'tutti-e2e-'));
-  const browser = await chromium.launch({
+  const server = await chromium.launchServer({
     executablePath: CHROME_PATH,
     headless: true,
     args: [
@@ -44,25 +40,21 @@ export async function launchSpeaker(url: string): Promise<Speaker> {
       '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
       '--disable-features=WebRtcHideLocalIpsWithMdns',
-      `--user-data-dir=${profile}`,
     ],
   });
+  const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${url}: ${error.message}`));
   await page.goto(url);
-  const cleanup = (): void => rmSync(profile, { recursive: true, force: true });
   return {
     browser,
     page,
     kill: async () => {
-      browser.process()?.kill('SIGKILL');
-      await browser.close().catch(() => undefined);
-      cleanup();
+      await server.kill();
     },
     close: async () => {
-      await browser.close().catch(() => undefined);
-      cleanup();
+      await server.close().catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,113 @@
+import { expect } from '@open-wc/testing';
+import { SharedTimeline, TimelineRole } from '../../src/sync/shared-timeline.js';
+import { WIFI_BACKWARD, WIFI_FORWARD } from '../sim/clock-scenarios.js';
+import { runLeaderChange } from '../sim/leader-change-scenario.js';
+import { summarizeAbs } from '../sim/stats.js';
+
+/** A follower and a leader with fixed clocks and a fixed symmetric delay, driven by hand. */
+function pair(leaderOffsetMs: number) {
+  let trueMs = 1_000;
+  const leader = new SharedTimeline(() => trueMs + leaderOffsetMs);
+  const follower = new SharedTimeline(() => trueMs);
+  leader.becomeAuthority();
+  const exchange = (): void => {
+    const probe = follower.createProbe();
+    if (probe === null) throw new Error('not following');
+    trueMs += 0.4;
+    const t1 = leader.stamp();
+    trueMs += 0.05;
+    const t2 = leader.stamp();
+    trueMs += 0.4;
+    follower.handleReply(probe.seq, t1, t2);
+    trueMs += follower.nextProbeDelayMs();
+  };
+  return { leader, follower, exchange, advance: (ms: number) => (trueMs += ms), now: () => trueMs };
+}
+
+describe('SharedTimeline', () => {
+  it('is the identity of the local clock while unsynced', () => {
+    let local = 123.5;
+    const tl = new SharedTimeline(() => local);
+    expect(tl.role).to.equal(TimelineRole.Unsynced);
+    expect(tl.now()).to.equal(123.5);
+    local = 200;
+    expect(tl.toShared(50)).to.equal(50);
+    expect(tl.toLocal(50)).to.equal(50);
+    expect(tl.createProbe()).to.equal(null);
+    expect(tl.nextProbeDelayMs()).to.equal(Number.POSITIVE_INFINITY);
+    const s = tl.state();
+    expect(s.converged).to.equal(false);
+    expect(s.uncertaintyMs).to.equal(Number.POSITIVE_INFINITY);
+  });
+
+  it('as authority serves its frozen mapping and stamps shared time', () => {
+    let local = 5_000;
+    const tl = new SharedTimeline(() => local);
+    tl.becomeAuthority();
+    expect(tl.role).to.equal(TimelineRole.Authority);
+    expect(tl.stamp()).to.equal(5_000);
+    local = 6_000;
+    expect(tl.now()).to.equal(6_000);
+    expect(tl.state()).to.include({ converged: true, uncertaintyMs: 0, role: 'authority' });
+    expect(tl.createProbe()).to.equal(null);
+  });
+
+  it('follows a leader: converges, maps both ways, and ignores unknown replies', () => {
+    const { follower, exchange, now } = pair(3_600_000);
+    follower.follow();
+    expect(follower.role).to.equal(TimelineRole.Follower);
+    for (let i = 0; i < 60; i++) exchange();
+    const s = follower.state();
+    expect(s.converged).to.equal(true);
+    expect(follower.now() - (now() + 3_600_000)).to.be.closeTo(0, 1e-3);
+    expect(follower.toLocal(follower.toShared(777.25))).to.be.closeTo(777.25, 1e-6);
+    expect(follower.handleReply(123_456, 1, 2)).to.equal('ignored');
+  });
+
+  it('keeps serving its old mapping after follow() until the new estimate takes over, with a tiny step', () => {
+    const { follower, leader, exchange, advance, now } = pair(250);
+    follower.follow();
+    for (let i = 0; i < 80; i++) exchange();
+    advance(10_000);
+    // The follower becomes authority, then follows the old leader again: no jump at any point.
+    const before = follower.now();
+    follower.becomeAuthority();
+    expect(follower.now()).to.equal(before);
+    follower.follow();
+    expect(follower.now()).to.equal(before);
+    expect(follower.state().converged).to.equal(false);
+    let maxStep = 0;
+    for (let i = 0; i < 200; i++) {
+      const probeLocal = now();
+      const before = follower.toShared(probeLocal);
+      exchange();
+      maxStep = Math.max(maxStep, Math.abs(follower.toShared(probeLocal) - before));
+    }
+    expect(maxStep).to.be.below(0.01);
+    expect(follower.state().converged).to.equal(true);
+    expect(Math.abs(follower.now() - leader.now())).to.be.below(0.01);
+  });
+
+  it('survives a leader change without a jump > 1 ms (Wi-Fi, A leaves, B leads, C follows B)', () => {
+    for (const seed of [21, 22]) {
+      const r = runLeaderChange(
+        {
+          forward: WIFI_FORWARD,
+          backward: WIFI_BACKWARD,
+          processing: { minMs: 0.02, maxMs: 0.3 },
+          failAtMs: 60_000,
+          detectMs: 2_000,
+          durationMs: 120_000,
+          sampleEveryMs: 100,
+        },
+        seed,
+      );
+      expect(r.authorityStepMs).to.equal(0);
+      expect(r.followStepMs).to.equal(0);
+      expect(r.maxFollowerStepMs).to.be.below(1);
+      expect(Math.abs(r.switchStepMs)).to.be.below(0.2);
+      expect(r.reconvergedAfterMs).to.be.a('number');
+      expect(summarizeAbs(r.errorsAfterMs).p95).to.be.below(0.2);
+    }
+  });
+});
