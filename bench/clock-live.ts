@@ -12,6 +12,8 @@ export interface LiveClockOptions {
   speakers: number;
   durationMs: number;
   sampleIntervalMs: number;
+  /** Injected clocks, leader first (default: spread over ±10 s and ±200 ppm). */
+  clocks?: ReadonlyArray<{ offsetMs: number; ratePpm: number }>;
 }
 
 export interface LiveClockRow {
@@ -20,6 +22,8 @@ export interface LiveClockRow {
   /** From opening the URL (navigation start) to `converged`, ms; includes loading and joining. */
   convergedAfterMs: number;
   samples: number;
+  /** Signed median error (estimate − truth), ms: a bias shows here. */
+  medianSignedMs: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -40,7 +44,8 @@ export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<
   const room = `bench${Date.now().toString(36)}`;
   const speakers: Speaker[] = [];
   try {
-    const clocks = Array.from({ length: options.speakers }, (_, i) => CLOCKS[i % CLOCKS.length]!);
+    const table = options.clocks ?? CLOCKS;
+    const clocks = Array.from({ length: options.speakers }, (_, i) => table[i % table.length]!);
     const url = (i: number): string =>
       `${server.origin}/?room=${room}&name=S${i}&clockOffsetMs=${clocks[i]!.offsetMs}&clockRatePpm=${clocks[i]!.ratePpm}`;
     speakers.push(await launchSpeaker(url(0)));
@@ -74,11 +79,13 @@ export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<
     }
     return followers.map((_, i) => {
       const abs = errors[i]!.map(Math.abs).sort((a, b) => a - b);
+      const signed = [...errors[i]!].sort((a, b) => a - b);
       return {
         speaker: `S${i + 1}`,
         injected: `${clocks[i + 1]!.offsetMs} ms, ${clocks[i + 1]!.ratePpm} ppm`,
         convergedAfterMs: convergedAfterMs[i]!,
         samples: abs.length,
+        medianSignedMs: percentile(signed, 0.5),
         p50Ms: percentile(abs, 0.5),
         p95Ms: percentile(abs, 0.95),
         p99Ms: percentile(abs, 0.99),

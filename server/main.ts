@@ -14,7 +14,7 @@ const room = process.env.ROOM ?? randomRoomId();
 
 const running = await startAppServer({ host, port, distDir });
 const localUrl = `http://localhost:${running.port}/?room=${room}`;
-const lan = lanAddresses()[0];
+const lan = host === '0.0.0.0' || host === '::' ? lanAddresses()[0] : undefined;
 const lanUrl = lan ? `http://${lan}:${running.port}/?room=${room}` : null;
 
 console.log('\nTutti is running.\n');
@@ -25,7 +25,7 @@ if (lanUrl) {
   console.log('  Browsers allow the audio clock, installation and cross-origin isolation only on https or');
   console.log('  localhost: see README "Phones and HTTPS" for a plain-http LAN.');
 } else {
-  console.log('  (no LAN address found: only this computer can join)');
+  console.log(`  (not reachable from the LAN: bound to ${host})`);
 }
 console.log('\n  Signaling: this server, path /peerjs. Stop with Ctrl+C.\n');
 

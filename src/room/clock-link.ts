@@ -6,13 +6,27 @@ import type { ClockPingMessage, ClockPongMessage, RoomMessage } from '../sync/pr
 import type { SharedTimeline } from '../sync/shared-timeline.js';
 import type { Milliseconds } from '../sync/units.js';
 
+/** One probe's four timestamps: t0/t3 on this tab's local clock, t1/t2 on the shared timeline (ms). */
+export interface RawClockSample {
+  t0: Milliseconds;
+  t1: Milliseconds;
+  t2: Milliseconds;
+  t3: Milliseconds;
+}
+
+/** How many raw samples are kept for diagnostics. */
+const RECENT_SAMPLES = 256;
+
 export class ClockLink {
+  /** The latest raw samples, oldest first (diagnostics: how the two directions' delays compare). */
+  readonly recentSamples: RawClockSample[] = [];
   private leaderId: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly timeline: SharedTimeline,
     private readonly send: (peerId: string, message: RoomMessage) => void,
+    private readonly now: () => Milliseconds,
   ) {}
 
   /** This tab leads: serve the timeline, stop probing. */
@@ -40,6 +54,8 @@ export class ClockLink {
   receive(peerId: string, pong: ClockPongMessage): void {
     if (peerId !== this.leaderId) return;
     this.timeline.handleReply(pong.seq, pong.t1, pong.t2);
+    this.recentSamples.push({ t0: pong.t0, t1: pong.t1, t2: pong.t2, t3: this.now() });
+    if (this.recentSamples.length > RECENT_SAMPLES) this.recentSamples.shift();
   }
 
   dispose(): void {

@@ -11,7 +11,7 @@ import type { Milliseconds } from '../sync/units.js';
 import { SignalingState, type RoomTransport } from '../shell/room-transport.js';
 import { MemberRegistry } from './member-registry.js';
 import { MemberState, type MemberView, type RoomSnapshot } from './room-snapshot.js';
-import { ClockLink } from './clock-link.js';
+import { ClockLink, type RawClockSample } from './clock-link.js';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -57,7 +57,7 @@ export class RoomSession extends EventTarget {
     this.name = options.name;
     this.timeline = new SharedTimeline(options.now);
     this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1200 });
-    this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message));
+    this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message), options.now);
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
       linkClose: (peerId) => this.onLinkClose(peerId),
@@ -99,6 +99,11 @@ export class RoomSession extends EventTarget {
     let sent = 0;
     for (const peerId of this.election.alivePeers()) if (this.transport.send(peerId, data)) sent++;
     return sent;
+  }
+
+  /** Diagnostics: the latest raw clock samples against the leader. */
+  clockSamples(): RawClockSample[] {
+    return [...this.clockLink.recentSamples];
   }
 
   snapshot(): RoomSnapshot {
@@ -304,7 +309,8 @@ export class RoomSession extends EventTarget {
 
   private clockReport(): RoomSnapshot['members'][number]['clock'] {
     const state = this.timeline.state();
-    if (state.role === 'unsynced') return null;
+    // Before a first estimate the uncertainty is infinite: nothing worth reporting yet.
+    if (state.role === 'unsynced' || !Number.isFinite(state.uncertaintyMs) || !Number.isFinite(state.offsetMs)) return null;
     return { offsetMs: state.offsetMs, uncertaintyMs: state.uncertaintyMs, rttMs: state.bestRttMs, converged: state.converged };
   }
 

@@ -9,8 +9,10 @@
  *   compare tabs on the machine's one real clock (`timeOriginMs + perfNowMs`)
  * - `injected`: `{ clockOffsetMs, clockRatePpm }` from the URL (diagnostic clock injection)
  * - `dropped`: `{ count, lastReason }` for messages refused at the protocol boundary
- * With `&debug=1`, `window.tutti.debug.sendRaw(data)` sends raw data to every peer (tests only).
+ * With `&debug=1`: `window.tutti.debug.sendRaw(data)` sends raw data to every peer (tests only), and
+ * `window.tutti.debug.clockSamples()` returns the latest raw probe timestamps `{t0, t1, t2, t3}`.
  */
+import type { RawClockSample } from '../room/clock-link.js';
 import type { RoomSession } from '../room/room-session.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
 import type { SkewedClock } from '../sync/skewed-clock.js';
@@ -23,7 +25,7 @@ export interface Diagnostics extends RoomSnapshot {
 export interface TuttiGlobal {
   readonly version: string;
   diagnostics(): Diagnostics | null;
-  readonly debug?: { sendRaw(data: string | ArrayBuffer): number };
+  readonly debug?: { sendRaw(data: string | ArrayBuffer): number; clockSamples(): RawClockSample[] };
 }
 
 declare global {
@@ -45,6 +47,11 @@ export function installDiagnostics(getSession: () => RoomSession | null, clock: 
       injected: { clockOffsetMs: clock.offsetMs, clockRatePpm: clock.ratePpm },
     };
   };
-  const debugHooks = debug ? { sendRaw: (data: string | ArrayBuffer) => getSession()?.sendRaw(data) ?? 0 } : undefined;
+  const debugHooks = debug
+    ? {
+        sendRaw: (data: string | ArrayBuffer) => getSession()?.sendRaw(data) ?? 0,
+        clockSamples: () => getSession()?.clockSamples() ?? [],
+      }
+    : undefined;
   window.tutti = Object.freeze({ version: '1', diagnostics, ...(debugHooks ? { debug: debugHooks } : {}) });
 }

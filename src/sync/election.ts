@@ -162,7 +162,9 @@ export class Election {
 
   private advance(nowMs: number): void {
     if (this.startMs === null) {
+      // Local clocks may read negative (an injected offset): time starts at the first call.
       this.startMs = nowMs;
+      this.nowMs = nowMs;
       this.leaderlessSinceMs = nowMs;
     }
     this.nowMs = Math.max(this.nowMs, nowMs);

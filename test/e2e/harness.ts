@@ -2,19 +2,52 @@
  * End-to-end harness: the real production server (built app + PeerServer) on a free port, and
  * speakers as separate Debian Chromium processes driven by playwright-core.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startAppServer, type RunningAppServer } from '../../server/app-server.js';
 import type { Diagnostics } from '../../src/shell/diagnostics.js';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Start the app server on 127.0.0.1 and a free port. */
-export async function startServer(): Promise<RunningAppServer & { origin: string }> {
-  const running = await startAppServer({ host: '127.0.0.1', port: 0, distDir });
-  return Object.assign(running, { origin: `http://127.0.0.1:${running.port}` });
+export interface RunningServer {
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start the real `npm start` server (server/main.ts; the build must exist) as a child process on
+ * 127.0.0.1 and a free port, reading its printed URL. close() ends that process by its PID.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /This computer:\s+(http:\/\/[^/\s]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace('localhost', '127.0.0.1'));
+      }
+    });
+  });
+  return {
+    origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 export interface Speaker {
@@ -86,6 +119,16 @@ export async function waitForDiagnostics(
 export async function listedNames(page: Page): Promise<string[]> {
   const items = page.getByRole('list', { name: 'Speakers' }).getByRole('listitem');
   return items.evaluateAll((els) => els.map((el) => el.querySelector('.name')?.textContent?.trim() ?? ''));
+}
+
+/** Poll `probe` until it returns true; resolves with the elapsed ms. Generous timeout: catches hangs, not slowness. */
+export async function waitUntil(probe: () => Promise<boolean>, { timeoutMs = 30_000, intervalMs = 25, what = 'condition' } = {}): Promise<number> {
+  const start = performance.now();
+  while (!(await probe().catch(() => false))) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return performance.now() - start;
 }
 
 /** Median of a non-empty list of numbers. */

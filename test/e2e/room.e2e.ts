@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { diagnostics, launchSpeaker, listedNames, startServer, waitForDiagnostics, type Speaker } from './harness.js';
+import { diagnostics, launchSpeaker, listedNames, startServer, waitForDiagnostics, waitUntil, type Speaker } from './harness.js';
 
 describe('room of speakers', { timeout: 240_000 }, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -35,7 +35,7 @@ describe('room of speakers', { timeout: 240_000 }, () => {
     const launchedMs = performance.now() - opened;
     const times = await Promise.all(
       [...speakers.values()].map((s) =>
-        waitForDiagnostics(s.page, (d) => d.members.filter((m) => m.state !== 'unresponsive').length === 3, { what: 'three members' }),
+        waitUntil(async () => (await listedNames(s.page)).length === 3, { what: 'three names in the Speakers list' }),
       ),
     );
     console.log(`# launch ${launchedMs.toFixed(0)} ms; all peers seen ${times.map((t) => t.toFixed(0)).join(', ')} ms after launch`);

@@ -59,6 +59,19 @@ describe('Election', () => {
     expect(e.isLeader).to.equal(true);
   });
 
+  it('keeps the join grace on a clock that reads negative (injected offset)', () => {
+    const t0 = -9_000;
+    const e = new Election('b');
+    e.discovered(['a', 'b'], t0);
+    e.tick(t0 + 100);
+    e.tick(t0 + 1000);
+    expect(e.leaderId, 'no claim while the listed peer has not answered').to.equal(null);
+    e.peerUp('a', t0 + 1100);
+    e.onHeartbeat('a', hb(1, 'a', ['a']), t0 + 1100);
+    e.tick(t0 + 1200);
+    expect(e.leaderId).to.equal('a');
+  });
+
   it('follows a leader heard during the grace and adopts its term and list', () => {
     const e = new Election('a');
     e.discovered(['a', 'l'], 0);
