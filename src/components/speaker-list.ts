@@ -33,8 +33,10 @@ export class SpeakerList extends LitElement {
           <span class="state" data-state=${m.state}>${m.state === 'self' ? 'this device' : m.state}</span>
           <span class="facts">
             ${m.isSelf ? nothing : html`RTT ${fmt(m.rttMs)} · `}
-            ${m.clock === null
-              ? m.isLeader ? 'clock: reference' : 'clock: syncing…'
+            ${m.isLeader
+              ? 'keeps the room clock'
+              : m.clock === null
+              ? 'clock: syncing…'
               : html`clock ${m.clock.offsetMs >= 0 ? '+' : ''}${m.clock.offsetMs.toFixed(3)} ms ± ${m.clock.uncertaintyMs.toFixed(3)} ms${m.clock.converged ? '' : ' (converging)'}${m.clock.rttMs === null ? '' : ` · best RTT ${m.clock.rttMs.toFixed(2)} ms`}`}
           </span>
         </li>`,

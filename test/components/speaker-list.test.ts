@@ -28,7 +28,7 @@ describe('<tutti-speaker-list>', () => {
     expect(items[1]!.getAttribute('aria-label')).to.equal('Den, leader');
     expect(items[0]!.textContent).to.contain('+1234.568 ms ± 0.012 ms');
     expect(items[1]!.textContent).to.contain('RTT 0.52 ms');
-    expect(items[1]!.textContent).to.contain('clock: reference');
+    expect(items[1]!.textContent).to.contain('keeps the room clock');
     expect(items[2]!.querySelector('.state')!.getAttribute('data-state')).to.equal('unresponsive');
     expect(items[2]!.textContent).to.contain('(converging)');
   });
