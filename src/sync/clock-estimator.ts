@@ -2,6 +2,7 @@ import { roundTrip, selectEnvelope, type ClockSample } from './envelope.js';
 import { fitEnvelope, type EnvelopeFit } from './envelope-fit.js';
 import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
 import type { Milliseconds } from './units.js';
+import { windowSupport } from './window-support.js';
 
 /** Tuning of {@link ClockEstimator}. Durations in ms, rates in ppm. */
 export interface ClockEstimatorOptions {
@@ -36,6 +37,11 @@ export interface ClockEstimatorOptions {
    * clocks wander, so the raw figure is optimistic (calibrated so ~68 % of errors fall within).
    */
   readonly uncertaintyScale: number;
+  /**
+   * The offset is re-centred between the window's support points of A and B around the fitted
+   * line: the `supportRank`-th lowest A and highest B (1 = the extremes; 2 ignores one freak point).
+   */
+  readonly supportRank: number;
 }
 
 /** Defaults tuned with bench/clock-sim.ts. */
@@ -54,6 +60,7 @@ export const DEFAULT_CLOCK_ESTIMATOR_OPTIONS: ClockEstimatorOptions = {
   minSpanMs: 300,
   convergedHysteresis: 3,
   uncertaintyScale: 1.3,
+  supportRank: 2,
 };
 
 /**
@@ -164,7 +171,18 @@ export class ClockEstimator {
       if (fit === null) break;
       rate = fit.rate;
     }
-    if (fit !== null) this.fit = fit;
+    if (fit !== null) this.fit = this.recentre(fit);
+  }
+
+  /**
+   * The least-squares fit gives the rate; its offset weighs the per-bucket envelopes, whose excess
+   * over the minimum delay differs between directions whose delay densities near the minimum differ.
+   * Shift the line to the midpoint of the window's support points instead (see {@link windowSupport}).
+   */
+  private recentre(fit: EnvelopeFit): EnvelopeFit {
+    const support = windowSupport(this.samples, fit, this.options.supportRank);
+    if (support === null) return fit;
+    return { ...fit, offsetMs: fit.offsetMs + (support.upperMs + support.lowerMs) / 2 };
   }
 
   private bucketWidth(): Milliseconds {

@@ -39,6 +39,30 @@ export const WIFI_BACKWARD: DirectionConfig = {
 /** Wi-Fi forward direction: the variable part is 20 % larger than backward. */
 export const WIFI_FORWARD: DirectionConfig = scaleJitter(WIFI_BACKWARD, 1.2);
 
+/**
+ * Chromium tabs on one busy machine (loopback), backward (leader → follower): 0.665 ms minimum,
+ * exponential core (most mass near the minimum), a moderate event-loop tail. Modelled on a
+ * recorded trace (test/fixtures/live-clock-trace.json).
+ */
+export const CHROMIUM_BACKWARD: DirectionConfig = {
+  baseMs: 0.665,
+  coreMeanMs: 0.6,
+  tailProb: 0.1,
+  tailMedianMs: 1.5,
+  tailSigma: 0.8,
+  tailMaxMs: 10,
+  spikeProb: 0.005,
+  spikeMinMs: 5,
+  spikeMaxMs: 20,
+  lossProb: 0,
+};
+
+/**
+ * The forward direction of {@link CHROMIUM_BACKWARD}: the same minimum, but gamma(3) core jitter,
+ * so near-minimum delays are rare (p10 ≈ 0.3 ms above the minimum instead of ≈ 0.06).
+ */
+export const CHROMIUM_FORWARD: DirectionConfig = { ...CHROMIUM_BACKWARD, coreMeanMs: 0.9, coreShape: 3 };
+
 /** Options of the preset scenarios. */
 export interface ScenarioOptions {
   /** Simulated length, ms. */
@@ -101,6 +125,15 @@ export function asymmetricScenario(seed: number, options: ScenarioOptions): Cloc
 export function highLoadScenario(seed: number, options: ScenarioOptions): ClockScenario {
   const loaded: DirectionConfig = { ...WIRED_LAN, tailProb: 0.15, tailMedianMs: 0.6, tailSigma: 1, tailMaxMs: 5 };
   return { ...base('high load (60 ms stalls)', seed, options, loaded, loaded), stalls: { meanIntervalMs: 10_000, durationMs: 60 } };
+}
+
+/**
+ * Chromium loopback where the two directions share their minimum delay but not their shape near
+ * it ({@link CHROMIUM_FORWARD}/{@link CHROMIUM_BACKWARD}): a two-way protocol can be unbiased here,
+ * but per-bucket minima sit higher above the minimum forward than backward.
+ */
+export function skewedShapeScenario(seed: number, options: ScenarioOptions): ClockScenario {
+  return base('same min, forward gamma(3) / back exp', seed, options, CHROMIUM_FORWARD, CHROMIUM_BACKWARD);
 }
 
 /** Wi-Fi with 100 µs clock resolution (page not cross-origin isolated). */

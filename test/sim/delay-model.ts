@@ -8,8 +8,13 @@ import type { Rng } from './rng.js';
 export interface DirectionConfig {
   /** Minimum one-way delay, ms. */
   readonly baseMs: Milliseconds;
-  /** Mean of the exponential core jitter, ms (density is highest at the minimum). */
+  /** Mean of the core jitter, ms (exponential by default: density is highest at the minimum). */
   readonly coreMeanMs: Milliseconds;
+  /**
+   * Integer gamma shape of the core jitter (default 1 = exponential). With shape k the density
+   * near the minimum grows like x^(k−1): near-minimum delays are rare although the minimum is the same.
+   */
+  readonly coreShape?: number;
   /** Probability that a packet also gets a heavy-tail delay. */
   readonly tailProb: number;
   /** Median of the log-normal tail delay, ms. */
@@ -56,7 +61,10 @@ export function scaleJitter(config: DirectionConfig, factor: number): DirectionC
 export function sampleDelay(rng: Rng, config: DirectionConfig): Milliseconds | null {
   if (config.lossProb > 0 && rng.chance(config.lossProb)) return null;
   let delay = config.baseMs;
-  if (config.coreMeanMs > 0) delay += rng.exponential(config.coreMeanMs);
+  if (config.coreMeanMs > 0) {
+    const shape = Math.max(1, Math.round(config.coreShape ?? 1));
+    for (let i = 0; i < shape; i++) delay += rng.exponential(config.coreMeanMs / shape);
+  }
   if (config.tailProb > 0 && rng.chance(config.tailProb)) {
     const tail = config.tailMedianMs * Math.exp(rng.normal(0, config.tailSigma));
     delay += Math.min(tail, config.tailMaxMs);

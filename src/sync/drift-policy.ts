@@ -1,0 +1,238 @@
+import type { Milliseconds, Ppm } from './units.js';
+
+/**
+ * Tuning of {@link DriftPolicy}. Rates are playbackRate − 1 in ppm (1000 ppm = 0.1 % = 1.7 cents
+ * of pitch). Defaults are in {@link DEFAULT_DRIFT_POLICY_OPTIONS}.
+ */
+export interface DriftPolicyOptions {
+  /** Idle until the estimated |error| exceeds both this (ms)… */
+  readonly deadbandMs: Milliseconds;
+  /** …and this many standard deviations of the estimate (no chatter on noise). */
+  readonly engageSigmas: number;
+  /** While correcting, go back to the learned rate (and idle) once |error| is below this, ms. */
+  readonly releaseMs: Milliseconds;
+  /** Proportional gain, ppm per ms of error: error decays with time constant 1000/gain s. */
+  readonly gainPpmPerMs: number;
+  /** |rate| cap while |error| ≤ largeErrorMs, ppm. */
+  readonly maxRatePpm: Ppm;
+  /** Above this |error| (ms) the cap is maxLargeRatePpm. */
+  readonly largeErrorMs: Milliseconds;
+  readonly maxLargeRatePpm: Ppm;
+  /** While correcting, smaller rate changes than this are not made, ppm. */
+  readonly minRateStepPpm: Ppm;
+  /** At least this long between two rate changes, ms. */
+  readonly minRateIntervalMs: Milliseconds;
+  /** Median |error| above this (ms) asks for a hard resync… */
+  readonly hardResyncMs: Milliseconds;
+  /** …at most once per this long, ms. */
+  readonly minResyncIntervalMs: Milliseconds;
+  /** Measurements within this long after a resync are ignored (the new source settles), ms. */
+  readonly resyncSettleMs: Milliseconds;
+  /** Robust filter: median of the last this many measurements (odd). */
+  readonly medianWindow: number;
+  /** No action before this many measurements since the start or the last resync. */
+  readonly minSamples: number;
+  /** A measurement is an outlier if it misses the prediction by > max(outlierMinMs, outlierSigmas·σ). */
+  readonly outlierMinMs: Milliseconds;
+  readonly outlierSigmas: number;
+  /** Measurements less certain than this (ms, 1σ) are ignored. */
+  readonly maxUncertaintyMs: Milliseconds;
+  /** Prior standard deviation of the rate that holds the error constant (the skew), ppm. */
+  readonly priorRateSdPpm: Ppm;
+  /** Random walk of that rate (temperature drift), ppm per √s. */
+  readonly rateWanderPpmPerSqrtS: Ppm;
+}
+
+/**
+ * Defaults. Pitch: 1000 ppm is 1.7 cents, below the ~5–10 cent pitch discrimination threshold
+ * for music, so errors up to largeErrorMs are corrected inaudibly; the 5000 ppm tier (8.6 cents,
+ * as Sendspin's top tier of ±0.5 %) only serves errors > 5 ms, already audible as echo between
+ * rooms (reached only when a resync is rate-limited: the gain gives 2000 ppm at 20 ms). Sendspin
+ * does nothing below 1 ms and uses ±3000/±5000 ppm tiers above 8/35 ms; here the rate is the
+ * learned skew plus a few ppm, so the error is held within the 0.05 ms deadband (a 0.1 ms one
+ * lets it sit near 0.1 ms between corrections). engageSigmas 4: no false starts on noise of
+ * 0.05–0.2 ms (3 made some). Hard resync from a 20 ms median (Snapcast: 20-sample median
+ * > 50 ms; Sendspin > 200 ms), at most every 5 s (as Soundsync).
+ */
+export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
+  deadbandMs: 0.05, engageSigmas: 4, releaseMs: 0.01, gainPpmPerMs: 100,
+  maxRatePpm: 1_000, largeErrorMs: 5, maxLargeRatePpm: 5_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
+  hardResyncMs: 20, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
+  medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
+  priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 0.01,
+};
+
+/** Random walk of the error itself (beyond the rate model), ms per √s: keeps the filter responsive. */
+const ERROR_WANDER_MS_PER_SQRT_S = 0.001;
+
+/** One playout error measurement. */
+export interface PlayoutMeasurement {
+  /** When it was taken (any monotonic ms clock, e.g. shared time), ms. */
+  readonly atMs: Milliseconds;
+  /** Heard time − planned time, ms; positive = audio late. */
+  readonly errorMs: Milliseconds;
+  /** Its standard deviation, ms. */
+  readonly uncertaintyMs: Milliseconds;
+}
+
+/** Kinds of {@link DriftAction}. */
+export const DriftActionKind = { Keep: 'keep', SetRate: 'set-rate', Reschedule: 'reschedule' } as const;
+export type DriftActionKind = (typeof DriftActionKind)[keyof typeof DriftActionKind];
+
+/**
+ * What to do: nothing; set playbackRate to 1 + ratePpm·1e-6; or hard resync (reschedule the
+ * track with a short crossfade, the new source at playbackRate 1 + ratePpm·1e-6).
+ */
+export type DriftAction =
+  | { readonly kind: typeof DriftActionKind.Keep }
+  | { readonly kind: typeof DriftActionKind.SetRate; readonly ratePpm: Ppm }
+  | { readonly kind: typeof DriftActionKind.Reschedule; readonly errorMs: Milliseconds; readonly ratePpm: Ppm };
+
+const KEEP: DriftAction = { kind: DriftActionKind.Keep };
+
+/** The rate as a float32 AudioParam holds it: (fround(1 + ppm·1e-6) − 1)·1e6. */
+export function representableRatePpm(ratePpm: Ppm): Ppm {
+  return (Math.fround(1 + ratePpm * 1e-6) - 1) * 1e6;
+}
+
+/**
+ * Drift controller for one speaker. Pure and stateful: feed a measurement each tick (100–250 ms),
+ * apply the returned action; it assumes its actions are applied at once.
+ *
+ * A Kalman filter tracks [error e (ms), rate r that holds e constant (ppm)] under
+ * de/dt = (r − applied)·1e-3 ms/s: r is the learned skew (the integral term). Single outliers
+ * are gated out; a step (the median of the recent measurements disagrees with the estimate)
+ * re-seeds e. Control: idle (rate unchanged) while |ê| ≤ deadband; once beyond, steer with
+ * rate = r̂ + gain·ê (capped by tier), at most every minRateIntervalMs and in steps ≥
+ * minRateStepPpm, until |ê| < releaseMs, then set rate = r̂ and idle again (hysteresis). A
+ * median |error| > hardResyncMs asks for a rate-limited reschedule.
+ */
+export class DriftPolicy {
+  private readonly o: DriftPolicyOptions;
+  private applied: Ppm = 0;
+  private e: Milliseconds = 0;
+  private r: Ppm = 0;
+  private p00 = 0;
+  private p01 = 0;
+  private p11: number;
+  private seeded = false;
+  private lastAtMs = Number.NaN;
+  private recent: Milliseconds[] = [];
+  private correcting = false;
+  private lastRateChangeMs = -Infinity;
+  private lastResyncMs = -Infinity;
+  private settleUntilMs = -Infinity;
+
+  constructor(options: Partial<DriftPolicyOptions> = {}) {
+    this.o = { ...DEFAULT_DRIFT_POLICY_OPTIONS, ...options };
+    this.p11 = this.o.priorRateSdPpm ** 2;
+  }
+
+  /** Rate in effect (after the last action), ppm. */
+  get ratePpm(): Ppm {
+    return this.applied;
+  }
+
+  /** Filtered error estimate, ms (0 before any measurement). */
+  get errorEstimateMs(): Milliseconds {
+    return this.e;
+  }
+
+  /** Learned rate that holds the error constant (minus the skew), ppm, and its standard deviation. */
+  get learnedRate(): { readonly ratePpm: Ppm; readonly sdPpm: Ppm } {
+    return { ratePpm: this.r, sdPpm: Math.sqrt(this.p11) };
+  }
+
+  /** Take a measurement; returns what to do now. Invalid, too uncertain or settling ones: keep. */
+  update(m: PlayoutMeasurement): DriftAction {
+    const o = this.o;
+    const valid = Number.isFinite(m.atMs) && Number.isFinite(m.errorMs) && m.uncertaintyMs >= 0;
+    if (!valid || m.uncertaintyMs > o.maxUncertaintyMs || m.atMs < this.settleUntilMs) return KEEP;
+    if (m.atMs <= this.lastAtMs) return KEEP;
+    this.predict(m.atMs);
+    this.recent = [...this.recent, m.errorMs].slice(-o.medianWindow);
+    const median = medianOf(this.recent);
+    const varMs2 = Math.max(m.uncertaintyMs ** 2, 1e-8);
+    if (!this.seeded) this.seed(m.errorMs, varMs2);
+    else this.correct(m.errorMs, median, varMs2);
+    if (this.recent.length < o.minSamples) return KEEP;
+    if (Math.abs(median) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
+      return this.resync(m.atMs, median);
+    }
+    return this.steer(m.atMs);
+  }
+
+  private predict(atMs: Milliseconds): void {
+    const dtMs = Number.isFinite(this.lastAtMs) ? atMs - this.lastAtMs : 0;
+    this.lastAtMs = atMs;
+    const k = dtMs * 1e-6;
+    const dtSec = dtMs / 1000;
+    this.e += k * (this.r - this.applied);
+    this.p00 += 2 * k * this.p01 + k * k * this.p11 + ERROR_WANDER_MS_PER_SQRT_S ** 2 * dtSec;
+    this.p01 += k * this.p11;
+    this.p11 += this.o.rateWanderPpmPerSqrtS ** 2 * dtSec;
+  }
+
+  private seed(errorMs: Milliseconds, varMs2: number): void {
+    this.e = errorMs;
+    this.p00 = varMs2;
+    this.p01 = 0;
+    this.seeded = true;
+  }
+
+  private correct(z: Milliseconds, median: Milliseconds, varMs2: number): void {
+    const o = this.o;
+    const s = this.p00 + varMs2;
+    const gate = Math.max(o.outlierMinMs, o.outlierSigmas * Math.sqrt(s));
+    if (Math.abs(z - this.e) > gate) {
+      if (this.recent.length >= o.minSamples && Math.abs(median - this.e) > gate) this.seed(median, varMs2);
+      return;
+    }
+    const k0 = this.p00 / s;
+    const k1 = this.p01 / s;
+    const innovation = z - this.e;
+    this.e += k0 * innovation;
+    this.r += k1 * innovation;
+    this.p11 -= k1 * this.p01;
+    this.p00 *= 1 - k0;
+    this.p01 *= 1 - k0;
+  }
+
+  private resync(atMs: Milliseconds, median: Milliseconds): DriftAction {
+    const o = this.o;
+    this.applied = representableRatePpm(clamp(this.r, o.maxRatePpm));
+    this.recent = [];
+    this.seeded = false;
+    this.correcting = false;
+    this.lastResyncMs = atMs;
+    this.lastRateChangeMs = atMs;
+    this.settleUntilMs = atMs + o.resyncSettleMs;
+    return { kind: DriftActionKind.Reschedule, errorMs: median, ratePpm: this.applied };
+  }
+
+  private steer(atMs: Milliseconds): DriftAction {
+    const o = this.o;
+    const absE = Math.abs(this.e);
+    if (!this.correcting && absE > Math.max(o.deadbandMs, o.engageSigmas * Math.sqrt(this.p00))) this.correcting = true;
+    if (!this.correcting || atMs - this.lastRateChangeMs < o.minRateIntervalMs) return KEEP;
+    const releasing = absE < o.releaseMs;
+    const cap = absE > o.largeErrorMs ? o.maxLargeRatePpm : o.maxRatePpm;
+    const target = representableRatePpm(clamp(releasing ? this.r : this.r + o.gainPpmPerMs * this.e, cap));
+    if (releasing) this.correcting = false;
+    const step = Math.abs(target - this.applied);
+    if (step === 0 || (!releasing && step < o.minRateStepPpm)) return KEEP;
+    this.applied = target;
+    this.lastRateChangeMs = atMs;
+    return { kind: DriftActionKind.SetRate, ratePpm: target };
+  }
+}
+
+function clamp(x: number, limit: number): number {
+  return Math.min(limit, Math.max(-limit, x));
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,142 @@
+import { expect } from '@open-wc/testing';
+import {
+  DEFAULT_DRIFT_POLICY_OPTIONS,
+  DriftActionKind,
+  DriftPolicy,
+  representableRatePpm,
+} from '../../src/sync/drift-policy.js';
+import { simulatePlayout, type PlayoutSimResult } from '../sim/audio-playout-sim.js';
+import { summarizeAbs, type AbsSummary } from '../sim/stats.js';
+import { Rng } from '../sim/rng.js';
+
+const TEN_MINUTES_MS = 600_000;
+
+/** |true error| summary from `fromMs` on. */
+function errorAfter(result: PlayoutSimResult, fromMs: number): AbsSummary {
+  return summarizeAbs(result.trace.filter((s) => s.atMs >= fromMs).map((s) => s.trueErrorMs));
+}
+
+/** Rate changes and resyncs respect their minimum intervals and the rate caps. */
+function expectRateLimited(result: PlayoutSimResult): void {
+  const o = DEFAULT_DRIFT_POLICY_OPTIONS;
+  const changes = result.trace.filter((s) => s.action.kind !== DriftActionKind.Keep);
+  for (let i = 1; i < changes.length; i++) {
+    expect(changes[i].atMs - changes[i - 1].atMs).to.be.at.least(o.minRateIntervalMs);
+  }
+  for (let i = 1; i < result.resyncs.length; i++) {
+    expect(result.resyncs[i].atMs - result.resyncs[i - 1].atMs).to.be.at.least(o.minResyncIntervalMs);
+  }
+  for (const s of result.rateChanges) expect(Math.abs(s.ratePpm)).to.be.at.most(o.maxLargeRatePpm + 0.2);
+}
+
+describe('DriftPolicy', () => {
+  for (const skewPpm of [200, -200]) {
+    it(`holds |error| p99 ≤ 0.1 ms with ${skewPpm} ppm skew over 10 minutes`, () => {
+      for (const seed of [1, 2, 3]) {
+        const result = simulatePlayout({ seed, skewPpm, durationMs: TEN_MINUTES_MS, noiseSdMs: 0.05 });
+        const after = errorAfter(result, 60_000);
+        expect(after.p99, `seed ${seed}`).to.be.at.most(0.1);
+        expect(after.max, `seed ${seed}`).to.be.at.most(0.1);
+        expect(errorAfter(result, 0).max, `seed ${seed}`).to.be.below(0.5);
+        expect(result.resyncs).to.have.length(0);
+        expect(result.rateChanges.length, `seed ${seed}`).to.be.at.most(60);
+        expect(result.rateChanges.filter((s) => s.atMs >= 60_000).length, `seed ${seed}`).to.be.at.most(15);
+        for (const s of result.rateChanges) expect(Math.abs(s.ratePpm)).to.be.at.most(DEFAULT_DRIFT_POLICY_OPTIONS.maxRatePpm);
+        expectRateLimited(result);
+        const needed = (1 / (1 + skewPpm * 1e-6) - 1) * 1e6;
+        expect(result.policy.learnedRate.ratePpm).to.be.closeTo(needed, 0.2);
+      }
+    });
+  }
+
+  it('converges with small noise and with 100 ms or 250 ms ticks', () => {
+    for (const [tickMs, noiseSdMs] of [[200, 0.02], [100, 0.05], [250, 0.05]]) {
+      const result = simulatePlayout({ seed: 7, skewPpm: -200, tickMs, noiseSdMs });
+      expect(errorAfter(result, 60_000).p99, `${tickMs} ms, ${noiseSdMs} ms`).to.be.at.most(0.1);
+      expect(result.resyncs).to.have.length(0);
+      expectRateLimited(result);
+    }
+  });
+
+  it('makes no rate change at all with zero skew and noise only', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const noiseSdMs of [0.02, 0.05, 0.1]) {
+        const result = simulatePlayout({ seed, noiseSdMs, durationMs: TEN_MINUTES_MS });
+        expect(result.rateChanges.length, `seed ${seed}, noise ${noiseSdMs}`).to.be.at.most(2);
+        expect(result.resyncs).to.have.length(0);
+      }
+    }
+  });
+
+  it('ignores outliers: 2 ms, 30 ms and 100 ms spikes trigger no resync', () => {
+    for (const outlierMs of [2, 30, 100]) {
+      const result = simulatePlayout({ seed: 9, skewPpm: 200, outlierProbability: 0.02, outlierMs });
+      expect(result.resyncs, `${outlierMs} ms`).to.have.length(0);
+      expect(errorAfter(result, 60_000).p99, `${outlierMs} ms`).to.be.at.most(0.1);
+    }
+    const noSkew = simulatePlayout({ seed: 10, outlierProbability: 0.02, outlierMs: 30 });
+    expect(noSkew.rateChanges.length + noSkew.resyncs.length).to.equal(0);
+  });
+
+  for (const deltaMs of [30, -30]) {
+    it(`answers a ${deltaMs} ms step with one hard resync, then converges`, () => {
+      const result = simulatePlayout({ seed: 5, skewPpm: 200, durationMs: 300_000, steps: [{ atMs: 120_000, deltaMs }] });
+      expect(result.resyncs).to.have.length(1);
+      const resync = result.resyncs[0];
+      expect(resync.atMs).to.be.within(120_000, 121_000);
+      expect(resync.action.kind === DriftActionKind.Reschedule && Math.abs(resync.action.errorMs - deltaMs) < 1).to.equal(true);
+      expect(Math.abs(resync.ratePpm + 200)).to.be.below(1);
+      expect(errorAfter(result, 125_000).max).to.be.at.most(0.1);
+    });
+  }
+
+  it('corrects a 10 ms step by rate (tiered, no resync) within a minute', () => {
+    const result = simulatePlayout({ seed: 5, skewPpm: -200, durationMs: 300_000, steps: [{ atMs: 120_000, deltaMs: 10 }] });
+    expect(result.resyncs).to.have.length(0);
+    expect(errorAfter(result, 180_000).p99).to.be.at.most(0.1);
+    const maxRate = Math.max(...result.rateChanges.map((s) => Math.abs(s.ratePpm)));
+    expect(maxRate).to.be.above(DEFAULT_DRIFT_POLICY_OPTIONS.maxRatePpm);
+    expectRateLimited(result);
+  });
+
+  it('resyncs a large initial error once, not again within the minimum interval', () => {
+    const result = simulatePlayout({ seed: 3, skewPpm: -200, initialErrorMs: 100, durationMs: 120_000 });
+    expect(result.resyncs.map((s) => s.atMs)).to.deep.equal([600]);
+    expect(errorAfter(result, 60_000).p99).to.be.at.most(0.1);
+    const policy = new DriftPolicy();
+    const actions = [0, 1, 2, 3, 4, 5, 6].map((i) => policy.update({ atMs: 1_000 + i * 200, errorMs: 50, uncertaintyMs: 0.05 }));
+    expect(actions.filter((a) => a.kind === DriftActionKind.Reschedule)).to.have.length(1);
+    const later = [0, 1, 2, 3, 4, 5].map((i) => policy.update({ atMs: 2_600 + i * 200, errorMs: 50, uncertaintyMs: 0.05 }));
+    expect(later.filter((a) => a.kind === DriftActionKind.Reschedule)).to.have.length(0);
+    expect(later.some((a) => a.kind === DriftActionKind.SetRate && a.ratePpm > DEFAULT_DRIFT_POLICY_OPTIONS.maxRatePpm)).to.equal(true);
+  });
+
+  it('holds the deadband: no action while the error stays within it', () => {
+    const policy = new DriftPolicy();
+    const rng = new Rng(11);
+    for (let i = 1; i <= 3_000; i++) {
+      const action = policy.update({ atMs: i * 200, errorMs: 0.03 + rng.normal(0, 0.01), uncertaintyMs: 0.01 });
+      expect(action.kind, `tick ${i}`).to.equal(DriftActionKind.Keep);
+    }
+    expect(policy.ratePpm).to.equal(0);
+  });
+
+  it('ignores invalid, too uncertain and out-of-order measurements', () => {
+    const policy = new DriftPolicy();
+    const keep = (atMs: number, errorMs: number, uncertaintyMs: number): boolean =>
+      policy.update({ atMs, errorMs, uncertaintyMs }).kind === DriftActionKind.Keep;
+    expect(keep(100, Number.NaN, 0.05)).to.equal(true);
+    expect(keep(200, 40, 5)).to.equal(true);
+    expect(keep(300, 40, -1)).to.equal(true);
+    for (const atMs of [400, 600, 800]) policy.update({ atMs, errorMs: 0, uncertaintyMs: 0.05 });
+    expect(keep(700, 40, 0.05)).to.equal(true);
+    expect(policy.errorEstimateMs).to.be.closeTo(0, 0.2);
+  });
+
+  it('quantizes rates to what a float32 AudioParam holds', () => {
+    const rate = 1 + representableRatePpm(123.456) * 1e-6;
+    expect(rate).to.be.closeTo(Math.fround(rate), 1e-15);
+    expect(representableRatePpm(200)).to.be.closeTo(200, 0.12);
+    expect(representableRatePpm(0)).to.equal(0);
+  });
+});
