@@ -61,7 +61,8 @@ describe('room of speakers', { timeout: 240_000 }, () => {
   it('a peer sending garbage does not break the others', async () => {
     const garbler = await launchSpeaker(urlFor('G', '&debug=1'));
     speakers.set('G', garbler);
-    await waitForDiagnostics(garbler.page, (d) => d.members.length === 4, { what: 'garbler joined' });
+    const fourConnected = (d: { members: Array<{ state: string }> }): boolean => d.members.filter((m) => m.state !== 'unresponsive').length === 4;
+    for (const s of speakers.values()) await waitForDiagnostics(s.page, fourConnected, { what: 'garbler joined' });
     const before = await diagnostics(speakers.get('A')!.page);
     const sent = await garbler.page.evaluate(() => {
       const debug = window.tutti.debug!;
@@ -82,9 +83,9 @@ describe('room of speakers', { timeout: 240_000 }, () => {
     for (const name of ['A', 'B', 'C']) {
       const page = speakers.get(name)!.page;
       await waitForDiagnostics(page, (d) => d.dropped.count >= 50, { what: `${name} dropped the garbage` });
-      const d = (await diagnostics(page))!;
-      assert.equal(d.leaderId, before!.leaderId, 'leader unchanged');
-      assert.equal(d.members.filter((m) => m.state !== 'unresponsive').length, 4, 'membership intact');
+      // The flood may stall the garbler's own heartbeats for a moment; the room must stay whole.
+      await waitForDiagnostics(page, fourConnected, { what: `${name} still lists all four` });
+      assert.equal((await diagnostics(page))!.leaderId, before!.leaderId, 'leader unchanged');
     }
     await garbler.close();
     speakers.delete('G');
