@@ -3,7 +3,7 @@
  * timeline and the wire protocol together, and publishes read-only snapshots. It owns timers
  * and the transport: call `dispose()` when done.
  */
-import { Election, shouldDial } from '../sync/election.js';
+import { Election } from '../sync/election.js';
 import { roomPeerIds } from '../sync/peer-ids.js';
 import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
 import { SharedTimeline } from '../sync/shared-timeline.js';
@@ -12,6 +12,7 @@ import { SignalingState, type RoomTransport } from '../shell/room-transport.js';
 import { MemberRegistry } from './member-registry.js';
 import { MemberState, type MemberView, type RoomSnapshot } from './room-snapshot.js';
 import { ClockLink, type RawClockSample } from './clock-link.js';
+import { MeshKeeper } from './mesh-keeper.js';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -37,6 +38,7 @@ export class RoomSession extends EventTarget {
   private readonly election: Election;
   private readonly registry = new MemberRegistry();
   private readonly clockLink: ClockLink;
+  private readonly mesh: MeshKeeper;
   private readonly transport: RoomTransport;
   private name: string;
   private signaling: SignalingState = SignalingState.connecting;
@@ -45,7 +47,6 @@ export class RoomSession extends EventTarget {
   private lastHeartbeatMs = -Infinity;
   private lastStatusMs = -Infinity;
   private pingSeq = 0;
-  private undialled = new Map<string, number>();
   private leaderSeen: { id: string | null; term: number } = { id: null, term: 0 };
   /** The leader whose timeline the clock serves or follows. */
   private clockLeaderId: string | null = null;
@@ -57,6 +58,10 @@ export class RoomSession extends EventTarget {
     this.name = options.name;
     this.timeline = new SharedTimeline(options.now);
     this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1200 });
+    this.mesh = new MeshKeeper(this.transport.selfId, this.transport, (peerId) => {
+      this.registry.remove(peerId);
+      this.changed();
+    });
     this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message), options.now);
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
@@ -179,7 +184,7 @@ export class RoomSession extends EventTarget {
     }
     if (nowMs - this.lastStatusMs >= STATUS_INTERVAL_MS) {
       this.lastStatusMs = nowMs;
-      this.broadcast({ type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() });
+      this.broadcast(this.statusMessage());
       this.pingSeq++;
       this.broadcast({ type: 'ping', seq: this.pingSeq, sentMs: nowMs });
       this.changed();
@@ -196,42 +201,16 @@ export class RoomSession extends EventTarget {
     if (this.disposed) return;
     const ids = roomPeerIds(listing, this.options.roomId);
     this.election.discovered(ids, this.options.now());
-    const alive = new Set(this.election.alivePeers());
-    // A silent peer that signaling no longer lists is gone: forget it now rather than after
-    // WebRTC's own consent timeout (~30 s).
-    for (const peerId of this.registry.ids()) {
-      if (!alive.has(peerId) && !ids.includes(peerId)) {
-        this.transport.hangUp(peerId);
-        this.registry.remove(peerId);
-        this.changed();
-      }
-    }
-    for (const peerId of ids) {
-      if (peerId === this.selfId) continue;
-      // A link to a listed peer that has gone silent is stale (e.g. it reloaded): drop it and redial.
-      if (this.transport.hasLink(peerId) && !alive.has(peerId) && this.registry.has(peerId)) {
-        this.transport.hangUp(peerId);
-        this.transport.dial(peerId);
-        continue;
-      }
-      if (this.transport.hasLink(peerId)) {
-        this.undialled.delete(peerId);
-        continue;
-      }
-      // The lower id dials; the other side dials too if nothing arrived after a discovery round.
-      const rounds = (this.undialled.get(peerId) ?? 0) + 1;
-      this.undialled.set(peerId, rounds);
-      if (shouldDial(this.selfId, peerId) || rounds > 1) this.transport.dial(peerId);
-    }
+    this.mesh.reconcile(ids, { alive: new Set(this.election.alivePeers()), known: this.registry.ids() });
   }
 
   private onLinkOpen(peerId: string): void {
     const nowMs = this.options.now();
-    this.undialled.delete(peerId);
+    this.mesh.linked(peerId);
     this.registry.get(peerId);
     this.election.peerUp(peerId, nowMs);
     this.sendTo(peerId, { type: 'heartbeat', ...this.election.heartbeat() });
-    this.sendTo(peerId, { type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() });
+    this.sendTo(peerId, this.statusMessage());
     this.sendTo(peerId, { type: 'ping', seq: ++this.pingSeq, sentMs: nowMs });
     this.syncLeadership();
     this.changed();
@@ -305,6 +284,10 @@ export class RoomSession extends EventTarget {
     // Claim or concede at once rather than at the next heartbeat: failover is visible sooner.
     if (leaderId !== previous) this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
     this.changed();
+  }
+
+  private statusMessage(): RoomMessage {
+    return { type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() };
   }
 
   private clockReport(): RoomSnapshot['members'][number]['clock'] {

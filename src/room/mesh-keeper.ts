@@ -1,0 +1,61 @@
+/**
+ * Keeps the room's full mesh complete against each signaling listing: forgets peers that left,
+ * replaces stale links to peers that went silent, and dials the ones without a link. The lower id
+ * dials first; the other side dials too when nothing arrived after a discovery round.
+ */
+import { shouldDial } from '../sync/election.js';
+import type { RoomTransport } from '../shell/room-transport.js';
+
+export interface MeshView {
+  /** Peers the election currently hears. */
+  alive: ReadonlySet<string>;
+  /** Peers this tab has (had) an open link with. */
+  known: readonly string[];
+}
+
+export class MeshKeeper {
+  /** Discovery rounds each listed peer has gone without a link. */
+  private readonly undialled = new Map<string, number>();
+
+  constructor(
+    private readonly selfId: string,
+    private readonly transport: RoomTransport,
+    /** Called for a known peer that left: the session forgets it. */
+    private readonly forget: (peerId: string) => void,
+  ) {}
+
+  /** Bring the mesh in line with `listed` (this room's ids from signaling, sorted). */
+  reconcile(listed: readonly string[], view: MeshView): void {
+    const listedSet = new Set(listed);
+    // A silent peer that signaling no longer lists is gone: forget it now rather than after
+    // WebRTC's own consent timeout (~30 s).
+    for (const peerId of view.known) {
+      if (!view.alive.has(peerId) && !listedSet.has(peerId)) {
+        this.transport.hangUp(peerId);
+        this.forget(peerId);
+      }
+    }
+    const known = new Set(view.known);
+    for (const peerId of listed) {
+      if (peerId === this.selfId) continue;
+      // A link to a listed peer that has gone silent is stale (e.g. it reloaded): redial.
+      if (this.transport.hasLink(peerId) && !view.alive.has(peerId) && known.has(peerId)) {
+        this.transport.hangUp(peerId);
+        this.transport.dial(peerId);
+        continue;
+      }
+      if (this.transport.hasLink(peerId)) {
+        this.undialled.delete(peerId);
+        continue;
+      }
+      const rounds = (this.undialled.get(peerId) ?? 0) + 1;
+      this.undialled.set(peerId, rounds);
+      if (shouldDial(this.selfId, peerId) || rounds > 1) this.transport.dial(peerId);
+    }
+  }
+
+  /** A link opened: no need to count rounds for it any more. */
+  linked(peerId: string): void {
+    this.undialled.delete(peerId);
+  }
+}
