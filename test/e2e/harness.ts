@@ -4,10 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CHROME_PATH, CHROMIUM_FLAGS } from '../chromium-flags.mjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Diagnostics } from '../../src/shell/diagnostics.js';
 
-export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export { CHROME_PATH };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,17 +64,7 @@ export async function launchSpeaker(url: string): Promise<Speaker> {
   const server = await chromium.launchServer({
     executablePath: CHROME_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext();
