@@ -6,11 +6,14 @@
 import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ExpressPeerServer } from 'peer';
 
 /** Mount point of the PeerServer; the client uses the same constant (src/shell/signaling-config.ts). */
 export const SIGNALING_PATH = '/peerjs';
+
+/** The generated service worker (`sw.js`) and its workbox runtime (`workbox-<hash>.js`). */
+const SERVICE_WORKER_FILE = /^(sw|workbox-[\w-]+)\.js$/;
 
 export interface AppServerOptions {
   /** Interface to bind; `0.0.0.0` for the LAN. */
@@ -54,7 +57,16 @@ export async function startAppServer(options: AppServerOptions): Promise<Running
     '/assets',
     express.static(join(options.distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
   );
-  app.use(express.static(options.distDir, { index: 'index.html', maxAge: 0 }));
+  app.use(
+    express.static(options.distDir, {
+      index: 'index.html',
+      maxAge: 0,
+      // The service worker and its runtime must always be revalidated, so updates are found.
+      setHeaders: (res, path) => {
+        if (SERVICE_WORKER_FILE.test(basename(path))) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.get('*', (_req, res) => res.sendFile(join(options.distDir, 'index.html')));
 
   await new Promise<void>((resolve, reject) => {

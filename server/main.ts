@@ -1,13 +1,13 @@
 /**
  * `npm start`: serve the production build and signaling on the LAN and print the room URL
  * (plus a QR code) for phones. Environment: PORT (default 8080), HOST (default 0.0.0.0),
- * ROOM (default: a fresh random id).
+ * ROOM (default: a fresh random id), DIST_DIR (default: the repository's dist/; tests serve a copy).
  */
 import { fileURLToPath } from 'node:url';
 import { lanAddresses, randomRoomId, terminalQr } from './lan.js';
 import { startAppServer } from './app-server.js';
 
-const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+const distDir = process.env.DIST_DIR ?? fileURLToPath(new URL('../dist/', import.meta.url));
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '0.0.0.0';
 const room = process.env.ROOM ?? randomRoomId();

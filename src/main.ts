@@ -5,12 +5,16 @@ import './components/tutti-app.js';
 import { RoomSession } from './room/room-session.js';
 import { IdbDeviceStore, MemoryDeviceStore, type DeviceStore } from './shell/device-store.js';
 import { installDiagnostics } from './shell/diagnostics.js';
+import { BrowserInstallPrompt } from './shell/install-prompt.js';
+import { IdbLastRoom, MemoryLastRoom, type LastRoomStore } from './shell/last-room.js';
 import { IdTakenError, PeerTransport } from './shell/peer-transport.js';
+import { serviceWorkerSupported, WorkboxUpdater } from './shell/service-worker.js';
 import { signalingOptions } from './shell/signaling-config.js';
 import { defaultSpeakerName } from './sync/device-name.js';
 import { makePeerId, makeSpeakerId } from './sync/peer-ids.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
+import type { TuttiApp } from './components/tutti-app.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 const ID_RETRIES = 3;
@@ -21,14 +25,19 @@ async function main(): Promise<void> {
   if (app === null) throw new Error('index.html lacks <tutti-app>');
   const params = parseRoomParams(location.search);
   for (const problem of params.problems) console.warn(`[tutti] ignoring URL parameter: ${problem}`);
+  const disposePwa = startPwa(app);
 
-  const roomId = params.roomId ?? makeRoomId(Math.random);
+  // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
+  const lastRoom = await openLastRoom();
+  const roomId = params.roomId ?? (params.resume ? await lastRoom.load() : null) ?? makeRoomId(Math.random);
   if (params.roomId === null) {
     const url = new URL(location.href);
+    url.searchParams.delete('resume');
     url.searchParams.set('room', roomId);
     history.replaceState(null, '', url);
   }
   app.roomUrl = shareUrl(roomId);
+  await lastRoom.save(roomId).catch(() => console.warn('[tutti] could not remember the last room'));
 
   const store = await openStore();
   const device = await store.load();
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
   let speakerId = sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId;
   let takenCount = 0;
   while (session === null) {
+    if (!navigator.onLine) app.error = unreachableMessage('this device is offline');
     const transport = new PeerTransport(makePeerId(roomId, speakerId), signalingOptions(location, params.signaling));
     const candidate = new RoomSession({ roomId, name, role: params.role, transport, now: clock.now });
     try {
@@ -59,7 +69,7 @@ async function main(): Promise<void> {
           takenCount = 0;
         }
       } else {
-        app.error = `Cannot reach the room's signaling server (${(error as Error).message}). Retrying…`;
+        app.error = unreachableMessage((error as Error).message);
       }
       await delay(ID_RETRY_DELAY_MS);
     }
@@ -69,7 +79,43 @@ async function main(): Promise<void> {
   addEventListener('pagehide', () => {
     session?.sayGoodbye();
     session?.dispose();
+    disposePwa();
   });
+}
+
+/** The banner while signaling is unreachable; the join loop keeps retrying until it answers. */
+function unreachableMessage(reason: string): string {
+  return `Offline: peers are unreachable (cannot reach the room's signaling server: ${reason}). Retrying automatically…`;
+}
+
+/**
+ * Install prompt and (production builds only) the service worker with its update prompt.
+ * Returns a function that disposes both.
+ */
+function startPwa(app: TuttiApp): () => void {
+  const install = new BrowserInstallPrompt();
+  app.installMode = install.mode;
+  install.onChange((mode) => (app.installMode = mode));
+  app.addEventListener('install-request', () => void install.prompt());
+  if (!import.meta.env.PROD || !serviceWorkerSupported()) return () => install.dispose();
+  const updater = new WorkboxUpdater();
+  updater.onUpdateReady(() => (app.updateReady = true));
+  app.addEventListener('update-accept', () => updater.applyUpdate());
+  updater.start().catch((error: unknown) => console.warn('[tutti] service worker not registered:', error));
+  return () => {
+    install.dispose();
+    updater.dispose();
+  };
+}
+
+async function openLastRoom(): Promise<LastRoomStore> {
+  const idb = new IdbLastRoom();
+  try {
+    await idb.load();
+    return idb;
+  } catch {
+    return new MemoryLastRoom();
+  }
 }
 
 async function openStore(): Promise<DeviceStore> {

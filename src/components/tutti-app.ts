@@ -9,9 +9,12 @@ import type { RoomSession } from '../room/room-session.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
 import type { NameChangeEvent } from './events.js';
 import { roomContext } from './room-context.js';
+import type { InstallMode } from '../sync/install-hint.js';
+import './install-button.js';
 import './name-editor.js';
 import './room-link.js';
 import './speaker-list.js';
+import './update-prompt.js';
 
 /** Re-render at most this often, ms: the clock numbers change continuously. */
 const RENDER_INTERVAL_MS = 250;
@@ -33,6 +36,10 @@ export class TuttiApp extends LitElement {
   @property() roomUrl = '';
   /** A problem to show (e.g. signaling unreachable). */
   @property() error: string | null = null;
+  /** True while a new version of the app waits (the update prompt shows). */
+  @property({ type: Boolean }) updateReady = false;
+  /** The install affordance to offer. */
+  @property() installMode: InstallMode = 'none';
 
   @state() private snapshot: RoomSnapshot | null = null;
   private readonly provider = new ContextProvider(this, { context: roomContext, initialValue: null });
@@ -67,7 +74,9 @@ export class TuttiApp extends LitElement {
       <header>
         <h1>Tutti</h1>
         ${snap ? html`<span>Room <strong>${snap.roomId}</strong></span>` : nothing}
+        <tutti-install-button .mode=${this.installMode}></tutti-install-button>
       </header>
+      <tutti-update-prompt ?ready=${this.updateReady}></tutti-update-prompt>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${snap === null
         ? html`<p class="status">Joining the room…</p>`

@@ -26,6 +26,8 @@ export interface RoomParams {
   clockRatePpm: Ppm;
   /** `&signaling=cloud`: opt into the public PeerJS cloud (needs internet). */
   signaling: 'local' | 'cloud';
+  /** `?resume=1` (the installed app's start URL): reopen the room this device was last in. */
+  resume: boolean;
   /** `&debug=1`: exposes test hooks on window.tutti. */
   debug: boolean;
   /** Parameters that were present but invalid, with why. */
@@ -65,6 +67,7 @@ export function parseRoomParams(search: string): RoomParams {
     clockOffsetMs: number('clockOffsetMs', MAX_INJECTED_OFFSET_MS),
     clockRatePpm: number('clockRatePpm', MAX_INJECTED_RATE_PPM),
     signaling: query.get('signaling') === 'cloud' ? 'cloud' : 'local',
+    resume: query.get('resume') === '1',
     debug: query.get('debug') === '1',
     problems,
   };

@@ -20,11 +20,12 @@ export interface RunningServer {
 /**
  * Start the real `npm start` server (server/main.ts; the build must exist) as a child process on
  * 127.0.0.1 and a free port, reading its printed URL. close() ends that process by its PID.
+ * `env` adds environment variables (e.g. `DIST_DIR` to serve a copy of the build).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const origin = await new Promise<string>((resolve, reject) => {

@@ -20,7 +20,8 @@ describe('room params', () => {
   });
 
   it('defaults: no room, no name, speaker, local signaling', () => {
-    expect(parseRoomParams('')).to.include({ roomId: null, name: null, role: 'speaker', signaling: 'local', debug: false });
+    expect(parseRoomParams('')).to.include({ roomId: null, name: null, role: 'speaker', signaling: 'local', debug: false, resume: false });
+    expect(parseRoomParams('?resume=1').resume).to.equal(true);
   });
 
   it('makes valid room ids', () => {
