@@ -1,10 +1,13 @@
 /**
- * Keeps the room's full mesh complete against each signaling listing: forgets peers that left,
- * replaces stale links to peers that went silent, and dials the ones without a link. The lower id
- * dials first; the other side dials too when nothing arrived after a discovery round.
+ * Keeps the room's full mesh complete against each signaling listing: forgets silent peers that
+ * left signaling, and dials the ones without a link. The lower id dials first; the other side
+ * dials too when nothing arrived after two discovery rounds.
  */
 import { shouldDial } from '../sync/election.js';
 import type { RoomTransport } from '../shell/room-transport.js';
+
+/** Discovery rounds the higher id waits for the lower one's call before dialling itself. */
+const FALLBACK_ROUNDS = 2;
 
 export interface MeshView {
   /** Peers the election currently hears. */
@@ -35,22 +38,18 @@ export class MeshKeeper {
         this.forget(peerId);
       }
     }
-    const known = new Set(view.known);
+    // A listed peer that is merely silent keeps its link: under load a live leader can miss a few
+    // heartbeats, and tearing its link down would force a failover. A peer that reloaded dials
+    // again itself (see below), and its new link replaces the stale one.
     for (const peerId of listed) {
       if (peerId === this.selfId) continue;
-      // A link to a listed peer that has gone silent is stale (e.g. it reloaded): redial.
-      if (this.transport.hasLink(peerId) && !view.alive.has(peerId) && known.has(peerId)) {
-        this.transport.hangUp(peerId);
-        this.transport.dial(peerId);
-        continue;
-      }
       if (this.transport.hasLink(peerId)) {
         this.undialled.delete(peerId);
         continue;
       }
       const rounds = (this.undialled.get(peerId) ?? 0) + 1;
       this.undialled.set(peerId, rounds);
-      if (shouldDial(this.selfId, peerId) || rounds > 1) this.transport.dial(peerId);
+      if (shouldDial(this.selfId, peerId) || rounds > FALLBACK_ROUNDS) this.transport.dial(peerId);
     }
   }
 

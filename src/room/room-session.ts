@@ -31,6 +31,8 @@ export interface RoomSessionOptions {
 
 const TICK_MS = 100;
 const STATUS_INTERVAL_MS = 1000;
+/** How often to ask signaling who is in the room: a joiner waits for this before peers dial it. */
+const DISCOVERY_INTERVAL_MS = 1000;
 
 /** Events: `change` whenever the snapshot may differ. */
 export class RoomSession extends EventTarget {
@@ -83,7 +85,7 @@ export class RoomSession extends EventTarget {
     await this.transport.start();
     if (this.disposed) return;
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
-    this.timers.push(setInterval(() => void this.discover(), this.options.discoveryIntervalMs ?? 2000));
+    this.timers.push(setInterval(() => void this.discover(), this.options.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS));
     await this.discover();
   }
 

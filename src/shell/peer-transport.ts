@@ -14,6 +14,8 @@ export interface PeerTransportOptions {
   openTimeoutMs?: number;
 }
 
+/** A link that has not opened by then is dropped (the mesh keeper dials again). */
+const LINK_OPEN_TIMEOUT_MS = 5000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 8000;
 
@@ -28,6 +30,8 @@ export class IdTakenError extends Error {
 export class PeerTransport implements RoomTransport {
   private peer: Peer | null = null;
   private readonly links = new Map<string, DataConnection>();
+  /** Connections this side dialled (the others came in). */
+  private readonly dialled = new WeakSet<DataConnection>();
   private listener: RoomTransportEvents | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
@@ -65,7 +69,7 @@ export class PeerTransport implements RoomTransport {
         }
       });
       peer.on('disconnected', () => this.scheduleReconnect());
-      peer.on('connection', (conn) => this.adopt(conn));
+      peer.on('connection', (conn) => this.adopt(conn, false));
     });
   }
 
@@ -79,7 +83,7 @@ export class PeerTransport implements RoomTransport {
 
   dial(peerId: string): void {
     if (this.peer === null || this.peer.destroyed || this.peer.disconnected || this.hasLink(peerId)) return;
-    this.adopt(this.peer.connect(peerId, { serialization: 'raw', reliable: true, label: 'control' }));
+    this.adopt(this.peer.connect(peerId, { serialization: 'raw', reliable: true, label: 'control' }), true);
   }
 
   hasLink(peerId: string): boolean {
@@ -110,14 +114,30 @@ export class PeerTransport implements RoomTransport {
     this.listener?.signaling(SignalingState.closed);
   }
 
-  /** Track a connection (dialled or incoming); a newer one to the same peer replaces the old. */
-  private adopt(conn: DataConnection): void {
+  /**
+   * Track a connection (dialled or incoming). An open link to the same peer is replaced (the peer
+   * reloaded). When both sides dialled at once, both keep the connection the lower id dialled.
+   */
+  private adopt(conn: DataConnection, dialled: boolean): void {
     const previous = this.links.get(conn.peer);
     if (previous !== undefined && previous !== conn) {
+      const crossing = !previous.open && this.dialled.has(previous) !== dialled;
+      const keepPrevious = crossing && this.dialled.has(previous) === this.selfId < conn.peer;
+      if (keepPrevious) {
+        conn.close();
+        return;
+      }
       this.links.delete(conn.peer);
       previous.close();
     }
+    if (dialled) this.dialled.add(conn);
     this.links.set(conn.peer, conn);
+    const openTimer = setTimeout(() => {
+      if (conn.open || this.links.get(conn.peer) !== conn) return;
+      this.links.delete(conn.peer);
+      conn.close();
+    }, LINK_OPEN_TIMEOUT_MS);
+    conn.on('open', () => clearTimeout(openTimer));
     conn.on('open', () => {
       if (this.links.get(conn.peer) === conn) this.listener?.linkOpen(conn.peer);
     });

@@ -30,7 +30,7 @@ export interface ElectionOptions {
   peerTimeoutMs: number;
   /**
    * A fresh node does not claim for this long unless every listed peer answered. Longer than the
-   * shell's discovery poll (2 s) plus a connect, so a joiner that must wait to be dialled still
+   * shell's discovery poll (1 s; 2 s tested) plus a connect, so a joiner that must wait to be dialled still
    * hears the room first.
    */
   joinGraceMs: number;
