@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const disposePwa = startPwa(app);
 
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
-  const lastRoom = await openLastRoom();
+  const lastRoom = await durableOr<LastRoomStore>(new IdbLastRoom(), () => new MemoryLastRoom(), 'the last room will not be remembered');
   const roomId = params.roomId ?? (params.resume ? await lastRoom.load() : null) ?? makeRoomId(Math.random);
   if (params.roomId === null) {
     const url = new URL(location.href);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   app.roomUrl = shareUrl(roomId);
   await lastRoom.save(roomId).catch(() => console.warn('[tutti] could not remember the last room'));
 
-  const store = await openStore();
+  const store = await durableOr<DeviceStore>(new IdbDeviceStore(), () => new MemoryDeviceStore(), 'this speaker will not be remembered');
   const device = await store.load();
   const name = params.name ?? device.name ?? defaultSpeakerName(navigator.userAgent, navigator.maxTouchPoints);
   if (params.name !== null && params.name !== device.name) await store.saveName(params.name);
@@ -108,24 +108,14 @@ function startPwa(app: TuttiApp): () => void {
   };
 }
 
-async function openLastRoom(): Promise<LastRoomStore> {
-  const idb = new IdbLastRoom();
+/** The IndexedDB-backed store if IndexedDB answers (not in some private modes), else `fallback`. */
+async function durableOr<T extends { load(): Promise<unknown> }>(durable: T, fallback: () => T, warning: string): Promise<T> {
   try {
-    await idb.load();
-    return idb;
+    await durable.load();
+    return durable;
   } catch {
-    return new MemoryLastRoom();
-  }
-}
-
-async function openStore(): Promise<DeviceStore> {
-  const idb = new IdbDeviceStore();
-  try {
-    await idb.load();
-    return idb;
-  } catch {
-    console.warn('[tutti] IndexedDB unavailable: this speaker will not be remembered');
-    return new MemoryDeviceStore();
+    console.warn(`[tutti] IndexedDB unavailable: ${warning}`);
+    return fallback();
   }
 }
 

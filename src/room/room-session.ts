@@ -116,7 +116,6 @@ export class RoomSession extends EventTarget {
   snapshot(): RoomSnapshot {
     const leaderId = this.election.leaderId;
     const alive = new Set(this.election.alivePeers());
-    const clockState = this.timeline.state();
     const members: MemberView[] = [
       {
         peerId: this.selfId,
@@ -154,15 +153,7 @@ export class RoomSession extends EventTarget {
       term: this.election.term,
       signaling: this.signaling,
       members: [...members, ...peers],
-      clock: {
-        role: clockState.role,
-        offsetMs: clockState.offsetMs,
-        ratePpm: clockState.ratePpm,
-        uncertaintyMs: clockState.uncertaintyMs,
-        bestRttMs: clockState.bestRttMs,
-        converged: clockState.converged,
-        sampleCount: clockState.sampleCount,
-      },
+      clock: this.timeline.state(),
       dropped: { ...this.dropped },
     };
   }

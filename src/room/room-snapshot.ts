@@ -1,6 +1,7 @@
 /** Read-only views of a room for the UI and for `window.tutti.diagnostics()`. Plain JSON. */
 import type { ClockReport, MemberRole } from '../sync/protocol.js';
 import type { SignalingState } from '../shell/room-transport.js';
+import type { TimelineState } from '../sync/shared-timeline.js';
 
 /** How this tab sees a member. */
 export const MemberState = {
@@ -23,16 +24,8 @@ export interface MemberView {
   clock: ClockReport | null;
 }
 
-export interface ClockView {
-  role: 'authority' | 'follower' | 'unsynced';
-  /** shared − local, ms. */
-  offsetMs: number;
-  ratePpm: number;
-  uncertaintyMs: number;
-  bestRttMs: number | null;
-  converged: boolean;
-  sampleCount: number;
-}
+/** This tab's clock, as the shared timeline reports it (offset = shared − local, ms). */
+export type ClockView = TimelineState;
 
 export interface RoomSnapshot {
   roomId: string;
