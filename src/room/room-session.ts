@@ -13,6 +13,7 @@ import { MemberRegistry } from './member-registry.js';
 import { MemberState, type MemberView, type RoomSnapshot } from './room-snapshot.js';
 import { ClockLink, type RawClockSample } from './clock-link.js';
 import { MeshKeeper } from './mesh-keeper.js';
+import type { RoomExtension, RoomLinks } from './room-extension.js';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -35,7 +36,7 @@ const STATUS_INTERVAL_MS = 1000;
 const DISCOVERY_INTERVAL_MS = 1000;
 
 /** Events: `change` whenever the snapshot may differ. */
-export class RoomSession extends EventTarget {
+export class RoomSession extends EventTarget implements RoomLinks {
   readonly timeline: SharedTimeline;
   private readonly election: Election;
   private readonly registry = new MemberRegistry();
@@ -53,6 +54,7 @@ export class RoomSession extends EventTarget {
   /** The leader whose timeline the clock serves or follows. */
   private clockLeaderId: string | null = null;
   private disposed = false;
+  private extensions: RoomExtension[] = [];
 
   constructor(private readonly options: RoomSessionOptions) {
     super();
@@ -78,6 +80,39 @@ export class RoomSession extends EventTarget {
 
   get selfId(): string {
     return this.transport.selfId;
+  }
+
+  get leaderId(): string | null {
+    return this.election.leaderId;
+  }
+
+  get term(): number {
+    return this.election.term;
+  }
+
+  /** Add a feature riding on the room's links; returns its removal. */
+  addExtension(extension: RoomExtension): () => void {
+    this.extensions = [...this.extensions, extension];
+    return () => {
+      this.extensions = this.extensions.filter((e) => e !== extension);
+    };
+  }
+
+  connectedPeers(): string[] {
+    const alive = new Set(this.election.alivePeers());
+    return this.registry.ids().filter((id) => alive.has(id) && this.transport.hasLink(id));
+  }
+
+  send(peerId: string, message: RoomMessage): boolean {
+    return this.transport.send(peerId, encodeMessage(message));
+  }
+
+  sendBinary(peerId: string, data: ArrayBuffer): boolean {
+    return this.transport.send(peerId, data);
+  }
+
+  bufferedBytes(peerId: string): number {
+    return this.transport.bufferedBytes(peerId);
   }
 
   /** Register with signaling, then discover and join the room. */
@@ -171,6 +206,7 @@ export class RoomSession extends EventTarget {
     const nowMs = this.options.now();
     this.election.tick(nowMs);
     this.syncLeadership();
+    this.notify((e) => e.tick?.(nowMs));
     if (nowMs - this.lastHeartbeatMs >= (this.options.heartbeatIntervalMs ?? 300)) {
       this.lastHeartbeatMs = nowMs;
       this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
@@ -206,6 +242,7 @@ export class RoomSession extends EventTarget {
     this.sendTo(peerId, this.statusMessage());
     this.sendTo(peerId, { type: 'ping', seq: ++this.pingSeq, sentMs: nowMs });
     this.syncLeadership();
+    this.notify((e) => e.peerUp?.(peerId));
     this.changed();
   }
 
@@ -213,11 +250,17 @@ export class RoomSession extends EventTarget {
     this.election.peerDown(peerId, this.options.now());
     this.registry.remove(peerId);
     this.syncLeadership();
+    this.notify((e) => e.peerDown?.(peerId));
     this.changed();
   }
 
   private onData(peerId: string, data: unknown): void {
     const arrivalShared = this.timeline.role === 'authority' ? this.timeline.stamp() : NaN;
+    if (data instanceof ArrayBuffer) {
+      this.election.heard(peerId, this.options.now());
+      this.notify((e) => e.binary?.(peerId, data));
+      return;
+    }
     const decoded = decodeMessage(data);
     if (!decoded.ok) {
       this.dropped.count++;
@@ -244,6 +287,7 @@ export class RoomSession extends EventTarget {
         this.registry.remove(peerId);
         this.transport.hangUp(peerId);
         this.syncLeadership();
+        this.notify((e) => e.peerDown?.(peerId));
         this.changed();
         return;
       case 'ping':
@@ -258,6 +302,8 @@ export class RoomSession extends EventTarget {
       case 'clock-pong':
         this.clockLink.receive(peerId, message);
         return;
+      default:
+        this.notify((e) => e.message?.(peerId, message));
     }
   }
 
@@ -276,6 +322,7 @@ export class RoomSession extends EventTarget {
     }
     // Claim or concede at once rather than at the next heartbeat: failover is visible sooner.
     if (leaderId !== previous) this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
+    this.notify((e) => e.leadership?.(leaderId, term));
     this.changed();
   }
 
@@ -290,13 +337,24 @@ export class RoomSession extends EventTarget {
     return { offsetMs: state.offsetMs, uncertaintyMs: state.uncertaintyMs, rttMs: state.bestRttMs, converged: state.converged };
   }
 
-  private broadcast(message: RoomMessage): void {
+  /** Send a message to every linked peer. */
+  broadcast(message: RoomMessage): void {
     const text = encodeMessage(message);
     for (const peerId of this.registry.ids()) this.transport.send(peerId, text);
   }
 
   private sendTo(peerId: string, message: RoomMessage): void {
     this.transport.send(peerId, encodeMessage(message));
+  }
+
+  private notify(call: (extension: RoomExtension) => void): void {
+    for (const extension of this.extensions) {
+      try {
+        call(extension);
+      } catch (error) {
+        console.error('[tutti] room extension failed', error);
+      }
+    }
   }
 
   private changed(): void {

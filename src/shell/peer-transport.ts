@@ -101,6 +101,13 @@ export class PeerTransport implements RoomTransport {
     }
   }
 
+  bufferedBytes(peerId: string): number {
+    const conn = this.links.get(peerId);
+    if (conn === undefined) return 0;
+    // PeerJS queues in its own buffer once the channel's exceeds its limit: count both.
+    return (conn.dataChannel?.bufferedAmount ?? 0) + ((conn as { bufferSize?: number }).bufferSize ?? 0);
+  }
+
   hangUp(peerId: string): void {
     this.links.get(peerId)?.close();
   }

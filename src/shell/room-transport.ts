@@ -35,6 +35,8 @@ export interface RoomTransport {
   hasLink(peerId: string): boolean;
   /** Send on the open link to `peerId`; false if there is none. */
   send(peerId: string, data: string | ArrayBuffer): boolean;
+  /** Bytes queued on the link to `peerId` and not yet sent (backpressure); 0 without a link. */
+  bufferedBytes(peerId: string): number;
   /** Drop the link to `peerId`. */
   hangUp(peerId: string): void;
   setListener(listener: RoomTransportEvents): void;

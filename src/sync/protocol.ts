@@ -8,6 +8,8 @@
  */
 import { fieldCheckers, type FieldSpec } from './protocol-fields.js';
 import { MAX_MESSAGE_CHARS } from './protocol-limits.js';
+import { exchangeSchemas, type ExchangeMessage } from './exchange-messages.js';
+import { playbackSchemas, type PlaybackMessage } from './playback-messages.js';
 
 export { MAX_LIST_LENGTH, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './protocol-limits.js';
 
@@ -72,7 +74,9 @@ export type RoomMessage =
   | PingMessage
   | PongMessage
   | ClockPingMessage
-  | ClockPongMessage;
+  | ClockPongMessage
+  | PlaybackMessage
+  | ExchangeMessage;
 
 export type RoomMessageType = RoomMessage['type'];
 
@@ -87,6 +91,8 @@ const schemas: { readonly [K in RoomMessageType]: Readonly<Record<string, FieldS
   pong: { seq: nonNegInt, sentMs: finite },
   'clock-ping': { seq: nonNegInt, t0: finite },
   'clock-pong': { seq: nonNegInt, t0: finite, t1: finite, t2: finite },
+  ...playbackSchemas,
+  ...exchangeSchemas,
 };
 
 /** The result of decoding: a valid message, or why the input was dropped. */

@@ -23,6 +23,8 @@ export class MemoryTransport implements RoomTransport {
   private listener: RoomTransportEvents | null = null;
   private readonly links = new Set<string>();
   private crashed = false;
+  /** Bytes sent per link and not yet delivered. */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     readonly selfId: string,
@@ -60,10 +62,17 @@ export class MemoryTransport implements RoomTransport {
   send(peerId: string, data: string | ArrayBuffer): boolean {
     const other = this.hub.transports.get(peerId);
     if (this.crashed || other === undefined || !this.links.has(peerId)) return false;
+    const bytes = typeof data === 'string' ? data.length : data.byteLength;
+    this.pending.set(peerId, (this.pending.get(peerId) ?? 0) + bytes);
     setTimeout(() => {
+      this.pending.set(peerId, (this.pending.get(peerId) ?? bytes) - bytes);
       if (!other.crashed && other.links.has(this.selfId)) other.listener?.data(this.selfId, data);
     });
     return true;
+  }
+
+  bufferedBytes(peerId: string): number {
+    return this.links.has(peerId) ? (this.pending.get(peerId) ?? 0) : 0;
   }
 
   hangUp(peerId: string): void {

@@ -63,11 +63,15 @@ describe('RoomSession over an in-memory network', () => {
     const a = join(hub, 'aaaaaa', 'A');
     const b = join(hub, 'bbbbbb', 'B');
     await until(b, (s) => s.members.length === 2 && s.leaderId !== null);
+    const frames: ArrayBuffer[] = [];
+    a.addExtension({ binary: (_peerId, data) => frames.push(data) });
     expect(b.sendRaw('{"v":1,"type":"heartbeat","term":-1}')).to.equal(1);
     b.sendRaw(new ArrayBuffer(4));
+    b.sendRaw('[1,2]');
     const snap = await until(a, (s) => s.dropped.count === 2);
-    expect(snap.dropped.lastReason).to.match(/expected a JSON string/);
+    expect(snap.dropped.lastReason).to.match(/not a JSON object/);
     expect(snap.members).to.have.length(2);
+    expect(frames.map((f) => f.byteLength), 'binary frames go to extensions, not the codec').to.deep.equal([4]);
   });
 
   it('fails over when the leader crashes, and the shared time continues', async () => {

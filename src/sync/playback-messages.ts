@@ -1,0 +1,56 @@
+/**
+ * Wire messages of synchronized playback (see protocol.ts for the envelope):
+ * - `play-state`: the leader's whole room play state, sent on every change and every second.
+ * - `command`: a play command for the leader (from any member); `command-result` answers it.
+ * - `playout`: a speaker's own playout report, for every member's sync dashboard.
+ */
+import type { FieldSpec } from './protocol-fields.js';
+import { decodeCommand, decodePlayState } from './play-state-codec.js';
+import type { PlayCommand, RoomPlayState } from './play-state.js';
+import { decodePlayoutReport } from './playout-report-codec.js';
+import type { PlayoutReport } from './playout-report.js';
+
+/** Longest error text in a command result, characters. */
+export const MAX_COMMAND_ERROR_CHARS = 200;
+
+export interface PlayStateMessage {
+  type: 'play-state';
+  /** The leader's election term when it sent this (followers ignore older terms' states). */
+  term: number;
+  state: RoomPlayState;
+}
+export interface CommandMessage {
+  type: 'command';
+  /** Sender-chosen id echoed in the result. */
+  id: number;
+  command: PlayCommand;
+}
+export interface CommandResultMessage {
+  type: 'command-result';
+  id: number;
+  /** Why the leader refused the command; null when applied. */
+  error: string | null;
+}
+export interface PlayoutMessage {
+  type: 'playout';
+  report: PlayoutReport;
+}
+
+export type PlaybackMessage = PlayStateMessage | CommandMessage | CommandResultMessage | PlayoutMessage;
+
+const fromDecoded = <T>(d: { ok: true; value: T } | { ok: false; reason: string }) =>
+  d.ok ? { ok: true as const, value: d.value as unknown } : { ok: false as const, problem: `is invalid: ${d.reason}` };
+
+const nonNegInt: FieldSpec = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? { ok: true, value: v } : { ok: false, problem: 'must be a non-negative integer' });
+const errorText: FieldSpec = (v) =>
+  v === null || (typeof v === 'string' && v.length <= MAX_COMMAND_ERROR_CHARS)
+    ? { ok: true, value: v }
+    : { ok: false, problem: `must be null or a string of at most ${MAX_COMMAND_ERROR_CHARS} characters` };
+
+/** Field checks of each playback message type. */
+export const playbackSchemas: { readonly [K in PlaybackMessage['type']]: Readonly<Record<string, FieldSpec>> } = {
+  'play-state': { term: nonNegInt, state: (v) => fromDecoded(decodePlayState(v)) },
+  command: { id: nonNegInt, command: (v) => fromDecoded(decodeCommand(v)) },
+  'command-result': { id: nonNegInt, error: errorText },
+  playout: { report: (v) => fromDecoded(decodePlayoutReport(v)) },
+};
