@@ -13,13 +13,16 @@ const commonjs = fromRollup(rollupCommonjs);
 /** Unit tests (pure core) and component tests, in Debian's Chromium. */
 export default {
   files: ['test/unit/**/*.test.ts', 'test/components/**/*.test.ts'],
-  nodeResolve: true,
+  nodeResolve: { browser: true },
   concurrency: 1,
   testFramework: { config: { timeout: 60000 } },
   testsFinishTimeout: 8 * 60 * 1000,
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
-    commonjs({ include: ['**/node_modules/sdp/**'], strictRequires: false }),
+    commonjs({
+      include: ['**/node_modules/sdp/**', '**/node_modules/debug/**', '**/node_modules/ms/**', '**/node_modules/content-type/**', '**/node_modules/ieee754/**'],
+      strictRequires: false,
+    }),
   ],
   browsers: [
     chromeLauncher({
