@@ -1,0 +1,189 @@
+/**
+ * The tab's audio output: one AudioContext ('interactive'), a master bus, the worklet frame
+ * counter and periodic getOutputTimestamp() readings feeding {@link OutputTiming}, and the
+ * autoplay state. Dispatches 'statechange' when {@link AudioOutput.state} or readiness changes.
+ */
+import { OutputTiming } from '../sync/output-timing.js';
+import type { Milliseconds } from '../sync/units.js';
+import { FRAME_COUNTER_PROCESSOR, TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
+
+/** 'starting' until the worklet is loaded; 'blocked' while the autoplay policy holds the context suspended. */
+export type AudioOutputState = 'starting' | 'running' | 'blocked' | 'closed' | 'error';
+
+/** One recorded render quantum of the master bus. */
+export interface TapBlock {
+  readonly frame: number;
+  readonly samples: Float32Array;
+}
+
+/** A recorder on the master bus (tests, diagnostics). */
+export interface OutputTap {
+  readonly blocks: readonly TapBlock[];
+  /** Resolves with the first frame (context frame) whose |sample| ≥ threshold at or after `fromFrame`. */
+  waitForFrame(threshold: number, fromFrame?: number): Promise<number>;
+  stop(): void;
+}
+
+/** What the speaker engine needs from the output. */
+export interface AudioOutput extends EventTarget {
+  readonly context: AudioContext;
+  /** Master bus: connect sources here. */
+  readonly input: AudioNode;
+  readonly timing: OutputTiming;
+  readonly state: AudioOutputState;
+  /** Error text when state is 'error'. */
+  readonly error: string | null;
+  /** Synchronous: call inside a user gesture, before any await. */
+  unlock(): void;
+  createTap(): OutputTap;
+  dispose(): void;
+}
+
+/** Options of {@link BrowserAudioOutput}. */
+export interface BrowserAudioOutputOptions {
+  /** getOutputTimestamp() period, ms. */
+  readonly readingEveryMs: Milliseconds;
+  /** The frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
+  readonly postEveryQuanta: number;
+}
+
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1 };
+
+/** The real output. */
+export class BrowserAudioOutput extends EventTarget implements AudioOutput {
+  readonly context: AudioContext;
+  readonly input: GainNode;
+  readonly timing: OutputTiming;
+  private readonly options: BrowserAudioOutputOptions;
+  private readonly moduleUrl: string;
+  private readonly loaded: Promise<void>;
+  private counter: AudioWorkletNode | null = null;
+  private readonly taps = new Set<AudioWorkletNode>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private workletState: 'loading' | 'loaded' | 'failed' = 'loading';
+  private disposed = false;
+  error: string | null = null;
+
+  constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
+    super();
+    this.options = { ...DEFAULTS, ...options };
+    this.context = new AudioContext({ latencyHint: 'interactive' });
+    this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate });
+    this.input = this.context.createGain();
+    this.input.connect(this.context.destination);
+    this.moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
+    this.context.addEventListener('statechange', this.onStateChange);
+    this.loaded = this.loadWorklet();
+    this.timer = setInterval(() => this.read(), this.options.readingEveryMs);
+  }
+
+  get state(): AudioOutputState {
+    if (this.disposed || this.context.state === 'closed') return 'closed';
+    if (this.error !== null) return 'error';
+    if (this.context.state === 'suspended') return 'blocked';
+    return this.workletState === 'loading' ? 'starting' : 'running';
+  }
+
+  /** Resolves once the frame counter runs (or failed: then timing falls back to the readings). */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
+  }
+
+  unlock(): void {
+    if (this.disposed || this.context.state !== 'suspended') return;
+    this.context.resume().catch((e: unknown) => {
+      this.error = `Audio could not start: ${String(e)}`;
+      this.dispatchEvent(new Event('statechange'));
+    });
+  }
+
+  createTap(): OutputTap {
+    const blocks: TapBlock[] = [];
+    const waiters: { threshold: number; fromFrame: number; resolve: (frame: number) => void }[] = [];
+    const node = new AudioWorkletNode(this.context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
+    const find = (b: TapBlock, threshold: number, fromFrame: number): number => {
+      for (let i = 0; i < b.samples.length; i++) {
+        if (b.frame + i >= fromFrame && Math.abs(b.samples[i] ?? 0) >= threshold) return b.frame + i;
+      }
+      return -1;
+    };
+    node.port.onmessage = (e: MessageEvent<TapBlock>) => {
+      blocks.push(e.data);
+      for (const w of [...waiters]) {
+        const frame = find(e.data, w.threshold, w.fromFrame);
+        if (frame < 0) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    };
+    this.input.connect(node);
+    node.connect(this.context.destination);
+    this.taps.add(node);
+    return {
+      blocks,
+      waitForFrame: (threshold, fromFrame = 0) =>
+        new Promise<number>((resolve) => {
+          for (const b of blocks) {
+            const frame = find(b, threshold, fromFrame);
+            if (frame >= 0) return resolve(frame);
+          }
+          waiters.push({ threshold, fromFrame, resolve });
+        }),
+      stop: () => {
+        node.port.onmessage = null;
+        node.disconnect();
+        this.taps.delete(node);
+      },
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.context.removeEventListener('statechange', this.onStateChange);
+    if (this.counter !== null) this.counter.port.onmessage = null;
+    for (const tap of this.taps) tap.port.onmessage = null;
+    URL.revokeObjectURL(this.moduleUrl);
+    void this.context.close().catch(() => undefined);
+  }
+
+  private readonly onStateChange = (): void => {
+    this.dispatchEvent(new Event('statechange'));
+  };
+
+  private async loadWorklet(): Promise<void> {
+    try {
+      await this.context.audioWorklet.addModule(this.moduleUrl);
+      if (this.disposed) return;
+      const counter = new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
+        numberOfInputs: 0, numberOfOutputs: 1, processorOptions: { every: this.options.postEveryQuanta },
+      });
+      counter.port.onmessage = (e: MessageEvent<number>) => {
+        this.timing.addFrames({ frame: e.data, arrivalPerfMs: performance.now() });
+      };
+      counter.connect(this.context.destination);
+      this.counter = counter;
+      this.workletState = 'loaded';
+    } catch (e) {
+      // Without the frame counter, OutputTiming falls back to the readings alone.
+      this.workletState = 'failed';
+      console.warn('Frame counter unavailable, output timing uses getOutputTimestamp() alone:', e);
+    }
+    this.dispatchEvent(new Event('statechange'));
+  }
+
+  private read(): void {
+    if (this.context.state !== 'running') return;
+    const ts = this.context.getOutputTimestamp();
+    const wasReady = this.timing.ready;
+    this.timing.addReading({
+      contextTimeSec: ts.contextTime ?? 0,
+      performanceTimeMs: ts.performanceTime ?? 0,
+      readAtMs: performance.now(),
+      outputLatencySec: this.context.outputLatency,
+    });
+    if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
+  }
+}

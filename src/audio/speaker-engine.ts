@@ -1,0 +1,372 @@
+/**
+ * The speaker's audio engine: plays the room's plan for this tab on its AudioContext so that each
+ * track position is heard at its shared time, corrects drift, and reports its estimated error.
+ * Dispatches 'change' when report() may differ.
+ *
+ * Drift correction: {@link DriftPolicy} asks for rates of a few ppm; sources always play at
+ * playbackRate 1 (bit-exact: Chromium's linear interpolation at rate ≠ 1 warbles the treble, see
+ * output-slip.ts) and the rate is realised by whole-sample slips, each a restart of the source
+ * one sample ahead/behind with a 3 ms linear crossfade. Hard resyncs crossfade (equal-power, 10 ms).
+ */
+import type { PlaybackPlan } from '../sync/speaker-plan.js';
+import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
+import { SlipAccumulator } from '../sync/output-slip.js';
+import { IDLE_PLAYOUT_REPORT, PlayoutPhase, type PlayoutReport } from '../sync/playout-report.js';
+import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
+import type { Milliseconds, Seconds } from '../sync/units.js';
+import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
+import { SourceVoice } from './source-voice.js';
+import { TrackDecoder } from './track-decoder.js';
+
+export interface EngineTimeline {
+  toShared(localMs: Milliseconds): Milliseconds;
+  toLocal(sharedMs: Milliseconds): Milliseconds;
+  /** 1σ of the shared-time estimate, ms; Infinity while unsynced. */
+  uncertaintyMs(): Milliseconds;
+}
+
+export interface EngineClock {
+  fromPerfMs(perfMs: Milliseconds): Milliseconds;
+  toPerfMs(localMs: Milliseconds): Milliseconds;
+}
+
+export type { PlaybackPlan } from '../sync/speaker-plan.js';
+
+export interface SpeakerEngineOptions {
+  timeline: EngineTimeline;
+  clock: EngineClock;
+  /** Encoded bytes of a track from the local library; undefined while not (yet) available. */
+  loadBytes(trackId: string): Promise<Uint8Array | undefined>;
+  trimMs?: Milliseconds;
+  output?: AudioOutput;
+}
+
+/** Drift loop period, ms. */
+const TICK_MS = 200;
+/** start() and rate changes are never scheduled closer than this to currentTime, s. */
+const MIN_LEAD_SEC = 0.04;
+/** Fades and crossfades, s. */
+const FADE_SEC = 0.01;
+/** Gain changes: setTargetAtTime time constant (≈ 20 ms to settle), s. */
+const GAIN_TAU_SEC = 0.007;
+/** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
+const TRIM_RESCHEDULE_MS = 2;
+/** errorHistory() keeps this long, ms. */
+const HISTORY_MS = 60_000;
+/** While the bytes are missing, retry this often, ms. */
+const RETRY_MS = 2_000;
+/** Render quantum, frames: slips start on quantum boundaries, so offsets stay whole samples. */
+const QUANTUM_FRAMES = 128;
+
+
+type LoadState =
+  | { readonly kind: 'loading' | 'decoding'; readonly trackId: string }
+  | { readonly kind: 'missing'; readonly trackId: string; readonly sinceMs: Milliseconds }
+  | { readonly kind: 'ready'; readonly trackId: string; readonly buffer: AudioBuffer }
+  | { readonly kind: 'error'; readonly trackId: string; readonly message: string };
+
+interface Measurement {
+  readonly atSharedMs: Milliseconds;
+  readonly errorMs: Milliseconds;
+  readonly uncertaintyMs: Milliseconds;
+}
+
+export class SpeakerEngine extends EventTarget {
+  private readonly timeline: EngineTimeline;
+  private readonly clock: EngineClock;
+  private readonly output: AudioOutput;
+  private readonly ownsOutput: boolean;
+  private readonly decoder: TrackDecoder;
+  private readonly bus: GainNode;
+  private plan: PlaybackPlan | null = null;
+  private trimMs: Milliseconds;
+  private load: LoadState | null = null;
+  private voice: SourceVoice | null = null;
+  private ended = false;
+  /** The plan's audio has been heard (a crossfade to a later-starting voice keeps it 'playing'). */
+  private heard = false;
+  private policy = new DriftPolicy();
+  private slip = new SlipAccumulator();
+  private slipCount = 0;
+  private slippedSamples = 0;
+  private lastSlipSec = Number.NaN;
+  private rateChanges = 0;
+  private reschedules = 0;
+  private last: Measurement | null = null;
+  private history: Measurement[] = [];
+  private timer: ReturnType<typeof setInterval> | null;
+  private disposed = false;
+
+  constructor(options: SpeakerEngineOptions) {
+    super();
+    this.timeline = options.timeline;
+    this.clock = options.clock;
+    this.trimMs = options.trimMs ?? 0;
+    this.ownsOutput = options.output === undefined;
+    this.output = options.output ?? new BrowserAudioOutput();
+    this.decoder = new TrackDecoder(this.output.context, (id) => options.loadBytes(id));
+    this.bus = this.output.context.createGain();
+    this.bus.connect(this.output.input);
+    this.output.addEventListener('statechange', this.onOutputChange);
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** Synchronous; call inside a user gesture. */
+  unlock(): void {
+    this.output.unlock();
+  }
+
+  /** Same timing ⇒ only the gain changes (smoothly); new timing or track ⇒ reschedule with a short fade. */
+  setPlan(plan: PlaybackPlan | null): void {
+    const previous = this.plan;
+    this.plan = plan;
+    if (plan !== null) this.bus.gain.setTargetAtTime(clampGain(plan.gain), this.output.context.currentTime, GAIN_TAU_SEC);
+    if (previous !== null && plan !== null && sameTiming(previous, plan)) return this.changed();
+    this.stopVoice();
+    this.ended = false;
+    this.heard = false;
+    this.policy = new DriftPolicy();
+    this.slip = new SlipAccumulator();
+    this.slipCount = 0;
+    this.slippedSamples = 0;
+    this.lastSlipSec = Number.NaN;
+    this.rateChanges = 0;
+    this.reschedules = 0;
+    this.last = null;
+    if (plan !== null && this.load?.trackId !== plan.trackId) this.requestTrack(plan.trackId);
+    this.tryStart();
+    this.changed();
+  }
+
+  /** Bytes for trackId just arrived: retry if the plan wants it. */
+  trackAvailable(trackId: string): void {
+    if (this.plan?.trackId === trackId && this.load?.kind === 'missing') this.requestTrack(trackId);
+  }
+
+  /** Decode ahead (e.g. the next track in the queue). */
+  preload(trackIds: readonly string[]): void {
+    for (const id of trackIds) void this.decoder.load(id);
+  }
+
+  /** Manual latency trim (positive = play later); big changes reschedule, small ones the drift loop absorbs. */
+  setTrimMs(trimMs: Milliseconds): void {
+    if (!Number.isFinite(trimMs) || trimMs === this.trimMs) return;
+    const delta = trimMs - this.trimMs;
+    this.trimMs = trimMs;
+    if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
+    this.changed();
+  }
+
+  report(): PlayoutReport {
+    const plan = this.plan;
+    const base = { ...IDLE_PLAYOUT_REPORT, trimMs: this.trimMs };
+    if (plan === null) return base;
+    const common = { ...base, zoneId: plan.zoneId, trackId: plan.trackId, rateChanges: this.rateChanges, reschedules: this.reschedules };
+    const out = this.output.state;
+    if (out === 'error') return { ...common, phase: PlayoutPhase.error, message: this.output.error };
+    if (this.load?.kind === 'error') return { ...common, phase: PlayoutPhase.error, message: this.load.message };
+    if (plan.status === 'paused') return { ...common, phase: PlayoutPhase.paused, positionSec: plan.pausedPositionSec };
+    if (out === 'blocked') return { ...common, phase: PlayoutPhase.blocked, message: 'Tap to enable sound' };
+    if (this.ended) return { ...common, phase: PlayoutPhase.idle };
+    if (this.load === null || this.load.kind === 'loading' || this.load.kind === 'missing') return { ...common, phase: PlayoutPhase.loading };
+    if (this.load.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
+    const timing = this.output.timing;
+    const latency = timing.latencyMs;
+    const withTiming = {
+      ...common,
+      outputLatencyMs: Number.isFinite(latency) ? latency : null,
+      ratePpm: this.slip.ratePpm,
+      errorMs: this.last?.errorMs ?? null,
+      uncertaintyMs: this.last !== null && Number.isFinite(this.last.uncertaintyMs) ? this.last.uncertaintyMs : null,
+    };
+    const voice = this.voice;
+    if (voice === null) return { ...withTiming, phase: PlayoutPhase.scheduled };
+    const heardCtx = timing.perfMsToContextSec(performance.now());
+    if (heardCtx >= voice.playhead.startSec) this.heard = true;
+    if (!this.heard) return { ...withTiming, phase: PlayoutPhase.scheduled };
+    return { ...withTiming, phase: PlayoutPhase.playing, positionSec: Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) };
+  }
+
+  /** Last ~60 s of error estimates. */
+  errorHistory(): readonly { atSharedMs: Milliseconds; errorMs: Milliseconds }[] {
+    return this.history.map(({ atSharedMs, errorMs }) => ({ atSharedMs, errorMs }));
+  }
+
+  timingDiagnostics(): Record<string, unknown> {
+    const learned = this.policy.learnedRate;
+    return {
+      ...this.output.timing.diagnostics(),
+      outputState: this.output.state,
+      sampleRateHz: this.output.context.sampleRate,
+      driftErrorEstimateMs: this.policy.errorEstimateMs,
+      learnedRatePpm: learned.ratePpm,
+      learnedRateSdPpm: learned.sdPpm,
+      ratePpm: this.slip.ratePpm,
+      slips: this.slipCount,
+      slippedSamples: this.slippedSamples,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.voice?.dispose();
+    this.voice = null;
+    this.output.removeEventListener('statechange', this.onOutputChange);
+    this.bus.disconnect();
+    this.decoder.dispose();
+    if (this.ownsOutput) this.output.dispose();
+  }
+
+  private readonly onOutputChange = (): void => {
+    this.tryStart();
+    this.changed();
+  };
+
+  private changed(): void {
+    if (!this.disposed) this.dispatchEvent(new Event('change'));
+  }
+
+  private requestTrack(trackId: string): void {
+    this.load = { kind: 'loading', trackId };
+    void this.decoder
+      .load(trackId, () => {
+        if (this.load?.trackId === trackId) this.load = { kind: 'decoding', trackId };
+        this.changed();
+      })
+      .then((result) => {
+        if (this.disposed || this.plan?.trackId !== trackId) return;
+        this.load =
+          result.kind === 'ready' ? { kind: 'ready', trackId, buffer: result.buffer }
+          : result.kind === 'missing' ? { kind: 'missing', trackId, sinceMs: performance.now() }
+          : { kind: 'error', trackId, message: result.message };
+        this.tryStart();
+        this.changed();
+      });
+  }
+
+  /** shared ms ⇄ context time *heard* (so planStart gets outputLatencySec 0). */
+  private readonly scheduleClock: ScheduleClock = {
+    sharedToContextSec: (sharedMs) => this.output.timing.perfMsToContextSec(this.clock.toPerfMs(this.timeline.toLocal(sharedMs))),
+    contextToSharedMs: (ctxSec) => this.timeline.toShared(this.clock.fromPerfMs(this.output.timing.contextToPerfMs(ctxSec))),
+  };
+
+  /** Start the plan's track if everything is there and nothing plays. */
+  private tryStart(): void {
+    const plan = this.plan;
+    if (this.disposed || plan === null || plan.status !== 'playing' || this.voice !== null || this.ended) return;
+    if (this.load?.kind !== 'ready' || this.output.state !== 'running' || !this.output.timing.ready) return;
+    this.voice = this.startVoice(plan, this.load.buffer, null);
+    if (this.voice === null) this.ended = true;
+  }
+
+  /** A voice for the plan at the policy's rate, fading in unless it starts at the very beginning. */
+  private startVoice(plan: PlaybackPlan, buffer: AudioBuffer, crossfadeFrom: SourceVoice | null): SourceVoice | null {
+    const ctx = this.output.context;
+    const start = planStart({
+      state: plan,
+      durationSec: buffer.duration,
+      clock: this.scheduleClock,
+      outputLatencySec: 0,
+      trimMs: this.trimMs,
+      nowContextSec: ctx.currentTime,
+      minLeadSec: MIN_LEAD_SEC,
+    });
+    if (start === null) return null;
+    const fade = crossfadeFrom !== null || start.offsetSec > 0;
+    const voice = new SourceVoice(ctx, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
+    this.slip.reset();
+    this.lastSlipSec = start.whenSec;
+    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
+    return voice;
+  }
+
+  private stopVoice(): void {
+    const voice = this.voice;
+    this.voice = null;
+    voice?.fadeOut(Math.max(this.output.context.currentTime + 0.005, voice.playhead.startSec), FADE_SEC);
+  }
+
+  /** Crossfade to a new voice at the right offset. */
+  private reschedule(): void {
+    const plan = this.plan;
+    if (plan === null || this.voice === null || this.load?.kind !== 'ready') return;
+    const next = this.startVoice(plan, this.load.buffer, this.voice);
+    if (next === null) return;
+    this.voice = next;
+    this.reschedules++;
+  }
+
+  private tick(): void {
+    if (this.disposed) return;
+    const load = this.load;
+    if (load?.kind === 'missing' && performance.now() - load.sinceMs >= RETRY_MS && this.plan?.trackId === load.trackId) this.requestTrack(load.trackId);
+    this.tryStart();
+    const voice = this.voice;
+    const plan = this.plan;
+    if (voice === null || plan === null) return;
+    const ctx = this.output.context;
+    const nowSec = ctx.currentTime;
+    if (nowSec >= voice.endSec) {
+      this.voice = null;
+      this.ended = true;
+      return this.changed();
+    }
+    if (nowSec >= voice.playhead.startSec + MIN_LEAD_SEC) this.measure(voice, plan, nowSec);
+    this.applySlips(nowSec);
+    this.changed();
+  }
+
+  /** Realise the correction rate: owed whole samples become a slip at the next quantum boundary after the lead. */
+  private applySlips(nowSec: Seconds): void {
+    const voice = this.voice;
+    if (voice === null || this.load?.kind !== 'ready' || !(nowSec > this.lastSlipSec)) return;
+    const sr = this.output.context.sampleRate;
+    const samples = this.slip.take((nowSec - this.lastSlipSec) * sr);
+    this.lastSlipSec = nowSec;
+    if (samples === 0) return;
+    const atSec = (Math.ceil(((nowSec + MIN_LEAD_SEC) * sr) / QUANTUM_FRAMES) * QUANTUM_FRAMES) / sr;
+    const offsetSec = voice.playhead.positionAt(atSec) + samples / sr;
+    if (!(offsetSec >= 0 && offsetSec < voice.durationSec)) return;
+    const fadeSec = QUANTUM_FRAMES / sr;
+    const next = new SourceVoice(this.output.context, this.bus, {
+      buffer: this.load.buffer, whenSec: atSec, offsetSec, rate: 1, fadeInSec: fadeSec, fadeShape: 'linear',
+    });
+    voice.fadeOut(atSec, fadeSec, 'linear');
+    this.voice = next;
+    this.slipCount++;
+    this.slippedSamples += samples;
+  }
+
+  /** One drift-loop step: error of the position rendered now, fed to the policy; apply its action. */
+  private measure(voice: SourceVoice, plan: PlaybackPlan, nowSec: Seconds): void {
+    const timing = this.output.timing;
+    const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
+    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.trimMs);
+    const uncertaintyMs = Math.hypot(timing.uncertaintyMs, this.timeline.uncertaintyMs());
+    if (!Number.isFinite(errorMs)) return;
+    const m = { atSharedMs: heardShared, errorMs, uncertaintyMs };
+    this.last = m;
+    this.history.push(m);
+    while ((this.history[0]?.atSharedMs ?? heardShared) < heardShared - HISTORY_MS) this.history.shift();
+    const action = this.policy.update({ atMs: heardShared, errorMs, uncertaintyMs });
+    if (action.kind === DriftActionKind.SetRate) {
+      this.slip.setRate(action.ratePpm);
+      this.rateChanges++;
+    } else if (action.kind === DriftActionKind.Reschedule) {
+      this.slip.setRate(action.ratePpm);
+      this.reschedule();
+    }
+  }
+}
+
+function sameTiming(a: PlaybackPlan, b: PlaybackPlan): boolean {
+  if (a.zoneId !== b.zoneId || a.trackId !== b.trackId || a.status !== b.status) return false;
+  return a.status === 'paused' ? a.pausedPositionSec === b.pausedPositionSec : a.startSharedMs === b.startSharedMs && a.startPositionSec === b.startPositionSec;
+}
+
+function clampGain(gain: number): number {
+  return Number.isFinite(gain) ? Math.min(1, Math.max(0, gain)) : 0;
+}

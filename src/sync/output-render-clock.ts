@@ -1,0 +1,235 @@
+/**
+ * The audio render clock as seen from the performance clock, from the frames an AudioWorklet
+ * actually renders: each report is a frame number and the performance time its message arrived
+ * on the main thread. Arrivals are late by main-thread delay and by where the quantum sat in its
+ * render burst, never early, so the lower envelope of y = arrival − frame/sampleRate·1000 over
+ * time is a line (offset + skew), like a min-RTT filter. Pure: reports carry their own times.
+ */
+import { solveLeastSquares, type Observation } from './least-squares.js';
+import type { Milliseconds, Ppm } from './units.js';
+
+/** One message from the frame counter. */
+export interface RenderFrameReport {
+  /** Context frame of the reported render quantum (AudioWorkletGlobalScope.currentFrame). */
+  readonly frame: number;
+  /** performance.now() when the message arrived on the main thread, ms. */
+  readonly arrivalPerfMs: Milliseconds;
+}
+
+/** Tuning of {@link RenderClock}. Durations in ms of audio time. */
+export interface RenderClockOptions {
+  readonly sampleRateHz: number;
+  /**
+   * Envelope buckets: the minimum of each bucket is one fit point. Must span the render
+   * callback's phase cycle against the 128-frame quantum (441-frame callbacks: 128 callbacks,
+   * 1.28 s), else bucket minima scatter by up to a quantum (2.9 ms).
+   */
+  readonly bucketMs: Milliseconds;
+  /** Fit window: buckets older than this leave the fit. */
+  readonly windowMs: Milliseconds;
+  /** Reports all further than this from the line (one side)… */
+  readonly stepMs: Milliseconds;
+  /** …arriving over this long are a discontinuity (suspend, underrun): restart. */
+  readonly stepConfirmMs: Milliseconds;
+  /** Prior standard deviation of the rate, ppm (audio crystals: tens of ppm). */
+  readonly priorRateSdPpm: Ppm;
+  /** Buckets whose minimum misses the fit by more than this many robust scales (and > 0.5 ms) are dropped. */
+  readonly outlierScales: number;
+}
+
+/** Defaults (sampleRateHz must be given). */
+export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
+  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 100, outlierScales: 4,
+};
+
+interface Bucket {
+  readonly index: number;
+  /** Frame time (ms) and y of the bucket's lowest point (after removing the current rate). */
+  tMs: Milliseconds;
+  y: Milliseconds;
+  key: number;
+  count: number;
+}
+
+interface Line {
+  readonly refMs: Milliseconds;
+  readonly offsetMs: Milliseconds;
+  /** dy/dt, ms per ms of audio time. */
+  readonly slope: number;
+  /** Standard deviation of the line at refMs and of the slope (ms, ms/ms). */
+  readonly varOffset: number;
+  readonly covar: number;
+  readonly varSlope: number;
+  readonly scaleMs: Milliseconds;
+}
+
+/** Floor of the robust scale of bucket minima, ms. */
+const MIN_SCALE_MS = 0.1;
+
+/**
+ * Render clock: `frameToPerfMs(frame)` is the lower envelope of the arrival of `frame`'s report,
+ * i.e. a fixed (unknown) offset before the frame is heard. Restarts on discontinuities, keeping
+ * the learned rate as the prior.
+ */
+export class RenderClock {
+  private readonly o: RenderClockOptions;
+  private buckets: Bucket[] = [];
+  private line: Line | null = null;
+  private priorSlope = 0;
+  private run: { side: number; sinceMs: Milliseconds } | null = null;
+  private lastFrame = -1;
+  private reportCount = 0;
+  private restartCount = 0;
+  /** Bumped on every refit (callers cache derived values on it). */
+  version = 0;
+
+  constructor(options: Partial<RenderClockOptions> & { sampleRateHz: number }) {
+    this.o = { ...DEFAULT_RENDER_CLOCK_OPTIONS, ...options };
+  }
+
+  /** A line exists (at least one bucket). */
+  get ready(): boolean {
+    return this.line !== null;
+  }
+
+  /** Audio-vs-performance rate, ppm: how much faster the audio clock runs (0 without a fit). */
+  get ratePpm(): Ppm {
+    return this.line === null ? 0 : (1 / (1 + this.line.slope) - 1) * 1e6;
+  }
+
+  /** Reports taken and restarts so far. */
+  get counters(): { readonly reports: number; readonly restarts: number; readonly buckets: number } {
+    return { reports: this.reportCount, restarts: this.restartCount, buckets: this.buckets.length };
+  }
+
+  /** Audio time covered by the current line's reports (since the last restart), ms. */
+  get spanMs(): Milliseconds {
+    const first = this.buckets[0];
+    return first === undefined ? 0 : this.newestFrameMs - first.tMs;
+  }
+
+  /** Frame time (ms of audio time) of the newest report, or NaN. */
+  get newestFrameMs(): Milliseconds {
+    return this.lastFrame < 0 ? Number.NaN : this.frameMs(this.lastFrame);
+  }
+
+  /** Take a report. Returns false if it was ignored (invalid, not advancing). */
+  add(report: RenderFrameReport): boolean {
+    const { frame, arrivalPerfMs } = report;
+    if (!Number.isFinite(frame) || !Number.isFinite(arrivalPerfMs) || frame < 0) return false;
+    if (frame === this.lastFrame) return false;
+    if (frame < this.lastFrame) this.restart();
+    this.lastFrame = frame;
+    this.reportCount++;
+    const tMs = this.frameMs(frame);
+    const y = arrivalPerfMs - tMs;
+    if (this.line !== null && this.isStep(tMs, y, arrivalPerfMs)) return true;
+    this.insert(tMs, y);
+    return true;
+  }
+
+  /** Envelope performance time of a frame time (ms of audio time = frame/sampleRate·1000); NaN before any report. */
+  timeToPerfMs(tMs: Milliseconds): Milliseconds {
+    const l = this.line;
+    return l === null ? Number.NaN : tMs + l.offsetMs + l.slope * (tMs - l.refMs);
+  }
+
+  /** Inverse of {@link timeToPerfMs}. */
+  perfMsToTime(perfMs: Milliseconds): Milliseconds {
+    const l = this.line;
+    return l === null ? Number.NaN : (perfMs - l.offsetMs + l.slope * l.refMs) / (1 + l.slope);
+  }
+
+  /** 1σ of the line at a frame time, ms (Infinity without a fit). */
+  sdAtMs(tMs: Milliseconds): Milliseconds {
+    const l = this.line;
+    if (l === null) return Number.POSITIVE_INFINITY;
+    const dt = tMs - l.refMs;
+    return Math.sqrt(Math.max(0, l.varOffset + 2 * dt * l.covar + dt * dt * l.varSlope));
+  }
+
+  private frameMs(frame: number): Milliseconds {
+    return (frame / this.o.sampleRateHz) * 1000;
+  }
+
+  /**
+   * Tracks a run of reports all beyond stepMs on one side of the line (arrivals are one-sided, so
+   * a burst always holds reports near it unless the line moved); a run lasting stepConfirmMs of
+   * arrival time is a discontinuity: restart. A main-thread backlog arrives at once, so it never
+   * lasts. True if the report was held back.
+   */
+  private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
+    const r = y - (this.timeToPerfMs(tMs) - tMs);
+    const side = r > this.o.stepMs ? 1 : r < -this.o.stepMs ? -1 : 0;
+    if (side === 0) {
+      this.run = null;
+      return false;
+    }
+    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs };
+    if (arrivalMs - this.run.sinceMs < this.o.stepConfirmMs) return true;
+    this.restart();
+    return false;
+  }
+
+  private restart(): void {
+    if (this.line !== null) this.priorSlope = this.line.slope;
+    this.buckets = [];
+    this.line = null;
+    this.run = null;
+    this.restartCount++;
+    this.version++;
+  }
+
+  private insert(tMs: Milliseconds, y: Milliseconds): void {
+    const o = this.o;
+    const index = Math.floor(tMs / o.bucketMs);
+    const slope = this.line?.slope ?? this.priorSlope;
+    const key = y - slope * (tMs - index * o.bucketMs);
+    const last = this.buckets[this.buckets.length - 1];
+    if (last !== undefined && last.index === index) {
+      last.count++;
+      if (key >= last.key) return;
+      Object.assign(last, { tMs, y, key });
+    } else {
+      this.buckets.push({ index, tMs, y, key, count: 1 });
+      while (this.buckets.length > 1 && (this.buckets[0]?.tMs ?? tMs) < tMs - o.windowMs) this.buckets.shift();
+    }
+    this.refit();
+  }
+
+  /** Fit the line to the bucket minima: closed buckets, plus the open one while fewer than two are closed. */
+  private refit(): void {
+    const closed = this.buckets.slice(0, -1);
+    const points = closed.length >= 2 ? closed : this.buckets;
+    const refMs = points.reduce((s, b) => s + b.tMs, 0) / points.length;
+    const refY = points[points.length - 1]?.y ?? 0;
+    const first = this.fitPoints(points, refMs, refY, null);
+    if (first === null) return;
+    const residuals = points.map((b) => b.y - refY - first.coef[0] - first.coef[1] * ((b.tMs - refMs) / 1000));
+    const sorted = residuals.map(Math.abs).sort((a, b) => a - b);
+    const scale = Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
+    const limit = Math.max(0.5, this.o.outlierScales * scale);
+    const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
+    const fit = keep.length >= 2 && keep.length < points.length ? this.fitPoints(keep, refMs, refY, scale) : this.fitPoints(points, refMs, refY, scale);
+    if (fit === null) return;
+    const [a = 0, b = 0] = fit.coef;
+    const cov = fit.covariance;
+    this.line = {
+      refMs,
+      offsetMs: refY + a,
+      slope: b / 1000,
+      varOffset: cov[0]?.[0] ?? 0,
+      covar: (cov[0]?.[1] ?? 0) / 1000,
+      varSlope: (cov[1]?.[1] ?? 0) / 1e6,
+      scaleMs: scale,
+    };
+    this.version++;
+  }
+
+  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null) {
+    const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
+    const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
+    const sdMsPerSec = this.o.priorRateSdPpm / 1000;
+    return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: sdMsPerSec }]);
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * When is a context frame *heard*? Cross-checks the browser's getOutputTimestamp() readings
+ * against the frames actually rendered ({@link RenderClock}): in some Chromium processes
+ * outputLatency and getOutputTimestamp() ramp upward while the real output stays put, so only
+ * the render clock is trusted for time, and the readings only give the latency on top of it.
+ *
+ * heard(frame) = renderEnvelope(frame) + latency, where latency is the median implied latency
+ * (performanceTime − renderEnvelope(contextTime)) of the first good readings. Later readings are
+ * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
+ * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
+ * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
+ * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
+ * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
+ * hold forever. Pure: inputs carry their own timestamps.
+ */
+import { AudioClockMap } from './audio-clock-map.js';
+import { RenderClock, type RenderClockOptions, type RenderFrameReport } from './output-render-clock.js';
+import type { Milliseconds, Seconds } from './units.js';
+
+export type { RenderFrameReport } from './output-render-clock.js';
+
+/** One AudioContext.getOutputTimestamp() result (plus outputLatency), and when it was read. */
+export interface OutputReading {
+  /** Context time of the frame being heard, s. */
+  readonly contextTimeSec: Seconds;
+  /** performance.now() at which that frame is heard, ms. */
+  readonly performanceTimeMs: Milliseconds;
+  /** performance.now() when read, ms. */
+  readonly readAtMs: Milliseconds;
+  /** AudioContext.outputLatency at the time, s (diagnostics only). */
+  readonly outputLatencySec?: Seconds;
+}
+
+/** What {@link OutputTiming.addReading} did with a reading. */
+export const OutputReadingVerdict = {
+  /** Part of the latency baseline. */
+  Baseline: 'baseline',
+  /** Agrees with the latency in use. */
+  Accepted: 'accepted',
+  /** Disagrees (e.g. the ramping-latency bug): ignored. */
+  Rejected: 'rejected',
+  /** Invalid, too old, not advancing, or no render clock yet: ignored. */
+  Stale: 'stale',
+  /** Confirmed a step of the latency: the latency moved by it. */
+  Rebaselined: 'rebaselined',
+} as const;
+export type OutputReadingVerdict = (typeof OutputReadingVerdict)[keyof typeof OutputReadingVerdict];
+
+/** Tuning of {@link OutputTiming}. */
+export interface OutputTimingOptions {
+  readonly sampleRateHz: number;
+  readonly render: Partial<Omit<RenderClockOptions, 'sampleRateHz'>>;
+  /** The first this many readings (once the render clock runs) form the baseline. */
+  readonly baselineReadings: number;
+  /** `ready` once this many baseline readings are in. */
+  readonly minBaselineReadings: number;
+  /** Readings within this of the latency are accepted, ms. */
+  readonly toleranceMs: Milliseconds;
+  /** A step starts with a jump of at least this between consecutive readings, ms… */
+  readonly stepMinMs: Milliseconds;
+  /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
+  readonly stepConfirmReadings: number;
+  /** Readings older than this when read are stale, ms. */
+  readonly maxAgeMs: Milliseconds;
+  /** Without any frame report after this many valid readings, the readings alone are used. */
+  readonly fallbackAfterReadings: number;
+  /** Readings rejected this long, yet flat, replace the latency, ms… */
+  readonly steadyWindowMs: Milliseconds;
+  /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
+  readonly maxSteadySlopeMsPerSec: number;
+  /** Model floor added to the uncertainty, ms (1σ). */
+  readonly floorMs: Milliseconds;
+  /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
+  readonly minRenderSpanMs: Milliseconds;
+}
+
+/** Defaults (sampleRateHz must be given). */
+export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
+  render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
+  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01,
+};
+
+/** Uncertainty assumed when only the readings are used (no frame counter), ms. */
+const FALLBACK_UNCERTAINTY_MS = 2;
+
+/** Diagnostics counters and state. */
+export interface OutputTimingDiagnostics {
+  readonly mode: 'render' | 'readings-only' | 'waiting';
+  readonly latencyMs: Milliseconds | null;
+  readonly latencyFrozen: boolean;
+  readonly uncertaintyMs: Milliseconds;
+  readonly renderRatePpm: number;
+  readonly renderReports: number;
+  readonly renderRestarts: number;
+  readonly renderBuckets: number;
+  readonly readings: Readonly<Record<OutputReadingVerdict, number>>;
+  readonly lastImpliedLatencyMs: Milliseconds | null;
+  readonly browserOutputLatencyMs: Milliseconds | null;
+}
+
+interface Anchor {
+  readonly ctxMs: Milliseconds;
+  readonly perfMs: Milliseconds;
+}
+
+/** Output timing of one AudioContext. See the module comment. */
+export class OutputTiming {
+  private readonly o: OutputTimingOptions;
+  private readonly render: RenderClock;
+  private readonly fallback = new AudioClockMap();
+  private anchors: Anchor[] = [];
+  /** Latency from the anchors (median against the current line) while they are in the render window. */
+  private anchorLatency: { version: number; restarts: number; ms: Milliseconds; sdMs: Milliseconds } | null = null;
+  private anchorsLive = true;
+  private adjustMs = 0;
+  private lastImplied: Milliseconds | null = null;
+  private lastCtxMs = Number.NEGATIVE_INFINITY;
+  private recentImplied: Milliseconds[] = [];
+  private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
+  /** Consecutive rejected readings (read time, implied latency), for the steady-rejection net. */
+  private rejectedRun: { atMs: Milliseconds; impliedMs: Milliseconds }[] = [];
+  private validReadings = 0;
+  private browserLatencyMs: Milliseconds | null = null;
+  private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
+
+  constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
+    this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
+    this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
+  }
+
+  /** A frame counter report. */
+  addFrames(report: RenderFrameReport): void {
+    const restarts = this.render.counters.restarts;
+    this.anchorState();
+    this.render.add(report);
+    if (this.render.counters.restarts !== restarts) this.onRenderRestart();
+  }
+
+  /** An output timestamp reading; returns what was done with it. */
+  addReading(r: OutputReading): OutputReadingVerdict {
+    const ctxMs = r.contextTimeSec * 1000;
+    const valid = Number.isFinite(ctxMs) && Number.isFinite(r.performanceTimeMs) && ctxMs > 0 && r.performanceTimeMs > 0;
+    if (!valid || r.readAtMs - r.performanceTimeMs > this.o.maxAgeMs || ctxMs <= this.lastCtxMs) return this.count('stale');
+    this.lastCtxMs = ctxMs;
+    this.validReadings++;
+    if (r.outputLatencySec !== undefined && Number.isFinite(r.outputLatencySec)) this.browserLatencyMs = r.outputLatencySec * 1000;
+    this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
+    if (!this.render.ready) return this.count('stale');
+    const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
+    const previous = this.lastImplied;
+    this.lastImplied = implied;
+    this.recentImplied = [...this.recentImplied, implied].slice(-this.o.stepConfirmReadings);
+    if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
+      this.anchors.push({ ctxMs, perfMs: r.performanceTimeMs });
+      return this.count('baseline');
+    }
+    const latency = this.latencyMs;
+    if (Math.abs(implied - latency) <= this.o.toleranceMs) {
+      this.run = null;
+      this.rejectedRun = [];
+      return this.count('accepted');
+    }
+    const verdict = this.trackStep(implied, previous);
+    if (verdict === 'rebaselined') this.rejectedRun = [];
+    else if (this.steadyRejection(r.readAtMs, implied)) return this.count('rebaselined');
+    return this.count(verdict);
+  }
+
+  /** Enough to map context time to heard time. */
+  get ready(): boolean {
+    if (this.readingsOnly) return this.fallback.ready;
+    return this.render.ready && this.render.spanMs >= this.o.minRenderSpanMs && this.anchors.length >= this.o.minBaselineReadings;
+  }
+
+  /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
+  get latencyMs(): Milliseconds {
+    const base = this.anchorState();
+    return base === null ? Number.NaN : base.ms + this.adjustMs;
+  }
+
+  /** 1σ of {@link contextToPerfMs} now, ms (Infinity while not ready). */
+  get uncertaintyMs(): Milliseconds {
+    if (!this.ready) return Number.POSITIVE_INFINITY;
+    if (this.readingsOnly) return FALLBACK_UNCERTAINTY_MS;
+    const base = this.anchorState();
+    const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
+    return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2);
+  }
+
+  /** Performance time (ms) at which the frame at context time `ctxSec` is heard; NaN while unknown. */
+  contextToPerfMs(ctxSec: Seconds): Milliseconds {
+    if (this.readingsOnly) return this.fallback.contextToPerfMs(ctxSec);
+    return this.render.timeToPerfMs(ctxSec * 1000) + this.latencyMs;
+  }
+
+  /** Context time (s) heard at performance time `perfMs`: inverse of {@link contextToPerfMs}. */
+  perfMsToContextSec(perfMs: Milliseconds): Seconds {
+    if (this.readingsOnly) return this.fallback.perfMsToContext(perfMs);
+    return this.render.perfMsToTime(perfMs - this.latencyMs) / 1000;
+  }
+
+  /** Counters and state for diagnostics. */
+  diagnostics(): OutputTimingDiagnostics {
+    const c = this.render.counters;
+    const latency = this.latencyMs;
+    return {
+      mode: this.readingsOnly ? 'readings-only' : this.ready ? 'render' : 'waiting',
+      latencyMs: Number.isFinite(latency) ? latency : null,
+      latencyFrozen: !this.anchorsLive,
+      uncertaintyMs: this.uncertaintyMs,
+      renderRatePpm: this.render.ratePpm,
+      renderReports: c.reports,
+      renderRestarts: c.restarts,
+      renderBuckets: c.buckets,
+      readings: { ...this.counts },
+      lastImpliedLatencyMs: this.lastImplied,
+      browserOutputLatencyMs: this.browserLatencyMs,
+    };
+  }
+
+  private get readingsOnly(): boolean {
+    return this.render.counters.reports === 0 && this.validReadings >= this.o.fallbackAfterReadings;
+  }
+
+  private count(verdict: OutputReadingVerdict): OutputReadingVerdict {
+    this.counts[verdict]++;
+    return verdict;
+  }
+
+  /** A rejected reading: start, extend or confirm a step (a jump, then steady readings). */
+  private trackStep(implied: Milliseconds, previous: Milliseconds | null): OutputReadingVerdict {
+    const o = this.o;
+    const jumped = previous !== null && Math.abs(implied - previous) >= o.stepMinMs;
+    const run = this.run;
+    if (run !== null && Math.abs(implied - median(run.values)) <= o.toleranceMs) {
+      run.values.push(implied);
+    } else if (jumped) {
+      this.run = { preLevel: previous, values: [implied] };
+    } else {
+      this.run = null;
+    }
+    const current = this.run;
+    if (current === null || current.values.length < o.stepConfirmReadings) return 'rejected';
+    this.adjustMs += median(current.values) - current.preLevel;
+    this.run = null;
+    return 'rebaselined';
+  }
+
+  /** Extend the run of rejected readings; true when it proved flat and replaced the latency. */
+  private steadyRejection(atMs: Milliseconds, impliedMs: Milliseconds): boolean {
+    const o = this.o;
+    this.rejectedRun.push({ atMs, impliedMs });
+    const first = this.rejectedRun[0]!;
+    if (atMs - first.atMs < o.steadyWindowMs) return false;
+    const values = this.rejectedRun.map((p) => p.impliedMs);
+    const mid = median(values);
+    const flat = values.every((v) => Math.abs(v - mid) <= o.toleranceMs) && Math.abs(slopePerSec(this.rejectedRun)) <= o.maxSteadySlopeMsPerSec;
+    if (!flat) {
+      this.rejectedRun = this.rejectedRun.filter((p) => atMs - p.atMs < o.steadyWindowMs / 2);
+      return false;
+    }
+    this.adjustMs += mid - this.latencyMs;
+    this.run = null;
+    this.rejectedRun = [];
+    return true;
+  }
+
+  /** Latency from the anchors, recomputed against the current line while they are in its window. */
+  private anchorState(): { ms: Milliseconds; sdMs: Milliseconds } | null {
+    if (this.anchors.length === 0) return null;
+    const restarts = this.render.counters.restarts;
+    const cached = this.anchorLatency;
+    if (!this.anchorsLive || (cached !== null && cached.version === this.render.version && cached.restarts === restarts)) {
+      return cached;
+    }
+    const windowMs = this.o.render.windowMs ?? 60_000;
+    const oldest = this.anchors[0]?.ctxMs ?? 0;
+    if (cached !== null && this.render.newestFrameMs - oldest > 0.8 * windowMs) {
+      this.anchorsLive = false;
+      return cached;
+    }
+    const values = this.anchors.map((a) => a.perfMs - this.render.timeToPerfMs(a.ctxMs));
+    const mid = median(values);
+    const spread = 1.4826 * median(values.map((v) => Math.abs(v - mid)));
+    this.anchorLatency = { version: this.render.version, restarts, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
+    return this.anchorLatency;
+  }
+
+  /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
+  private onRenderRestart(): void {
+    if (this.anchorLatency !== null && this.anchors.length >= this.o.minBaselineReadings) {
+      this.anchorsLive = false;
+      return;
+    }
+    this.anchors = [];
+    this.anchorLatency = null;
+  }
+}
+
+/** Least-squares slope of implied latency over read time, ms per s. */
+function slopePerSec(points: readonly { atMs: Milliseconds; impliedMs: Milliseconds }[]): number {
+  const n = points.length;
+  const meanT = points.reduce((s, p) => s + p.atMs, 0) / n;
+  const meanV = points.reduce((s, p) => s + p.impliedMs, 0) / n;
+  let sTT = 0;
+  let sTV = 0;
+  for (const p of points) {
+    sTT += (p.atMs - meanT) ** 2;
+    sTV += (p.atMs - meanT) * (p.impliedMs - meanV);
+  }
+  return sTT === 0 ? 0 : (sTV / sTT) * 1000;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}

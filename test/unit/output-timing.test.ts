@@ -1,0 +1,318 @@
+import { expect } from '@open-wc/testing';
+import { OutputReadingVerdict, OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
+import { RenderClock } from '../../src/sync/output-render-clock.js';
+import { OutputPlayhead } from '../../src/sync/output-playhead.js';
+import { SlipAccumulator } from '../../src/sync/output-slip.js';
+import { Rng } from '../sim/rng.js';
+
+const SR = 44_100;
+const QUANTUM = 128;
+
+/** A simulated audio device + renderer + main thread. Times in ms of the performance clock. */
+interface SimOptions {
+  seed: number;
+  durationMs: number;
+  /** The audio clock runs this much faster than performance time, ppm. */
+  skewPpm: number;
+  callbackFrames: number;
+  /** Render envelope → heard, ms (device latency). */
+  latencyMs: number;
+  /** Heavy-tailed main-thread delay of worklet messages, up to ~5 ms (and rare 20 ms blocks). */
+  jitter: 'heavy' | 'none';
+  /** performance.now() resolution, ms. */
+  resolutionMs: number;
+  readingEveryMs: number;
+  readingJitterMs: number;
+  /** Frame counter posts every this many quanta. */
+  postEvery: number;
+  /** The readings ramp upward from this time at this rate (the Chromium bug), ms and ms/s. */
+  ramp?: { fromMs: number; msPerSec: number };
+  /** The real latency steps (new output route). */
+  step?: { atMs: number; deltaMs: number };
+  /** The context is suspended for a while. */
+  suspend?: { atMs: number; forMs: number };
+  /** Readings before `untilMs` are off by `offsetMs` (garbage at start-up). */
+  badStart?: { untilMs: number; offsetMs: number };
+  /** Options of the estimator under test. */
+  timing?: Partial<OutputTimingOptions>;
+}
+
+const BASE: SimOptions = {
+  seed: 1, durationMs: 120_000, skewPpm: 0, callbackFrames: 441, latencyMs: 40, jitter: 'heavy', resolutionMs: 0.005,
+  readingEveryMs: 250, readingJitterMs: 0.05, postEvery: 1,
+};
+
+interface SimResult {
+  /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
+  errors: { atMs: number; errorMs: number; sdMs: number }[];
+  timing: OutputTiming;
+  verdicts: Record<string, number>;
+}
+
+function delay(rng: Rng, kind: SimOptions['jitter']): number {
+  if (kind === 'none') return 0.05;
+  const u = rng.next();
+  if (u < 0.6) return rng.uniform(0.02, 0.3);
+  if (u < 0.9) return rng.uniform(0.3, 2);
+  if (u < 0.998) return Math.min(5, 2 + rng.exponential(1));
+  return rng.uniform(5, 20);
+}
+
+/** Runs the simulation; heard(frame) is the truth, known exactly. */
+function simulate(partial: Partial<SimOptions>): SimResult {
+  const o = { ...BASE, ...partial };
+  const rng = new Rng(o.seed);
+  const timing = new OutputTiming({ ...o.timing, sampleRateHz: SR });
+  const framesPerMs = (SR / 1000) * (1 + o.skewPpm * 1e-6);
+  const quantize = (ms: number) => Math.floor(ms / o.resolutionMs) * o.resolutionMs;
+  const startMs = 1_000;
+  let shiftMs = 0; // added to heard and callback times (suspend) for frames consumed after it
+  let latencyMs = o.latencyMs;
+  const heard = (frame: number) => startMs + shiftMs + frame / framesPerMs + latencyMs;
+  let consumed = 0;
+  let rendered = 0;
+  let quanta = 0;
+  let lastArrival = 0;
+  let nextReadingMs = startMs + 50;
+  const errors: SimResult['errors'] = [];
+  const verdicts: Record<string, number> = {};
+  let suspended = false;
+  for (;;) {
+    const cbMs = startMs + shiftMs + consumed / framesPerMs;
+    if (cbMs > startMs + o.durationMs) break;
+    if (o.suspend !== undefined && !suspended && cbMs >= o.suspend.atMs) {
+      suspended = true;
+      shiftMs += o.suspend.forMs;
+      continue;
+    }
+    if (o.step !== undefined && cbMs >= o.step.atMs && latencyMs === o.latencyMs) latencyMs += o.step.deltaMs;
+    while (nextReadingMs <= cbMs) {
+      const frame = consumed - o.callbackFrames;
+      if (frame > 0) {
+        const ramp = (o.ramp !== undefined && nextReadingMs > o.ramp.fromMs ? ((nextReadingMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
+          + (o.badStart !== undefined && nextReadingMs < o.badStart.untilMs ? o.badStart.offsetMs : 0);
+        const v = timing.addReading({
+          contextTimeSec: frame / SR,
+          performanceTimeMs: heard(frame) + rng.normal(0, o.readingJitterMs) + ramp,
+          readAtMs: nextReadingMs,
+          outputLatencySec: (latencyMs + ramp) / 1000,
+        });
+        verdicts[v] = (verdicts[v] ?? 0) + 1;
+        if (timing.ready) {
+          const newest = rendered;
+          const truth = heard(newest);
+          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs });
+        }
+      }
+      nextReadingMs += o.readingEveryMs;
+    }
+    let k = 0;
+    while (rendered < consumed + o.callbackFrames) {
+      const renderMs = cbMs + 0.03 * k++;
+      if (quanta++ % o.postEvery === 0) {
+        lastArrival = Math.max(lastArrival, renderMs + delay(rng, o.jitter));
+        timing.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
+      }
+      rendered += QUANTUM;
+    }
+    consumed += o.callbackFrames;
+  }
+  return { errors, timing, verdicts };
+}
+
+function maxAbsAfter(result: SimResult, fromMs: number): number {
+  return Math.max(...result.errors.filter((e) => e.atMs >= fromMs).map((e) => Math.abs(e.errorMs)));
+}
+
+function p95AbsAfter(result: SimResult, fromMs: number): number {
+  const sorted = result.errors.filter((e) => e.atMs >= fromMs).map((e) => Math.abs(e.errorMs)).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * 0.95)] ?? Number.NaN;
+}
+
+/** The error's offset at its inception is unobservable; what matters is its change after warm-up. */
+describe('RenderClock', () => {
+  it('finds the lower envelope of burst arrivals and the audio rate', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(3);
+    const framesPerMs = (SR / 1000) * (1 + 150e-6);
+    let rendered = 0;
+    for (let consumed = 0; consumed < SR * 30; consumed += 441) {
+      const cbMs = 500 + consumed / framesPerMs;
+      while (rendered < consumed + 441) {
+        clock.add({ frame: rendered, arrivalPerfMs: cbMs + delay(rng, 'heavy') });
+        rendered += QUANTUM;
+      }
+    }
+    expect(clock.ratePpm).to.be.closeTo(150, 3);
+    // The envelope is the most-ahead quantum of a burst, rendered at the callback: within a few tenths of it.
+    const lead = 500 + rendered / framesPerMs - clock.timeToPerfMs((rendered / SR) * 1000);
+    expect(lead).to.be.within(-0.1, 12);
+    expect(clock.perfMsToTime(clock.timeToPerfMs(12_345))).to.be.closeTo(12_345, 1e-6);
+  });
+
+  it('restarts after a suspend (frames stop, then continue later) and keeps the rate as prior', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    let frame = 0;
+    for (; frame < SR * 10; frame += QUANTUM) clock.add({ frame, arrivalPerfMs: 100 + (frame / SR) * 1000 });
+    const before = clock.timeToPerfMs(10_000);
+    for (let i = 0; i < 800; i++, frame += QUANTUM) clock.add({ frame, arrivalPerfMs: 5_100 + (frame / SR) * 1000 });
+    expect(clock.counters.restarts).to.equal(1);
+    expect(clock.timeToPerfMs((frame / SR) * 1000) - (5_100 + (frame / SR) * 1000)).to.be.closeTo(0, 0.01);
+    expect(before).to.be.closeTo(10_100, 0.01);
+  });
+
+  it('restarts on a small step (a 5 ms underrun: later frames are heard later)', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      clock.add({ frame, arrivalPerfMs: 100 + tMs + (tMs > 10_000 ? 5 : 0) });
+    }
+    expect(clock.counters.restarts).to.equal(1);
+    expect(clock.timeToPerfMs(19_000)).to.be.closeTo(105 + 19_000, 0.01);
+  });
+
+  it('does not restart on a main-thread block (a backlog that drains)', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      const blocked = tMs > 10_000 && tMs < 10_600 ? 10_600 - tMs : 0;
+      clock.add({ frame, arrivalPerfMs: 100 + tMs + blocked });
+    }
+    expect(clock.counters.restarts).to.equal(0);
+    expect(clock.timeToPerfMs(19_000)).to.be.closeTo(100 + 19_000, 0.01);
+  });
+});
+
+describe('OutputTiming', () => {
+  it('is not ready and NaN without input', () => {
+    const t = new OutputTiming({ sampleRateHz: SR });
+    expect(t.ready).to.equal(false);
+    expect(Number.isNaN(t.contextToPerfMs(1))).to.equal(true);
+    expect(t.uncertaintyMs).to.equal(Number.POSITIVE_INFINITY);
+  });
+
+  it('rejects invalid, stale and non-advancing readings', () => {
+    const t = new OutputTiming({ sampleRateHz: SR });
+    expect(t.addReading({ contextTimeSec: 0, performanceTimeMs: 0, readAtMs: 10 })).to.equal(OutputReadingVerdict.Stale);
+    expect(t.addReading({ contextTimeSec: 1, performanceTimeMs: 100, readAtMs: 5_000 })).to.equal(OutputReadingVerdict.Stale);
+    expect(t.addReading({ contextTimeSec: 1, performanceTimeMs: 100, readAtMs: 110 })).to.equal(OutputReadingVerdict.Stale);
+  });
+
+  for (const skewPpm of [-100, 0, 100]) {
+    it(`tracks heard time within 0.35 ms (p95 0.15 after 30 s) with ${skewPpm} ppm audio skew and heavy-tailed jitter`, () => {
+      const r = simulate({ skewPpm, seed: 7 + skewPpm });
+      expect(r.timing.ready).to.equal(true);
+      expect(maxAbsAfter(r, 10_000)).to.be.below(0.35);
+      expect(p95AbsAfter(r, 30_000)).to.be.below(0.15);
+      expect(r.timing.diagnostics().renderRatePpm).to.be.closeTo(skewPpm, 5);
+      expect(r.timing.latencyMs).to.be.greaterThan(0);
+    });
+  }
+
+  it('is ready within 3 s and within 1 ms from then on', () => {
+    const r = simulate({ durationMs: 15_000, seed: 11 });
+    expect(r.errors[0]?.atMs ?? Infinity).to.be.below(1_000 + 3_000);
+    expect(maxAbsAfter(r, 0)).to.be.below(1);
+  });
+
+  it('holds when the frame counter posts every 4th quantum', () => {
+    const r = simulate({ postEvery: 4, seed: 5, skewPpm: 60 });
+    expect(maxAbsAfter(r, 10_000)).to.be.below(0.35);
+    expect(p95AbsAfter(r, 10_000)).to.be.below(0.2);
+  });
+
+  it('holds with 0.1 ms performance.now() resolution (no cross-origin isolation)', () => {
+    const r = simulate({ resolutionMs: 0.1, seed: 9 });
+    expect(maxAbsAfter(r, 10_000)).to.be.below(0.35);
+    expect(p95AbsAfter(r, 10_000)).to.be.below(0.25);
+  });
+
+  it('does not follow the ramping-latency bug (readings drift 60 µs/s for 10 min)', () => {
+    const r = simulate({ durationMs: 600_000, skewPpm: 80, ramp: { fromMs: 20_000, msPerSec: 0.06 }, seed: 13 });
+    expect(maxAbsAfter(r, 10_000)).to.be.below(0.35);
+    expect(p95AbsAfter(r, 10_000)).to.be.below(0.2);
+    const d = r.timing.diagnostics();
+    expect(d.readings.rejected).to.be.greaterThan(1_500);
+    expect(d.readings.rebaselined).to.equal(0);
+    // A naive map on the raw readings would be 35 ms off by now.
+    expect((d.lastImpliedLatencyMs ?? 0) - (d.latencyMs ?? 0)).to.be.greaterThan(30);
+  });
+
+  it('follows a sudden steady latency step (new output route) within 3 s', () => {
+    const r = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 25 }, seed: 17 });
+    expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
+    expect(maxAbsAfter(r, 33_000)).to.be.below(0.35);
+    expect(maxAbsAfter({ ...r, errors: r.errors.filter((e) => e.atMs < 30_000) }, 10_000)).to.be.below(0.35);
+  });
+
+  it('recovers from a baseline taken on garbage readings at start-up (flat rejections replace it)', () => {
+    // Step detection off, so only the steady-rejection net can repair the baseline.
+    const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: -900 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
+    expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
+    expect(maxAbsAfter(r, 25_000)).to.be.below(0.35);
+    const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: -900 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY, steadyWindowMs: Number.POSITIVE_INFINITY } });
+    expect(maxAbsAfter(off, 25_000), 'without the net the error stays').to.be.above(800);
+  });
+
+  it('survives a context suspend/resume', () => {
+    const r = simulate({ durationMs: 60_000, suspend: { atMs: 20_000, forMs: 3_000 }, skewPpm: -70, seed: 19 });
+    const d = r.timing.diagnostics();
+    expect(d.renderRestarts).to.equal(1);
+    expect(maxAbsAfter(r, 30_000)).to.be.below(0.35);
+  });
+
+  it('falls back to the readings alone without a frame counter', () => {
+    const t = new OutputTiming({ sampleRateHz: SR });
+    for (let i = 1; i <= 40; i++) {
+      t.addReading({ contextTimeSec: i * 0.25, performanceTimeMs: 1_000 + i * 250 + 40, readAtMs: 1_000 + i * 250 + 45 });
+    }
+    expect(t.ready).to.equal(true);
+    expect(t.diagnostics().mode).to.equal('readings-only');
+    expect(t.contextToPerfMs(5)).to.be.closeTo(1_000 + 5_000 + 40, 0.01);
+    expect(t.perfMsToContextSec(6_040)).to.be.closeTo(5, 1e-6);
+  });
+
+  it('reports an uncertainty consistent with the errors', () => {
+    const r = simulate({ seed: 23, skewPpm: -30 });
+    const late = r.errors.filter((e) => e.atMs > 10_000);
+    const rms = Math.sqrt(late.reduce((s, e) => s + e.errorMs ** 2, 0) / late.length);
+    const sd = late[late.length - 1]?.sdMs ?? 0;
+    expect(sd).to.be.within(0.05, 1);
+    expect(rms).to.be.below(3 * sd);
+  });
+});
+
+describe('OutputPlayhead', () => {
+  it('maps context time to track position through rate changes, and back', () => {
+    const p = new OutputPlayhead(10, 2, 1);
+    p.setRate(12, Math.fround(1 + 500e-6));
+    expect(p.positionAt(11)).to.equal(3);
+    expect(p.positionAt(14)).to.be.closeTo(4 + 2 * Math.fround(1 + 500e-6), 1e-12);
+    expect(p.contextAt(p.positionAt(13.5))).to.be.closeTo(13.5, 1e-12);
+    expect(p.contextAt(3)).to.equal(11);
+  });
+});
+
+describe('SlipAccumulator', () => {
+  it('turns a rate into whole-sample slips with the same average', () => {
+    const s = new SlipAccumulator();
+    s.setRate(200);
+    let slipped = 0;
+    for (let i = 0; i < 50 * 60; i++) slipped += s.take(44_100 / 50);
+    expect(slipped).to.equal(Math.trunc(200e-6 * 44_100 * 60));
+    expect(Math.abs(s.pendingSamples)).to.be.below(1);
+    s.setRate(-30);
+    const back = s.take(44_100 * 10);
+    expect(back).to.equal(Math.trunc(-30e-6 * 441_000 + 0.2));
+  });
+
+  it('slips nothing at rate 0 and forgets on reset', () => {
+    const s = new SlipAccumulator();
+    expect(s.take(1e6)).to.equal(0);
+    s.setRate(0.5);
+    s.take(1_000_000);
+    expect(s.pendingSamples).to.be.closeTo(0.5, 1e-9);
+    s.reset();
+    expect(s.pendingSamples).to.equal(0);
+  });
+});
