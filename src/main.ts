@@ -2,6 +2,11 @@
  * Entry point: read the room URL, load this device's identity, join the room and mount the UI.
  */
 import './components/tutti-app.js';
+import { SpeakerEngine } from './audio/speaker-engine.js';
+import { openBrowserLibrary, openMemoryLibrary } from './library/browser-library.js';
+import { sha256Hex } from './library/sha256.js';
+import type { TrackLibrary } from './library/track-library.js';
+import { RoomPlayback } from './room/room-playback.js';
 import { RoomSession } from './room/room-session.js';
 import { IdbDeviceStore, MemoryDeviceStore, type DeviceStore } from './shell/device-store.js';
 import { installDiagnostics } from './shell/diagnostics.js';
@@ -10,6 +15,7 @@ import { IdbLastRoom, MemoryLastRoom, type LastRoomStore } from './shell/last-ro
 import { IdTakenError, PeerTransport } from './shell/peer-transport.js';
 import { serviceWorkerSupported, WorkboxUpdater } from './shell/service-worker.js';
 import { signalingOptions } from './shell/signaling-config.js';
+import { IdbSpeakerSettingsStore, MemorySpeakerSettingsStore, type SpeakerSettingsStore } from './shell/speaker-settings-store.js';
 import { defaultSpeakerName } from './sync/device-name.js';
 import { makePeerId, makeSpeakerId } from './sync/peer-ids.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
@@ -17,6 +23,10 @@ import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
+/** Longest the demo track waits for this tab to finish joining the room's music, ms. */
+const DEMO_MAX_WAIT_MS = 15_000;
+/** How long the room's state takes to arrive before "not busy" means anything, ms. */
+const QUIET_GRACE_MS = 1_500;
 const ID_RETRIES = 3;
 const ID_RETRY_DELAY_MS = 1500;
 
@@ -45,9 +55,25 @@ async function main(): Promise<void> {
   if (params.name !== null && params.name !== device.name) await store.saveName(params.name);
   app.addEventListener('name-change', (event) => void store.saveName(event.name));
 
+  const library = await openLibrary();
+  app.library = library;
+  const settingsStore = await durableOr<SpeakerSettingsStore>(new IdbSpeakerSettingsStore(), () => new MemorySpeakerSettingsStore(), 'speaker settings will not be remembered');
+  const settings = await settingsStore.load();
+
   const clock = new SkewedClock(() => performance.now(), params.clockOffsetMs, params.clockRatePpm);
   let session: RoomSession | null = null;
-  installDiagnostics(() => session, clock, params.debug);
+  let playback: RoomPlayback | null = null;
+  // The demo track costs seconds of CPU: make it once this tab is not busy joining the music.
+  const joiningMusic = (): boolean => {
+    if (playback === null) return true;
+    const phase = playback.speaker.report().phase;
+    return playback.exchange.transfers().length > 0 || phase === 'loading' || phase === 'decoding' || phase === 'scheduled';
+  };
+  void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)
+    .then(() => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction)))
+    .catch((error: unknown) => console.warn('[tutti] could not make the demo track', error))
+    .finally(() => (app.demoProgress = null));
+  installDiagnostics(() => session, clock, params.debug, () => playback);
 
   // A tab keeps the device's speaker id unless another tab of this browser holds it: then, after a
   // few tries (a reload's old connection may linger on the server), it takes an id of its own.
@@ -75,9 +101,28 @@ async function main(): Promise<void> {
     }
   }
   app.error = null;
+  const room = session;
+  const engine = params.role === 'remote'
+    ? null
+    : new SpeakerEngine({
+        timeline: {
+          toShared: (localMs) => room.timeline.toShared(localMs),
+          toLocal: (sharedMs) => room.timeline.toLocal(sharedMs),
+          uncertaintyMs: () => (room.timeline.role === 'authority' ? 0 : room.timeline.state().uncertaintyMs),
+        },
+        clock,
+        loadBytes: (trackId) => library.readBytes(trackId),
+        trimMs: settings.trimMs,
+      });
+  // Browsers start audio only inside a user gesture: unlock on the first one, before any await.
+  const unlock = (): void => engine?.unlock();
+  for (const type of ['pointerdown', 'keydown'] as const) addEventListener(type, unlock, { capture: true });
+  playback = new RoomPlayback({ session: room, role: params.role, library, engine, settingsStore, settings, hash: sha256Hex, now: clock.now });
   app.session = session;
+  app.playback = playback;
   addEventListener('pagehide', () => {
     session?.sayGoodbye();
+    playback?.dispose();
     session?.dispose();
     disposePwa();
   });
@@ -108,6 +153,16 @@ function startPwa(app: TuttiApp): () => void {
   };
 }
 
+/** The IndexedDB library, or one in memory (with a warning) when IndexedDB is unavailable. */
+async function openLibrary(): Promise<TrackLibrary> {
+  try {
+    return await openBrowserLibrary();
+  } catch {
+    console.warn('[tutti] IndexedDB unavailable: the library lasts only until this tab closes');
+    return openMemoryLibrary();
+  }
+}
+
 /** The IndexedDB-backed store if IndexedDB answers (not in some private modes), else `fallback`. */
 async function durableOr<T extends { load(): Promise<unknown> }>(durable: T, fallback: () => T, warning: string): Promise<T> {
   try {
@@ -126,5 +181,12 @@ function shareUrl(roomId: string): string {
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `busy()` is false (checked every 250 ms after a grace period), or after `maxWaitMs`. */
+async function whenQuiet(busy: () => boolean, maxWaitMs: number): Promise<void> {
+  const startMs = performance.now();
+  await delay(QUIET_GRACE_MS);
+  while (busy() && performance.now() - startMs < maxWaitMs) await delay(250);
+}
 
 void main();

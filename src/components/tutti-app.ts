@@ -5,6 +5,8 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { TrackLibrary } from '../library/track-library.js';
+import type { RoomPlayback } from '../room/room-playback.js';
 import type { RoomSession } from '../room/room-session.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
 import type { NameChangeEvent } from './events.js';
@@ -14,6 +16,7 @@ import './install-button.js';
 import './name-editor.js';
 import './room-link.js';
 import './speaker-list.js';
+import './tutti-music.js';
 import './update-prompt.js';
 
 /** Re-render at most this often, ms: the clock numbers change continuously. */
@@ -38,6 +41,12 @@ export class TuttiApp extends LitElement {
   @property() error: string | null = null;
   /** True while a new version of the app waits (the update prompt shows). */
   @property({ type: Boolean }) updateReady = false;
+  /** Playback services of the room; null until the room has started. */
+  @property({ attribute: false }) playback: RoomPlayback | null = null;
+  /** This device's music library; null while it opens. */
+  @property({ attribute: false }) library: TrackLibrary | null = null;
+  /** Progress (0…1) of generating the demo track, or null. */
+  @property({ attribute: false }) demoProgress: number | null = null;
   /** The install affordance to offer. */
   @property() installMode: InstallMode = 'none';
 
@@ -78,6 +87,13 @@ export class TuttiApp extends LitElement {
       </header>
       <tutti-update-prompt ?ready=${this.updateReady}></tutti-update-prompt>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <tutti-music
+        .playback=${this.playback}
+        .library=${this.library}
+        .snapshot=${snap}
+        .demoProgress=${this.demoProgress}
+        ?remote=${snap?.role === 'remote'}
+      ></tutti-music>
       ${snap === null
         ? html`<p class="status">Joining the room…</p>`
         : html`

@@ -115,7 +115,7 @@ export class TuttiPlayer extends LitElement {
     return html`<ol role="list" aria-label="Queue">
       ${zone.queue.map(
         (entry, index) => html`<li aria-current=${index === zone.currentIndex ? 'true' : 'false'}>
-          <button type="button" class="play" aria-label=${`Play ${entry.title}`} @click=${() => this.send({ type: 'play', index })}>
+          <button type="button" class="play" aria-label=${`Jump to ${entry.title}`} @click=${() => this.send({ type: 'play', index })}>
             ${entry.title}
           </button>
           <span class="by">${entry.artist}</span>

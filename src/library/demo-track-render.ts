@@ -2,13 +2,12 @@
  * Rendering the built-in demo track: in a Web Worker (a 180 s WAV takes seconds of CPU), falling
  * back to the main thread, in slices that yield to the event loop, when no worker can be started.
  */
-import { renderDemoTrackWavSteps } from '../media/demo-track.js';
 
 /**
  * Content id (SHA-256) of the default demo track WAV: every device renders these exact bytes, so
- * rooms can name the demo track without transferring it. Pinned in test/unit/demo-track.test.ts too.
+ * rooms can name the demo track without transferring it.
  */
-export const DEMO_TRACK_ID = '67715e65125d6675df5f8263ff09021d3a8e47880eef60aff242069786f53dcf';
+export { DEMO_TRACK_ID } from '../media/demo-track-info.js';
 
 /** Renders the default demo track WAV; `onProgress` gets the rendered fraction 0…1. */
 export type RenderDemoTrack = (onProgress: (fraction: number) => void) => Promise<Uint8Array>;
@@ -53,8 +52,9 @@ export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress) => {
   });
 };
 
-/** Renders on the main thread in slices of about `SLICE_MS`, yielding between them. */
+/** Renders on the main thread in slices of about `SLICE_MS`, yielding between them (the synthesizer loads lazily). */
 export async function renderDemoTrackOnMainThread(onProgress: (fraction: number) => void): Promise<Uint8Array> {
+  const { renderDemoTrackWavSteps } = await import('../media/demo-track.js');
   const steps = renderDemoTrackWavSteps();
   for (;;) {
     const sliceStartMs = performance.now();

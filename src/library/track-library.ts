@@ -8,14 +8,14 @@
  * or the decode check; imports never throw (they resolve to an `ImportOutcome`). Storage layout:
  * src/sync/library-keys.ts. Browser services (hash, decoder, tag reader, demo renderer) are injected.
  */
-import { DEMO_TRACK_DEFAULTS, DEMO_TRACK_METADATA, demoTrackFrameCount } from '../media/demo-track.js';
+import { DEMO_TRACK_DURATION_SEC, DEMO_TRACK_ID, DEMO_TRACK_METADATA } from '../media/demo-track-info.js';
 import { isQuotaError } from '../sync/library-format.js';
 import { bytesKey, coverKey, parseStoredCover, partialChunkKey, partialPrefix, partialProgressKey, trackKey } from '../sync/library-keys.js';
 import { searchTracks } from '../sync/library-search.js';
 import { compareTracks, type LibraryTrack } from '../sync/library-track.js';
 import { MAX_CHUNK_COUNT, SHA256_HEX_PATTERN, type HashFn } from '../sync/track-manifest.js';
 import type { ProbeAudio } from './audio-probe.js';
-import { DEMO_TRACK_ID, type RenderDemoTrack } from './demo-track-render.js';
+import type { RenderDemoTrack } from './demo-track-render.js';
 import { ImportPhase, messageOf, ownBuffer, readBlobBytes, refuse, sizeProblem, storageFull, type ImportOutcome, type ImportProgress } from './import-steps.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { scanLibrary } from './library-scan.js';
@@ -260,7 +260,7 @@ export class TrackLibrary extends EventTarget {
     const track: LibraryTrack = Object.freeze({
       trackId,
       ...DEMO_TRACK_METADATA,
-      durationSec: demoTrackFrameCount() / DEMO_TRACK_DEFAULTS.sampleRateHz,
+      durationSec: DEMO_TRACK_DURATION_SEC,
       sizeBytes: bytes.length,
       mimeType: 'audio/wav',
       addedAtMs: this.now(),

@@ -17,29 +17,10 @@ import { createVoice } from './demo-instruments.js';
 import { deriveSeed } from './deterministic-rng.js';
 import { NoiseBedVoice } from './noise-bed.js';
 import type { Voice } from './voice.js';
+import { DEMO_TRACK_DEFAULTS, DEMO_TRACK_METADATA } from './demo-track-info.js';
 import { WavPcm16Writer } from './wav.js';
 
-/** Title tag of the demo track. */
-export const DEMO_TRACK_TITLE = 'Tutti Demo';
-/** Artist tag of the demo track. */
-export const DEMO_TRACK_ARTIST = 'Tutti';
-/** Album tag of the demo track. */
-export const DEMO_TRACK_ALBUM = 'Built-in';
-
-/** Tags written into the WAV LIST/INFO chunk (INAM/IART/IPRD). */
-export const DEMO_TRACK_METADATA = {
-  title: DEMO_TRACK_TITLE,
-  artist: DEMO_TRACK_ARTIST,
-  album: DEMO_TRACK_ALBUM,
-} as const;
-
-/** Defaults of {@link DemoTrackOptions}. Changing any of them changes the demo track's id. */
-export const DEMO_TRACK_DEFAULTS = {
-  sampleRateHz: 44100,
-  durationSec: 180,
-  seed: 0x7e771,
-  chunkFrames: 16384,
-} as const;
+export { DEMO_TRACK_ALBUM, DEMO_TRACK_ARTIST, DEMO_TRACK_DEFAULTS, DEMO_TRACK_METADATA, DEMO_TRACK_TITLE } from './demo-track-info.js';
 
 /** Rendering options; all optional. */
 export interface DemoTrackOptions {

@@ -50,7 +50,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
   private lastReportMs = -Infinity;
   private leaderId: string | null = null;
 
-  constructor(private readonly options: PlaybackCoordinatorOptions) {
+  constructor(readonly options: PlaybackCoordinatorOptions) {
     super();
     this.leaderId = options.links.leaderId;
   }

@@ -11,7 +11,9 @@
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
- * hold forever. Pure: inputs carry their own timestamps.
+ * hold forever. And a latency that is physically implausible (negative, or far above what the
+ * browser reports) for `implausibleReadings` readings in a row discards the baseline: a fresh one
+ * is taken. Pure: inputs carry their own timestamps.
  */
 import { AudioClockMap } from './audio-clock-map.js';
 import { RenderClock, type RenderClockOptions, type RenderFrameReport } from './output-render-clock.js';
@@ -68,6 +70,10 @@ export interface OutputTimingOptions {
   readonly steadyWindowMs: Milliseconds;
   /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
   readonly maxSteadySlopeMsPerSec: number;
+  /** A latency above the browser's outputLatency plus this (ms), or below −1 ms, is implausible… */
+  readonly maxExtraLatencyMs: Milliseconds;
+  /** …and this many readings in a row with it discard the baseline. */
+  readonly implausibleReadings: number;
   /** Model floor added to the uncertainty, ms (1σ). */
   readonly floorMs: Milliseconds;
   /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
@@ -78,7 +84,7 @@ export interface OutputTimingOptions {
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
-  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01,
+  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8,
 };
 
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
@@ -95,6 +101,8 @@ export interface OutputTimingDiagnostics {
   readonly renderRestarts: number;
   readonly renderBuckets: number;
   readonly readings: Readonly<Record<OutputReadingVerdict, number>>;
+  /** Baselines discarded because their latency was implausible. */
+  readonly baselineResets: number;
   readonly lastImpliedLatencyMs: Milliseconds | null;
   readonly browserOutputLatencyMs: Milliseconds | null;
 }
@@ -123,6 +131,8 @@ export class OutputTiming {
   private validReadings = 0;
   private browserLatencyMs: Milliseconds | null = null;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
+  private implausibleRun = 0;
+  private baselineResets = 0;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -151,7 +161,10 @@ export class OutputTiming {
     const previous = this.lastImplied;
     this.lastImplied = implied;
     this.recentImplied = [...this.recentImplied, implied].slice(-this.o.stepConfirmReadings);
+    this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
+      // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
+      if (!this.plausible(implied)) return this.count('rejected');
       this.anchors.push({ ctxMs, perfMs: r.performanceTimeMs });
       return this.count('baseline');
     }
@@ -214,6 +227,7 @@ export class OutputTiming {
       renderRestarts: c.restarts,
       renderBuckets: c.buckets,
       readings: { ...this.counts },
+      baselineResets: this.baselineResets,
       lastImpliedLatencyMs: this.lastImplied,
       browserOutputLatencyMs: this.browserLatencyMs,
     };
@@ -285,6 +299,30 @@ export class OutputTiming {
     const spread = 1.4826 * median(values.map((v) => Math.abs(v - mid)));
     this.anchorLatency = { version: this.render.version, restarts, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
     return this.anchorLatency;
+  }
+
+  /** Whether a latency (ms) is physically possible: not negative, not far above the browser's. */
+  private plausible(latencyMs: Milliseconds): boolean {
+    return latencyMs >= -1 && latencyMs <= Math.max(0, this.browserLatencyMs ?? 0) + this.o.maxExtraLatencyMs;
+  }
+
+  /** Count readings made while the latency in use is implausible; discard the baseline after enough. */
+  private checkPlausible(): void {
+    const latency = this.latencyMs;
+    if (!Number.isFinite(latency)) return;
+    if (this.plausible(latency)) {
+      this.implausibleRun = 0;
+      return;
+    }
+    if (++this.implausibleRun < this.o.implausibleReadings) return;
+    this.implausibleRun = 0;
+    this.baselineResets++;
+    this.anchors = [];
+    this.anchorLatency = null;
+    this.anchorsLive = true;
+    this.adjustMs = 0;
+    this.run = null;
+    this.rejectedRun = [];
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */

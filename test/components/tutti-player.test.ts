@@ -123,7 +123,7 @@ describe('<tutti-player>', () => {
     const items = [...list.querySelectorAll('li')];
     expect(items.length).to.equal(3);
     expect(items.map((li) => li.getAttribute('aria-current'))).to.deep.equal(['false', 'true', 'false']);
-    button(el, 'Play Third Rail')!.click();
+    button(el, 'Jump to Third Rail')!.click();
     button(el, 'Remove First Light from queue')!.click();
     expect(seen).to.deep.equal([{ type: 'play', index: 2 }, { type: 'removeFromQueue', index: 0 }]);
   });

@@ -247,11 +247,19 @@ describe('OutputTiming', () => {
 
   it('recovers from a baseline taken on garbage readings at start-up (flat rejections replace it)', () => {
     // Step detection off, so only the steady-rejection net can repair the baseline.
-    const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: -900 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
+    const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
     expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
     expect(maxAbsAfter(r, 25_000)).to.be.below(0.35);
-    const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: -900 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY, steadyWindowMs: Number.POSITIVE_INFINITY } });
-    expect(maxAbsAfter(off, 25_000), 'without the net the error stays').to.be.above(800);
+    expect(r.timing.diagnostics().baselineResets, 'a plausible wrong latency is the net\'s job').to.equal(0);
+    const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY, steadyWindowMs: Number.POSITIVE_INFINITY } });
+    expect(maxAbsAfter(off, 25_000), 'without the net the error stays').to.be.above(80);
+  });
+
+  it('never takes implausible start-up readings (negative latency) into the baseline', () => {
+    const r = simulate({ durationMs: 40_000, badStart: { untilMs: 8_000, offsetMs: -900 }, seed: 29, timing: { stepMinMs: Number.POSITIVE_INFINITY, steadyWindowMs: Number.POSITIVE_INFINITY } });
+    const d = r.timing.diagnostics();
+    expect(d.readings.rejected, 'the garbage readings').to.be.at.least(20);
+    expect(maxAbsAfter(r, 15_000)).to.be.below(0.35);
   });
 
   it('survives a context suspend/resume', () => {

@@ -1,0 +1,218 @@
+/**
+ * The app's playout sync measured from RENDERED audio: the real server and N Chromium processes
+ * (injected clock offsets/skews) in one room, each on its own PulseAudio sink of one recorded
+ * room. One speaker starts the demo track (the "Play Tutti Demo" button, or
+ * `window.tutti.debug.playDemo()`); the recording is analysed against the rendered demo track.
+ * Optionally a late joiner opens the room URL mid-track.
+ *
+ * App hooks used: the room URL parameters (`room`, `name`, `clockOffsetMs`, `clockRatePpm`,
+ * `debug=1`), `window.tutti.diagnostics()` (`clock.role`, `clock.converged`,
+ * `playback.report.phase`), `window.tutti.debug.playDemo()` and the button named "Play Tutti Demo".
+ */
+import type { Page } from 'playwright-core';
+import { diagnostics, waitForDiagnostics } from '../test/e2e/harness.js';
+import type { Milliseconds } from '../src/sync/units.js';
+import { countDiscontinuities, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
+import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
+import { disposeAllGuarded } from './process-guard.js';
+import { PulseRoom } from './pulse-room.js';
+import type { ReferenceTrack } from './reference-track.js';
+import { hostNowMs } from './room-recorder.js';
+import { percentile } from './stats.js';
+import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeaker } from './sync-rig.js';
+
+/** Injected clocks, leader first (as in the live clock benchmark). */
+const CLOCKS = [
+  { offsetMs: 0, ratePpm: 0 },
+  { offsetMs: 9_876.5, ratePpm: 200 },
+  { offsetMs: -10_000, ratePpm: -200 },
+  { offsetMs: 3_333.3, ratePpm: 117 },
+  { offsetMs: -4_444.4, ratePpm: -57 },
+];
+
+export interface AppSyncOptions {
+  readonly speakers: number;
+  /** Seconds of playback analysed. */
+  readonly seconds: number;
+  /** Open one more speaker mid-track and time how long until it is in sync. */
+  readonly lateJoin: boolean;
+  /** Start by clicking "Play Tutti Demo" (and time press → first sound) instead of `debug.playDemo()`. */
+  readonly pressToSound: boolean;
+  readonly reference: ReferenceTrack;
+  /** PULSE_LATENCY_MSEC for the browsers (undefined: Chromium's own request). */
+  readonly pulseLatencyMs: number | undefined;
+}
+
+/** |value| percentiles, ms. */
+export interface AbsStats {
+  readonly samples: number;
+  readonly p50Ms: Milliseconds;
+  readonly p95Ms: Milliseconds;
+  readonly p99Ms: Milliseconds;
+  readonly maxMs: Milliseconds;
+  /** Signed median: a constant bias shows here. */
+  readonly medianSignedMs: Milliseconds;
+}
+
+export interface AppSyncReport {
+  readonly speakers: number;
+  readonly recordedSec: number;
+  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
+  readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
+  /** Click → first sound on any speaker / on all speakers, ms (null when not measured or not found). */
+  readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null } | null;
+  /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
+  readonly lateJoinMs: Milliseconds | null | undefined;
+}
+
+function absStats(values: readonly number[]): AbsStats {
+  const abs = values.map(Math.abs).sort((a, b) => a - b);
+  const signed = [...values].sort((a, b) => a - b);
+  return {
+    samples: abs.length,
+    p50Ms: percentile(abs, 0.5),
+    p95Ms: percentile(abs, 0.95),
+    p99Ms: percentile(abs, 0.99),
+    maxMs: abs.at(-1) ?? NaN,
+    medianSignedMs: percentile(signed, 0.5),
+  };
+}
+
+const phaseOf = (d: unknown): string | undefined =>
+  (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
+
+/** Host ms of the next click anywhere in the page (event timestamp on the page's clock). */
+async function armClickTimestamp(page: Page): Promise<() => Promise<number | null>> {
+  await page.evaluate(() => {
+    const state = globalThis as unknown as { benchClickHostMs?: number };
+    delete state.benchClickHostMs;
+    addEventListener('click', (event) => (state.benchClickHostMs ??= performance.timeOrigin + event.timeStamp), { capture: true, once: true });
+  });
+  return () => page.evaluate(() => (globalThis as unknown as { benchClickHostMs?: number }).benchClickHostMs ?? null);
+}
+
+/** Runs the benchmark (see the module comment); cleans up everything it started. */
+export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppSyncReport> {
+  const { speakers: n, seconds, lateJoin } = options;
+  try {
+    console.error('building the app (vite build into a temp dir) and starting the server…');
+    const app = await startApp();
+    const room = await PulseRoom.start({ speakers: n + (lateJoin ? 1 : 0) });
+    const roomId = `sync${Date.now().toString(36)}`;
+    const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
+    const url = (k: number): string =>
+      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1`;
+    const speakers: AudioSpeaker[] = [];
+    for (let k = 0; k < n; k++) {
+      const speaker = await launchAudioSpeaker(room, k, options.pulseLatencyMs);
+      speakers.push(speaker);
+      await speaker.page.goto(url(k));
+      if (k === 0) await waitForDiagnostics(speaker.page, (d) => d.clock.role === 'authority', { what: 'first tab leads' });
+    }
+    await Promise.all(speakers.slice(1).map((s) => waitForDiagnostics(s.page, (d) => d.clock.converged, { what: 'clock converged', timeoutMs: 60_000 })));
+
+    console.error(`${n} speakers joined; starting the demo track…`);
+    const recorder = await room.record();
+    const leader = speakers[0]!.page;
+    let clickHostMs: number | null = null;
+    if (options.pressToSound) {
+      const readClick = await armClickTimestamp(leader);
+      await leader.getByRole('button', { name: 'Play Tutti Demo' }).click({ timeout: 30_000 });
+      clickHostMs = await readClick();
+    } else {
+      const refusal = await leader.evaluate(async () => {
+        const debug = (window.tutti as unknown as { debug?: { playDemo?: () => Promise<string | null> } }).debug;
+        if (debug?.playDemo === undefined) return 'window.tutti.debug.playDemo() is missing';
+        return debug.playDemo();
+      });
+      if (refusal !== null) throw new Error(`playDemo refused: ${refusal}`);
+    }
+    const playStartHostMs = hostNowMs();
+    await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => phaseOf(d) === 'playing', { what: 'playing', timeoutMs: 60_000 })));
+    await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
+
+    let lateOpenHostMs: number | null = null;
+    if (lateJoin) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + (seconds * 1000) / 3 - hostNowMs())));
+      const late = await launchAudioSpeaker(room, n, options.pulseLatencyMs);
+      speakers.push(late);
+      lateOpenHostMs = hostNowMs();
+      await late.page.goto(url(n));
+      // The analysis decides when it is in sync; this only boosts its audio once it plays.
+      await waitForDiagnostics(late.page, (d) => phaseOf(d) === 'playing', { what: 'late joiner playing', timeoutMs: seconds * 1000 })
+        .then(() => makeAudioServiceRealtime(late))
+        .catch((error: unknown) => console.error(`late joiner: ${(error as Error).message.slice(0, 200)}`));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
+    const states = await Promise.all(speakers.map((s) => diagnostics(s.page).then((d) => phaseOf(d) ?? '?')));
+    const recording = await recorder.stop();
+    await disposeAllGuarded();
+
+    console.error(`recorded ${(recording.frameCount / recording.rateHz).toFixed(1)} s (phases at the end: ${states.join(', ')}); analysing…`);
+    const rateHz = recording.rateHz;
+    const reference = options.reference.monoAt(rateHz, Math.min(options.reference.durationSec, seconds + 20));
+    const fromFrame = Math.max(0, Math.round(recording.frameAt(clickHostMs ?? playStartHostMs)));
+    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1 }));
+    const originals = tracks.slice(0, n);
+    // Steady state: from the first window where every original speaker is locked.
+    const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
+    const steady = originals.map((t) => t.filter((w) => w.recordingFrame >= allLocked));
+    const pairs = [];
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) pairs.push({ pair: `S${a}–S${b}`, stats: absStats(pairwiseOffsetsMs(steady[a]!, steady[b]!).map((s) => s.valueMs)) });
+    }
+    const perSpeaker = errorsVsOthersMs(steady).map((errors, k) => ({
+      speaker: `S${k}`,
+      injected: `${clocks[k]!.offsetMs} ms, ${clocks[k]!.ratePpm} ppm (${states[k]})`,
+      stats: absStats(errors.map((e) => e.valueMs)),
+      discontinuities: countDiscontinuities(steady[k]!, rateHz),
+      locked: `${steady[k]!.filter((w) => w.trackPositionSec !== null).length}/${steady[k]!.length}`,
+    }));
+
+    let pressToSoundMs: AppSyncReport['pressToSoundMs'] = null;
+    if (clickHostMs !== null) {
+      const onsets = originals.map((_, k) => firstOnsetFrame(recording.speakerMono(k), recording.frameAt(clickHostMs!), 0.003));
+      const found = onsets.filter((f): f is number => f !== null).map((f) => recording.hostMsAt(f) - clickHostMs!);
+      pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null };
+    }
+    let lateJoinMs: Milliseconds | null | undefined;
+    if (lateOpenHostMs !== null) {
+      const lateErrors = errorsVsOthersMs(tracks, n)[n]!;
+      const inSync = firstInSync(lateErrors, 1, 3);
+      lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
+    }
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, pairs, perSpeaker, pressToSoundMs, lateJoinMs };
+  } finally {
+    await disposeAllGuarded();
+  }
+}
+
+const f = (ms: number | null | undefined, digits = 3): string => (ms === null || ms === undefined || !Number.isFinite(ms) ? '—' : ms.toFixed(digits));
+
+/** Markdown report of {@link runAppSyncBenchmark}. */
+export function formatAppSyncReport(report: AppSyncReport): string {
+  const row = (name: string, s: AbsStats, extra: string): string =>
+    `| ${name} | ${s.samples} | ${f(s.medianSignedMs)} | ${f(s.p50Ms)} | ${f(s.p95Ms)} | ${f(s.p99Ms)} | ${f(s.maxMs)} | ${s.p95Ms <= 0.25 && s.maxMs <= 1 ? 'met' : 'MISSED'} |${extra}`;
+  const lines = [
+    `### Playout error from the rendered audio: ${report.speakers} speakers, ${report.recordedSec.toFixed(1)} s recorded (target p95 ≤ 0.25 ms, max ≤ 1 ms)`,
+    '',
+    '| pair | windows | median ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    ...report.pairs.map((p) => row(p.pair, p.stats, '')),
+    '',
+    'Per speaker: error vs the mean of the others (positive = late).',
+    '',
+    '| speaker | windows | median ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target | injected clock (phase at end) | jumps | locked |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|',
+    ...report.perSpeaker.map((s) => row(s.speaker, s.stats, ` ${s.injected} | ${s.discontinuities} | ${s.locked} |`)),
+  ];
+  if (report.pressToSoundMs !== null) {
+    const { first, all } = report.pressToSoundMs;
+    lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'})`);
+  }
+  if (report.lateJoinMs !== undefined) {
+    const ms = report.lateJoinMs;
+    lines.push('', `Late join (open URL → within 1 ms of the others for 3 windows): ${f(ms, 0)} ms (target ≤ 2000 ms: ${ms !== null && ms <= 2000 ? 'met' : 'MISSED'})`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+/**
+ * Speaker-vs-speaker comparison of {@link trackPlayout} results from ONE recording (so windows of
+ * all speakers share the recording-frame grid). Pure (no Node or browser APIs).
+ *
+ * At one recording frame, a speaker that hears an earlier track position is late: the difference of
+ * heard positions is how far apart two speakers are.
+ */
+import type { Milliseconds } from '../src/sync/units.js';
+import type { PlayoutWindow } from './playout-analysis.js';
+
+/** A value at a recording frame. */
+export interface FrameSample {
+  readonly recordingFrame: number;
+  readonly valueMs: Milliseconds;
+}
+
+function positionsByFrame(windows: readonly PlayoutWindow[]): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const w of windows) if (w.trackPositionSec !== null) map.set(w.recordingFrame, w.trackPositionSec);
+  return map;
+}
+
+/** (position of a − position of b) in ms at every frame where both were locked: positive = b is late. */
+export function pairwiseOffsetsMs(a: readonly PlayoutWindow[], b: readonly PlayoutWindow[]): FrameSample[] {
+  const bAt = positionsByFrame(b);
+  const out: FrameSample[] = [];
+  for (const w of a) {
+    const other = bAt.get(w.recordingFrame);
+    if (w.trackPositionSec !== null && other !== undefined) out.push({ recordingFrame: w.recordingFrame, valueMs: (w.trackPositionSec - other) * 1000 });
+  }
+  return out;
+}
+
+/**
+ * Per speaker: (mean position of the others − own position) in ms at every frame where the speaker
+ * and at least `minOthers` others were locked. Positive = this speaker is late.
+ */
+export function errorsVsOthersMs(speakers: ReadonlyArray<readonly PlayoutWindow[]>, minOthers = 1): FrameSample[][] {
+  const maps = speakers.map(positionsByFrame);
+  return speakers.map((windows, k) => {
+    const out: FrameSample[] = [];
+    for (const w of windows) {
+      if (w.trackPositionSec === null) continue;
+      const others = maps.flatMap((map, j) => (j === k || !map.has(w.recordingFrame) ? [] : [map.get(w.recordingFrame)!]));
+      if (others.length < minOthers) continue;
+      const mean = others.reduce((sum, p) => sum + p, 0) / others.length;
+      out.push({ recordingFrame: w.recordingFrame, valueMs: (mean - w.trackPositionSec) * 1000 });
+    }
+    return out;
+  });
+}
+
+/**
+ * Recording frame at which the track's position 0 was heard, extrapolated from the first locked
+ * window (rate 1), or null when never locked.
+ */
+export function trackStartFrame(windows: readonly PlayoutWindow[], rateHz: number): number | null {
+  const first = windows.find((w) => w.trackPositionSec !== null);
+  return first === undefined ? null : first.recordingFrame - first.trackPositionSec! * rateHz;
+}
+
+/** First recording frame ≥ `fromFrame` whose |sample| exceeds `threshold` (a sound onset), or null. */
+export function firstOnsetFrame(signal: Float32Array, fromFrame: number, threshold: number): number | null {
+  for (let i = Math.max(0, Math.floor(fromFrame)); i < signal.length; i++) if (Math.abs(signal[i]!) > threshold) return i;
+  return null;
+}
+
+/**
+ * First sample of `errors` from which on |error| ≤ `toleranceMs` holds for `sustain` consecutive
+ * samples (or until the end), or null.
+ */
+export function firstInSync(errors: readonly FrameSample[], toleranceMs: Milliseconds, sustain = 3): FrameSample | null {
+  for (let i = 0; i < errors.length; i++) {
+    const run = errors.slice(i, i + sustain);
+    if (run.every((e) => Math.abs(e.valueMs) <= toleranceMs)) return errors[i]!;
+  }
+  return null;
+}
+
+/**
+ * Jumps in a speaker's playout: consecutive locked windows whose implied start (recording time −
+ * heard position) differs by more than `thresholdMs` (underruns, reschedules, glitches).
+ */
+export function countDiscontinuities(windows: readonly PlayoutWindow[], rateHz: number, thresholdMs: Milliseconds = 0.5): number {
+  let count = 0;
+  let previous: number | null = null;
+  for (const w of windows) {
+    if (w.trackPositionSec === null) continue;
+    const startMs = (w.recordingFrame / rateHz - w.trackPositionSec) * 1000;
+    if (previous !== null && Math.abs(startMs - previous) > thresholdMs) count++;
+    previous = startMs;
+  }
+  return count;
+}

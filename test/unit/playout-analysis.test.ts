@@ -1,0 +1,138 @@
+import { expect } from '@open-wc/testing';
+import { renderDemoTrackWav } from '../../src/media/demo-track.js';
+import { decodeWavPcm16, pcm16ToFloatChannels } from '../../src/media/wav.js';
+import { trackPlayout, type PlayoutWindow } from '../../bench/playout-analysis.js';
+import { countDiscontinuities, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame } from '../../bench/playout-compare.js';
+import { resample } from '../../bench/resample.js';
+import { addNoise, seededNoise, syntheticRecording } from '../../bench/synthetic-signals.js';
+
+const RATE = 44100;
+/** Required accuracy of a recovered position, ms. */
+const TOLERANCE_MS = 0.01;
+
+function demoExcerpt(): Float32Array {
+  const decoded = decodeWavPcm16(renderDemoTrackWav({ durationSec: 12 }));
+  const [left, right] = pcm16ToFloatChannels(decoded.pcm16, 2) as [Float32Array, Float32Array];
+  const mono = new Float32Array(left.length);
+  for (let i = 0; i < mono.length; i++) mono[i] = 0.5 * (left[i]! + right[i]!);
+  return mono;
+}
+
+const reference = demoExcerpt();
+const LEAD_SEC = 0.6;
+const TRACK_START_SEC = 2;
+
+/** Errors (ms) of the locked windows against the known playout of {@link syntheticRecording}. */
+function errorsMs(windows: PlayoutWindow[], delayFrames: number): number[] {
+  const lead = Math.round(LEAD_SEC * RATE);
+  return windows
+    .filter((w) => w.trackPositionSec !== null && w.recordingFrame >= lead)
+    .map((w) => (w.trackPositionSec! - ((w.recordingFrame - lead - delayFrames) / RATE + TRACK_START_SEC)) * 1000);
+}
+
+function record(delayFrames: number, gain = 1, seconds = 6): Float32Array {
+  return syntheticRecording(reference, { rateHz: RATE, seconds, leadSilenceSec: LEAD_SEC, trackStartSec: TRACK_START_SEC, delayFrames, gain });
+}
+
+describe('playout analysis', () => {
+  for (const delayFrames of [0, 37, 0.25, 12.6, -5.5]) {
+    it(`recovers a delay of ${delayFrames} frames to < ${TOLERANCE_MS} ms`, () => {
+      const windows = trackPlayout(reference, record(delayFrames), { rateHz: RATE });
+      const errors = errorsMs(windows, delayFrames);
+      expect(errors.length).to.be.at.least(9);
+      for (const e of errors) expect(Math.abs(e)).to.be.below(TOLERANCE_MS);
+    });
+  }
+
+  it('is insensitive to gain', () => {
+    for (const gain of [0.02, 4]) {
+      const errors = errorsMs(trackPlayout(reference, record(3.3, gain), { rateHz: RATE }), 3.3);
+      expect(errors.length).to.be.at.least(9);
+      for (const e of errors) expect(Math.abs(e)).to.be.below(TOLERANCE_MS);
+    }
+  });
+
+  it('recovers delays at 10 dB SNR', () => {
+    const recording = addNoise(record(7.75, 0.5), 10, 99);
+    const windows = trackPlayout(reference, recording, { rateHz: RATE });
+    const errors = errorsMs(windows, 7.75);
+    expect(errors.length).to.be.at.least(9);
+    for (const e of errors) expect(Math.abs(e)).to.be.below(TOLERANCE_MS);
+    const confidences = windows.filter((w) => w.trackPositionSec !== null).map((w) => w.confidence).sort((x, y) => x - y);
+    const median = confidences[Math.floor(confidences.length / 2)]!;
+    expect(median).to.be.within(0.8, 0.99);
+  });
+
+  it('rejects silence and unrelated noise', () => {
+    const silence = new Float32Array(3 * RATE);
+    expect(trackPlayout(reference, silence, { rateHz: RATE }).every((w) => w.trackPositionSec === null && w.confidence === 0)).to.equal(true);
+    const noise = trackPlayout(reference, seededNoise(3 * RATE, 5), { rateHz: RATE });
+    expect(noise.length).to.be.at.least(5);
+    expect(noise.every((w) => w.trackPositionSec === null && w.confidence < 0.5)).to.equal(true);
+  });
+
+  it('follows a dropped block (the playout jumps ahead by the dropped frames)', () => {
+    const full = record(0, 1, 7);
+    const dropAt = Math.round(3.1 * RATE);
+    const dropped = 700;
+    const recording = new Float32Array(full.length - dropped);
+    recording.set(full.subarray(0, dropAt));
+    recording.set(full.subarray(dropAt + dropped), dropAt);
+    const windows = trackPlayout(reference, recording, { rateHz: RATE, windowSec: 0.08 });
+    const lead = Math.round(LEAD_SEC * RATE);
+    const window = Math.round(0.08 * RATE);
+    let before = 0;
+    let after = 0;
+    for (const w of windows) {
+      if (w.trackPositionSec === null || w.recordingFrame < lead) continue;
+      const expectedFrames = w.recordingFrame - lead + TRACK_START_SEC * RATE;
+      if (w.recordingFrame + window <= dropAt) {
+        before++;
+        expect(Math.abs(w.trackPositionSec * RATE - expectedFrames)).to.be.below(0.3);
+      } else if (w.recordingFrame >= dropAt) {
+        after++;
+        expect(Math.abs(w.trackPositionSec * RATE - (expectedFrames + dropped))).to.be.below(0.3);
+      }
+    }
+    expect(before).to.be.at.least(4);
+    expect(after).to.be.at.least(5);
+    expect(countDiscontinuities(windows, RATE)).to.equal(1);
+  });
+
+  it('compares speakers on one recording grid', () => {
+    const a = trackPlayout(reference, record(0), { rateHz: RATE });
+    const b = trackPlayout(reference, record(132.3), { rateHz: RATE });
+    const c = trackPlayout(reference, record(-44.1), { rateHz: RATE });
+    const ab = pairwiseOffsetsMs(a, b);
+    expect(ab.length).to.be.at.least(9);
+    for (const s of ab) expect(s.valueMs).to.be.closeTo((132.3 / RATE) * 1000, TOLERANCE_MS);
+    const [ea, eb, ec] = errorsVsOthersMs([a, b, c]);
+    const ms = (frames: number): number => (frames / RATE) * 1000;
+    for (const s of ea!) expect(s.valueMs).to.be.closeTo(ms(0 - (132.3 - 44.1) / 2), TOLERANCE_MS);
+    for (const s of eb!) expect(s.valueMs).to.be.closeTo(ms(132.3 - (0 - 44.1) / 2), TOLERANCE_MS);
+    for (const s of ec!) expect(s.valueMs).to.be.closeTo(ms(-44.1 - (0 + 132.3) / 2), TOLERANCE_MS);
+    expect(firstInSync(ea!, 0.5)).to.equal(null);
+    expect(firstInSync(ea!, 2)?.recordingFrame).to.equal(ea![0]!.recordingFrame);
+    const start = trackStartFrame(b, RATE)!;
+    expect(start).to.be.closeTo(Math.round(LEAD_SEC * RATE) + 132.3 - TRACK_START_SEC * RATE, 0.3);
+  });
+
+  it('resamples without delay (a 1 kHz sine stays in phase)', () => {
+    const input = new Float32Array(RATE);
+    for (let i = 0; i < input.length; i++) input[i] = Math.sin((2 * Math.PI * 1000 * i) / RATE);
+    const out = resample(input, RATE, 48000);
+    expect(out.length).to.equal(48000);
+    for (let n = 2000; n < 46000; n += 997) expect(out[n]!).to.be.closeTo(Math.sin((2 * Math.PI * 1000 * n) / 48000), 2e-3);
+  });
+
+  it('locks after resampling the reference to the recording rate', () => {
+    const at48 = resample(reference, RATE, 48000);
+    const recording = resample(record(20), RATE, 48000);
+    const windows = trackPlayout(at48, recording, { rateHz: 48000 }).filter((w) => w.trackPositionSec !== null && w.recordingFrame >= LEAD_SEC * 48000);
+    expect(windows.length).to.be.at.least(9);
+    for (const w of windows) {
+      const expectedSec = (w.recordingFrame / 48000 - LEAD_SEC - 20 / RATE) + TRACK_START_SEC;
+      expect(Math.abs(w.trackPositionSec! - expectedSec) * 1000).to.be.below(TOLERANCE_MS);
+    }
+  });
+});
