@@ -1,7 +1,7 @@
 /**
  * `npm run bench:sync`: playout sync measured from the RENDERED audio (PulseAudio room recording).
- *   npm run bench:sync                         the app: N speakers in one room, playout error table
- *   npm run bench:sync -- --speakers 3 --seconds 30 --late-join
+ *   npm run bench:sync                         the app: 3 speakers, 60 s, a late joiner, playout error table
+ *   npm run bench:sync -- --speakers 3 --seconds 600 --no-late-join
  *   npm run bench:sync -- --validate           rig check without the app (synthetic + plain Web Audio)
  *   npm run bench:sync -- --validate --synthetic-only
  * --pulse-latency-ms N (default 40; 0 = Chromium's own request) sets PULSE_LATENCY_MSEC for the
@@ -22,7 +22,7 @@ const value = (name: string, fallback: number): number => {
 };
 
 const speakers = value('speakers', 3);
-const seconds = value('seconds', flag('validate') ? 20 : 30);
+const seconds = value('seconds', flag('validate') ? 20 : 60);
 const pulseLatency = value('pulse-latency-ms', 40);
 const pulseLatencyMs = pulseLatency > 0 ? pulseLatency : undefined;
 
@@ -33,7 +33,7 @@ try {
     const live = flag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: flag('late-join'), pressToSound: !flag('no-press'), reference: track, pulseLatencyMs });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !flag('no-late-join'), pressToSound: !flag('no-press'), reference: track, pulseLatencyMs });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

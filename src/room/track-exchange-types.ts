@@ -88,9 +88,9 @@ export interface ExchangeTuning {
 export const DEFAULT_EXCHANGE_TUNING: ExchangeTuning = Object.freeze({
   manifestTimeoutMs: 3000,
   haveIntervalMs: 5000,
-  highWaterBytes: 4 * 1024 * 1024,
-  maxQueuedChunksPerPeer: 64,
-  windowChunks: 32,
+  highWaterBytes: 1024 * 1024,
+  maxQueuedChunksPerPeer: 32,
+  windowChunks: 8,
   requestTimeoutMs: 5000,
   progressSaveIntervalMs: 1000,
   cachedTracks: 2,
