@@ -41,6 +41,8 @@ export interface AppSyncOptions {
   readonly reference: ReferenceTrack;
   /** PULSE_LATENCY_MSEC for the browsers (undefined: Chromium's own request). */
   readonly pulseLatencyMs: number | undefined;
+  /** The app's output-time mapping (`&outputTiming=`): cross-checked (default) or readings alone. */
+  readonly outputTiming: 'cross-checked' | 'readings';
 }
 
 /** |value| percentiles, ms. */
@@ -78,6 +80,19 @@ function absStats(values: readonly number[]): AbsStats {
   };
 }
 
+/** The app's own view of its playout (estimated error, corrections, output timing), for the log. */
+function engineSummary(d: unknown): string {
+  const p = (d as { playback?: { report?: Record<string, unknown>; timing?: Record<string, unknown> } } | null)?.playback;
+  if (p == null) return 'no diagnostics';
+  const r = p.report ?? {};
+  const t = p.timing ?? {};
+  const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+  return JSON.stringify({
+    ...pick(r, ['phase', 'errorMs', 'uncertaintyMs', 'outputLatencyMs', 'ratePpm', 'rateChanges', 'reschedules']),
+    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips']),
+  });
+}
+
 const phaseOf = (d: unknown): string | undefined =>
   (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
@@ -101,7 +116,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
-      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1`;
+      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}`;
     const speakers: AudioSpeaker[] = [];
     for (let k = 0; k < n; k++) {
       const speaker = await launchAudioSpeaker(room, k, options.pulseLatencyMs);
@@ -144,7 +159,9 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
         .catch((error: unknown) => console.error(`late joiner: ${(error as Error).message.slice(0, 200)}`));
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
-    const states = await Promise.all(speakers.map((s) => diagnostics(s.page).then((d) => phaseOf(d) ?? '?')));
+    const finals = await Promise.all(speakers.map((s) => diagnostics(s.page).catch(() => null)));
+    const states = finals.map((d) => phaseOf(d) ?? '?');
+    for (const [k, d] of finals.entries()) console.error(`S${k} engine: ${engineSummary(d)}`);
     const recording = await recorder.stop();
     await disposeAllGuarded();
 

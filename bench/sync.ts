@@ -4,6 +4,7 @@
  *   npm run bench:sync -- --speakers 3 --seconds 600 --no-late-join
  *   npm run bench:sync -- --validate           rig check without the app (synthetic + plain Web Audio)
  *   npm run bench:sync -- --validate --synthetic-only
+ * --output-timing readings: the app maps output time from getOutputTimestamp() alone (comparison).
  * --pulse-latency-ms N (default 40; 0 = Chromium's own request) sets PULSE_LATENCY_MSEC for the
  * browsers: server-side buffering that keeps a busy shared machine from causing underruns.
  */
@@ -33,7 +34,7 @@ try {
     const live = flag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !flag('no-late-join'), pressToSound: !flag('no-press'), reference: track, pulseLatencyMs });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !flag('no-late-join'), pressToSound: !flag('no-press'), reference: track, pulseLatencyMs, outputTiming: args.includes('readings') ? 'readings' : 'cross-checked' });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

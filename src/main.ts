@@ -113,6 +113,7 @@ async function main(): Promise<void> {
         clock,
         loadBytes: (trackId) => library.readBytes(trackId),
         trimMs: settings.trimMs,
+        outputTiming: params.outputTiming,
       });
   // Browsers start audio only inside a user gesture: unlock on the first one, before any await.
   const unlock = (): void => engine?.unlock();

@@ -45,9 +45,11 @@ export interface BrowserAudioOutputOptions {
   readonly readingEveryMs: Milliseconds;
   /** The frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
   readonly postEveryQuanta: number;
+  /** How output time is mapped (see OutputTimingOptions.mode). */
+  readonly timingMode: 'cross-checked' | 'readings';
 }
 
-const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1 };
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
@@ -68,7 +70,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     super();
     this.options = { ...DEFAULTS, ...options };
     this.context = new AudioContext({ latencyHint: 'interactive' });
-    this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate });
+    this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
     this.moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));

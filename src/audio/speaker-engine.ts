@@ -39,6 +39,8 @@ export interface SpeakerEngineOptions {
   loadBytes(trackId: string): Promise<Uint8Array | undefined>;
   trimMs?: Milliseconds;
   output?: AudioOutput;
+  /** Output-time mapping of the engine's own output (when `output` is not given). */
+  outputTiming?: 'cross-checked' | 'readings';
 }
 
 /** Drift loop period, ms. */
@@ -55,6 +57,10 @@ const TRIM_RESCHEDULE_MS = 2;
 const HISTORY_MS = 60_000;
 /** While the bytes are missing, retry this often, ms. */
 const RETRY_MS = 2_000;
+/** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
+const GROSS_ERROR_MS = 50;
+/** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
+const GROSS_RESYNC_INTERVAL_MS = 3_000;
 /** Render quantum, frames: slips start on quantum boundaries, so offsets stay whole samples. */
 const QUANTUM_FRAMES = 128;
 
@@ -93,6 +99,7 @@ export class SpeakerEngine extends EventTarget {
   private rateChanges = 0;
   private reschedules = 0;
   private last: Measurement | null = null;
+  private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private history: Measurement[] = [];
   private timer: ReturnType<typeof setInterval> | null;
   private disposed = false;
@@ -103,7 +110,7 @@ export class SpeakerEngine extends EventTarget {
     this.clock = options.clock;
     this.trimMs = options.trimMs ?? 0;
     this.ownsOutput = options.output === undefined;
-    this.output = options.output ?? new BrowserAudioOutput();
+    this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
     this.decoder = new TrackDecoder(this.output.context, (id) => options.loadBytes(id));
     this.bus = this.output.context.createGain();
     this.bus.connect(this.output.input);
@@ -351,6 +358,15 @@ export class SpeakerEngine extends EventTarget {
     this.last = m;
     this.history.push(m);
     while ((this.history[0]?.atSharedMs ?? heardShared) < heardShared - HISTORY_MS) this.history.shift();
+    if (Math.abs(errorMs) > GROSS_ERROR_MS && uncertaintyMs < Math.abs(errorMs) / 4) {
+      // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
+      if (heardShared - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return;
+      this.lastGrossResyncMs = heardShared;
+      this.policy = new DriftPolicy();
+      this.slip.setRate(0);
+      this.reschedule();
+      return;
+    }
     const action = this.policy.update({ atMs: heardShared, errorMs, uncertaintyMs });
     if (action.kind === DriftActionKind.SetRate) {
       this.slip.setRate(action.ratePpm);

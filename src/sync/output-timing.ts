@@ -74,6 +74,8 @@ export interface OutputTimingOptions {
   readonly maxExtraLatencyMs: Milliseconds;
   /** …and this many readings in a row with it discard the baseline. */
   readonly implausibleReadings: number;
+  /** 'readings': ignore the frame counter and map from the readings alone (diagnostic comparison). */
+  readonly mode: 'cross-checked' | 'readings';
   /** Model floor added to the uncertainty, ms (1σ). */
   readonly floorMs: Milliseconds;
   /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
@@ -85,6 +87,7 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
   steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8,
+  mode: 'cross-checked',
 };
 
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
@@ -234,6 +237,7 @@ export class OutputTiming {
   }
 
   private get readingsOnly(): boolean {
+    if (this.o.mode === 'readings') return true;
     return this.render.counters.reports === 0 && this.validReadings >= this.o.fallbackAfterReadings;
   }
 

@@ -30,6 +30,11 @@ export interface RoomParams {
   resume: boolean;
   /** `&debug=1`: exposes test hooks on window.tutti. */
   debug: boolean;
+  /**
+   * `&outputTiming=readings`: map audio output time from getOutputTimestamp() alone, without the
+   * rendered-frame cross-check (diagnostic, for comparing the two on a given output).
+   */
+  outputTiming: 'cross-checked' | 'readings';
   /** Parameters that were present but invalid, with why. */
   problems: string[];
 }
@@ -69,6 +74,7 @@ export function parseRoomParams(search: string): RoomParams {
     signaling: query.get('signaling') === 'cloud' ? 'cloud' : 'local',
     resume: query.get('resume') === '1',
     debug: query.get('debug') === '1',
+    outputTiming: query.get('outputTiming') === 'readings' ? 'readings' : 'cross-checked',
     problems,
   };
 }

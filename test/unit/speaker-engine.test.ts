@@ -144,6 +144,25 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(engine.report().outputLatencyMs).to.be.greaterThan(0);
   });
 
+  it('re-schedules at once when it finds itself far off (the shared timeline jumped 400 ms)', async () => {
+    let shiftMs = 0;
+    clock = identityClock;
+    output = new BrowserAudioOutput();
+    output.unlock();
+    await output.whenLoaded();
+    tap = output.createTap();
+    // A 5 ms clock uncertainty: too vague for the drift policy, so only the gross-error path can act.
+    const timeline = { toShared: (ms: number) => ms + shiftMs, toLocal: (ms: number) => ms - shiftMs, uncertaintyMs: () => 5 };
+    engine = new SpeakerEngine({ timeline, clock, loadBytes: async () => BYTES, output });
+    await until('output timing', () => output.timing.ready);
+    engine.setPlan(plan({ startSharedMs: performance.now() - 1_000 }));
+    await until('playing in sync', () => phase() === 'playing' && Math.abs(engine.report().errorMs ?? Infinity) < 1);
+    const before = engine.report().reschedules;
+    shiftMs = 400;
+    await until('re-scheduled and in sync again', () => engine.report().reschedules > before && Math.abs(engine.report().errorMs ?? Infinity) < 1, 20_000);
+    expect(engine.report().phase).to.equal('playing');
+  });
+
   it('joins late at the right offset (start 5 s in the past)', async () => {
     await setup(identityClock);
     const p = plan({ startSharedMs: performance.now() - 5_000 });
