@@ -18,17 +18,10 @@ import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
+import { CLOCKS } from './clock-live.js';
 import { percentile } from './stats.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeaker } from './sync-rig.js';
 
-/** Injected clocks, leader first (as in the live clock benchmark). */
-const CLOCKS = [
-  { offsetMs: 0, ratePpm: 0 },
-  { offsetMs: 9_876.5, ratePpm: 200 },
-  { offsetMs: -10_000, ratePpm: -200 },
-  { offsetMs: 3_333.3, ratePpm: 117 },
-  { offsetMs: -4_444.4, ratePpm: -57 },
-];
 
 export interface AppSyncOptions {
   readonly speakers: number;

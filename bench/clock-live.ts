@@ -30,14 +30,14 @@ export interface LiveClockRow {
   maxMs: number;
 }
 
-/** Injected clocks: the leader and followers spread over ±10 s and ±200 ppm. */
-const CLOCKS = [
+/** Injected clocks: the leader and followers spread over ±10 s and ±200 ppm (shared with bench:sync). */
+export const CLOCKS = [
   { offsetMs: 0, ratePpm: 0 },
   { offsetMs: 9_876.5, ratePpm: 200 },
   { offsetMs: -10_000, ratePpm: -200 },
   { offsetMs: 3_333.3, ratePpm: 117 },
   { offsetMs: -4_444.4, ratePpm: -57 },
-];
+] as const;
 
 export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<LiveClockRow[]> {
   const server = await startServer();

@@ -24,7 +24,9 @@ import type { TuttiApp } from './components/tutti-app.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
-const DEMO_MAX_WAIT_MS = 15_000;
+const DEMO_MAX_WAIT_MS = 20_000;
+/** After joining, the room settles (peers, clock, play state) this long before the demo is made, ms. */
+const SETTLE_MS = 4_000;
 /** How long the room's state takes to arrive before "not busy" means anything, ms. */
 const QUIET_GRACE_MS = 1_500;
 const ID_RETRIES = 3;
@@ -64,8 +66,9 @@ async function main(): Promise<void> {
   let session: RoomSession | null = null;
   let playback: RoomPlayback | null = null;
   // The demo track costs seconds of CPU: make it once this tab is not busy joining the music.
+  let joinedAtMs = Number.POSITIVE_INFINITY;
   const joiningMusic = (): boolean => {
-    if (playback === null) return true;
+    if (playback === null || performance.now() - joinedAtMs < SETTLE_MS) return true;
     const phase = playback.speaker.report().phase;
     return playback.exchange.transfers().length > 0 || phase === 'loading' || phase === 'decoding' || phase === 'scheduled';
   };
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
   const unlock = (): void => engine?.unlock();
   for (const type of ['pointerdown', 'keydown'] as const) addEventListener(type, unlock, { capture: true });
   playback = new RoomPlayback({ session: room, role: params.role, library, engine, settingsStore, settings, hash: sha256Hex, now: clock.now });
+  joinedAtMs = performance.now();
   app.session = session;
   app.playback = playback;
   addEventListener('pagehide', () => {
