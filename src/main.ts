@@ -114,7 +114,7 @@ async function main(): Promise<void> {
           uncertaintyMs: () => (room.timeline.role === 'authority' ? 0 : room.timeline.state().uncertaintyMs),
         },
         clock,
-        loadBytes: (trackId) => library.readBytes(trackId),
+        loadBytes: (trackId) => playback?.readBytes(trackId) ?? library.readBytes(trackId),
         trimMs: settings.trimMs,
         outputTiming: params.outputTiming,
       });

@@ -46,6 +46,8 @@ export class RoomPlayback extends EventTarget {
   readonly exchange: TrackExchange;
   readonly speaker: SpeakerPlayback;
   private readonly histories = new Map<string, ErrorHistory>();
+  /** Downloaded bytes verified by hash and still being imported into the library, by track id. */
+  private readonly fresh = new Map<string, Uint8Array>();
   private readonly removers: Array<() => void> = [];
   private readonly forward = (): void => this.onChange();
 
@@ -53,13 +55,25 @@ export class RoomPlayback extends EventTarget {
     super();
     const { session, library } = options;
     this.coordinator = new PlaybackCoordinator({ links: session, role: options.role, sharedNow: () => session.timeline.now(), now: options.now });
-    this.exchange = new TrackExchange({ links: session, source: librarySource(library), hash: options.hash, now: options.now });
+    this.exchange = new TrackExchange({ links: session, source: librarySource(library, {
+      verified: (trackId, bytes) => {
+        this.fresh.set(trackId, bytes);
+        options.engine?.trackAvailable(trackId);
+      },
+      imported: (trackId) => this.fresh.delete(trackId),
+    }), hash: options.hash, now: options.now });
     this.removers.push(session.addExtension(this.coordinator), session.addExtension(this.exchange));
     this.speaker = new SpeakerPlayback({
       coordinator: this.coordinator, engine: options.engine, exchange: this.exchange, library,
       settingsStore: options.settingsStore, settings: options.settings,
     });
     for (const target of [this.coordinator, this.exchange, this.speaker]) target.addEventListener('change', this.forward);
+  }
+
+  /** A track's bytes: a download still being imported, else the library's copy. */
+  readBytes(trackId: string): Promise<Uint8Array | undefined> {
+    const fresh = this.fresh.get(trackId);
+    return fresh !== undefined ? Promise.resolve(fresh) : this.options.library.readBytes(trackId);
   }
 
   /** Shared time now, ms. */
