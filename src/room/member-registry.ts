@@ -1,6 +1,7 @@
 /** What this tab knows about each peer: name, role, round trip, reported clock. */
 import type { ClockReport, MemberRole, StatusMessage } from '../sync/protocol.js';
 import type { Milliseconds } from '../sync/units.js';
+import { MemberState, type MemberView } from './room-snapshot.js';
 
 export interface PeerRecord {
   name: string | null;
@@ -49,5 +50,25 @@ export class MemberRegistry {
 
   ids(): string[] {
     return [...this.records.keys()];
+  }
+
+  /** Views of the peers that have introduced themselves (named), sorted by name then id. */
+  views(leaderId: string | null, alive: ReadonlySet<string>): MemberView[] {
+    const peers: MemberView[] = [];
+    for (const peerId of this.ids()) {
+      const record = this.get(peerId);
+      if (record.name === null) continue;
+      peers.push({
+        peerId,
+        name: record.name,
+        role: record.role,
+        isSelf: false,
+        isLeader: leaderId === peerId,
+        state: alive.has(peerId) ? MemberState.connected : MemberState.unresponsive,
+        rttMs: record.rttMs,
+        clock: record.clock,
+      });
+    }
+    return peers.sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId));
   }
 }

@@ -163,22 +163,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
         clock: this.clockReport(),
       },
     ];
-    const peers: MemberView[] = [];
-    for (const peerId of this.registry.ids()) {
-      const record = this.registry.get(peerId);
-      if (record.name === null) continue;
-      peers.push({
-        peerId,
-        name: record.name,
-        role: record.role,
-        isSelf: false,
-        isLeader: leaderId === peerId,
-        state: alive.has(peerId) ? MemberState.connected : MemberState.unresponsive,
-        rttMs: record.rttMs,
-        clock: record.clock,
-      });
-    }
-    peers.sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId));
+    const peers = this.registry.views(leaderId, alive);
     return {
       roomId: this.options.roomId,
       selfId: this.selfId,

@@ -16,6 +16,7 @@
  * is taken. Pure: inputs carry their own timestamps.
  */
 import { AudioClockMap } from './audio-clock-map.js';
+import { FlatRejections } from './output-flat-rejections.js';
 import { RenderClock, type RenderClockOptions, type RenderFrameReport } from './output-render-clock.js';
 import type { Milliseconds, Seconds } from './units.js';
 
@@ -129,8 +130,7 @@ export class OutputTiming {
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   private recentImplied: Milliseconds[] = [];
   private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
-  /** Consecutive rejected readings (read time, implied latency), for the steady-rejection net. */
-  private rejectedRun: { atMs: Milliseconds; impliedMs: Milliseconds }[] = [];
+  private readonly flatRejections: FlatRejections;
   private validReadings = 0;
   private browserLatencyMs: Milliseconds | null = null;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
@@ -140,6 +140,9 @@ export class OutputTiming {
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
     this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
+    this.flatRejections = new FlatRejections({
+      windowMs: this.o.steadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
+    });
   }
 
   /** A frame counter report. */
@@ -174,13 +177,19 @@ export class OutputTiming {
     const latency = this.latencyMs;
     if (Math.abs(implied - latency) <= this.o.toleranceMs) {
       this.run = null;
-      this.rejectedRun = [];
+      this.flatRejections.reset();
       return this.count('accepted');
     }
     const verdict = this.trackStep(implied, previous);
-    if (verdict === 'rebaselined') this.rejectedRun = [];
-    else if (this.steadyRejection(r.readAtMs, implied)) return this.count('rebaselined');
-    return this.count(verdict);
+    if (verdict === 'rebaselined') {
+      this.flatRejections.reset();
+      return this.count(verdict);
+    }
+    const agreed = this.flatRejections.add(r.readAtMs, implied);
+    if (agreed === null) return this.count(verdict);
+    this.adjustMs += agreed - this.latencyMs;
+    this.run = null;
+    return this.count('rebaselined');
   }
 
   /** Enough to map context time to heard time. */
@@ -265,25 +274,6 @@ export class OutputTiming {
     return 'rebaselined';
   }
 
-  /** Extend the run of rejected readings; true when it proved flat and replaced the latency. */
-  private steadyRejection(atMs: Milliseconds, impliedMs: Milliseconds): boolean {
-    const o = this.o;
-    this.rejectedRun.push({ atMs, impliedMs });
-    const first = this.rejectedRun[0]!;
-    if (atMs - first.atMs < o.steadyWindowMs) return false;
-    const values = this.rejectedRun.map((p) => p.impliedMs);
-    const mid = median(values);
-    const flat = values.every((v) => Math.abs(v - mid) <= o.toleranceMs) && Math.abs(slopePerSec(this.rejectedRun)) <= o.maxSteadySlopeMsPerSec;
-    if (!flat) {
-      this.rejectedRun = this.rejectedRun.filter((p) => atMs - p.atMs < o.steadyWindowMs / 2);
-      return false;
-    }
-    this.adjustMs += mid - this.latencyMs;
-    this.run = null;
-    this.rejectedRun = [];
-    return true;
-  }
-
   /** Latency from the anchors, recomputed against the current line while they are in its window. */
   private anchorState(): { ms: Milliseconds; sdMs: Milliseconds } | null {
     if (this.anchors.length === 0) return null;
@@ -326,7 +316,7 @@ export class OutputTiming {
     this.anchorsLive = true;
     this.adjustMs = 0;
     this.run = null;
-    this.rejectedRun = [];
+    this.flatRejections.reset();
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
@@ -338,20 +328,6 @@ export class OutputTiming {
     this.anchors = [];
     this.anchorLatency = null;
   }
-}
-
-/** Least-squares slope of implied latency over read time, ms per s. */
-function slopePerSec(points: readonly { atMs: Milliseconds; impliedMs: Milliseconds }[]): number {
-  const n = points.length;
-  const meanT = points.reduce((s, p) => s + p.atMs, 0) / n;
-  const meanV = points.reduce((s, p) => s + p.impliedMs, 0) / n;
-  let sTT = 0;
-  let sTV = 0;
-  for (const p of points) {
-    sTT += (p.atMs - meanT) ** 2;
-    sTV += (p.atMs - meanT) * (p.impliedMs - meanV);
-  }
-  return sTT === 0 ? 0 : (sTV / sTT) * 1000;
 }
 
 function median(values: readonly number[]): number {
