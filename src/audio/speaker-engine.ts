@@ -88,6 +88,8 @@ export class SpeakerEngine extends EventTarget {
   private trimMs: Milliseconds;
   private load: LoadState | null = null;
   private voice: SourceVoice | null = null;
+  /** The previous plan's voice, kept sounding until the new plan's voice starts (then crossfaded). */
+  private departing: SourceVoice | null = null;
   private ended = false;
   /** The plan's audio has been heard (a crossfade to a later-starting voice keeps it 'playing'). */
   private heard = false;
@@ -129,7 +131,14 @@ export class SpeakerEngine extends EventTarget {
     this.plan = plan;
     if (plan !== null) this.bus.gain.setTargetAtTime(clampGain(plan.gain), this.output.context.currentTime, GAIN_TAU_SEC);
     if (previous !== null && plan !== null && sameTiming(previous, plan)) return this.changed();
-    this.stopVoice();
+    this.releaseDeparting();
+    if (plan?.status === 'playing' && this.voice !== null) {
+      // A track boundary or a seek: no gap; the old voice sounds until the new one starts.
+      this.departing = this.voice;
+      this.voice = null;
+    } else {
+      this.stopVoice();
+    }
     this.ended = false;
     this.heard = false;
     this.policy = new DriftPolicy();
@@ -221,6 +230,8 @@ export class SpeakerEngine extends EventTarget {
     this.timer = null;
     this.voice?.dispose();
     this.voice = null;
+    this.departing?.dispose();
+    this.departing = null;
     this.output.removeEventListener('statechange', this.onOutputChange);
     this.bus.disconnect();
     this.decoder.dispose();
@@ -265,8 +276,12 @@ export class SpeakerEngine extends EventTarget {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voice !== null || this.ended) return;
     if (this.load?.kind !== 'ready' || this.output.state !== 'running' || !this.output.timing.ready) return;
-    this.voice = this.startVoice(plan, this.load.buffer, null);
-    if (this.voice === null) this.ended = true;
+    this.voice = this.startVoice(plan, this.load.buffer, this.departing);
+    if (this.voice === null) {
+      this.ended = true;
+      this.releaseDeparting();
+    }
+    this.departing = null;
   }
 
   /** A voice for the plan at the policy's rate, fading in unless it starts at the very beginning. */
@@ -288,6 +303,13 @@ export class SpeakerEngine extends EventTarget {
     this.lastSlipSec = start.whenSec;
     crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
+  }
+
+  /** Fade out the departing voice now (a newer plan replaced it before its successor started). */
+  private releaseDeparting(): void {
+    const voice = this.departing;
+    this.departing = null;
+    voice?.fadeOut(Math.max(this.output.context.currentTime + 0.005, voice.playhead.startSec), FADE_SEC);
   }
 
   private stopVoice(): void {

@@ -21,6 +21,11 @@ import type { RoomSnapshot } from './room-snapshot.js';
 export const DEFAULT_ZONE_ID = 'room';
 /** How often the leader re-broadcasts an unchanged state, and members their reports, ms. */
 const REPEAT_MS = 1_000;
+/**
+ * The leader publishes a zone's next track this long before the current one ends, ms, so every
+ * speaker can schedule it to start exactly at the boundary (gapless), as with any future start.
+ */
+const ADVANCE_AHEAD_MS = 1_000;
 /** A command unanswered this long fails, ms. */
 const COMMAND_TIMEOUT_MS = 4_000;
 
@@ -161,7 +166,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
 
   /** Leader: advance ended zones, seat unseated speakers, broadcast changes and repeats. */
   private lead(nowMs: Milliseconds): void {
-    let next = advanceIfEnded(this.playState, this.options.sharedNow());
+    let next = advanceIfEnded(this.playState, this.options.sharedNow() + ADVANCE_AHEAD_MS);
     for (const speakerId of this.speakerIds()) {
       if (zoneOfSpeaker(next, speakerId) !== null) continue;
       const result = applyCommand(next, { type: 'moveSpeaker', speakerId, toZoneId: DEFAULT_ZONE_ID }, this.context(DEFAULT_ZONE_ID, next));

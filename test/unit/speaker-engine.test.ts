@@ -163,6 +163,24 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(engine.report().phase).to.equal('playing');
   });
 
+  it('keeps the old plan sounding until a new plan starts (a track boundary or seek leaves no gap)', async () => {
+    await setup(identityClock);
+    const a = plan({ startSharedMs: performance.now() - 2_000 });
+    engine.setPlan(a);
+    await until('playing', () => phase() === 'playing' && engine.report().errorMs !== null);
+    // The next plan starts 1.5 s from now, at 20 s into the track.
+    const b = plan({ startSharedMs: performance.now() + 1_500, startPositionSec: 20 });
+    const switchedAtFrame = output.context.currentTime * SR;
+    engine.setPlan(b);
+    const meanwhile = await markerOffsetSamples(a, switchedAtFrame + 0.1 * SR);
+    expect(meanwhile.positionSec, 'a marker of the old plan after the change').to.be.below(10);
+    expect(Math.abs(meanwhile.offset)).to.be.below(22);
+    await until('the new plan playing', () => phase() === 'playing' && (engine.report().positionSec ?? 0) >= 20, 20_000);
+    const after = await markerOffsetSamples(b, output.context.currentTime * SR);
+    expect(after.positionSec).to.be.at.least(20);
+    expect(Math.abs(after.offset)).to.be.below(22);
+  });
+
   it('joins late at the right offset (start 5 s in the past)', async () => {
     await setup(identityClock);
     const p = plan({ startSharedMs: performance.now() - 5_000 });
