@@ -102,7 +102,7 @@ export class SharedTimeline {
     if (estimate === null) return outcome;
     if (this.held === null) {
       this.served = estimate;
-    } else if (sync.converged && this.shouldSwitch(local, sync, estimate, this.held)) {
+    } else if ((sync.converged || this.clearlyAnotherTimeline(local, estimate)) && this.shouldSwitch(local, sync, estimate, this.held)) {
       this.served = estimate;
       this.held = null;
     }
@@ -150,6 +150,15 @@ export class SharedTimeline {
   }
 
   /**
+   * The estimate, even unconverged, puts the leader's timeline far from the held one (a leader that
+   * never shared our timeline, e.g. after tabs that started alone merge): holding on would serve a
+   * mapping off by that much, so switch without waiting for convergence.
+   */
+  private clearlyAnotherTimeline(local: Milliseconds, estimate: LinearMapping): boolean {
+    return Math.abs(mappingOffsetAt(estimate, local) - mappingOffsetAt(this.served, local)) > ANOTHER_TIMELINE_MS;
+  }
+
+  /**
    * Replace the held mapping by the converged estimate when the estimate is at least as certain
    * as the held mapping has become, when they disagree far beyond both uncertainties (the new
    * leader serves another timeline), or after holding for MAX_HOLD_MS.
@@ -174,6 +183,8 @@ interface HeldMapping {
 /** Guess of an ex-authority's error vs the new leader: the new leader's own estimate of it, ms. */
 const AUTHORITY_HELD_UNCERTAINTY_MS = 0.05;
 const AUTHORITY_HELD_RATE_SD_PPM = 1;
+/** An estimate this far (ms) from the held mapping means another timeline: far beyond any estimate's error. */
+const ANOTHER_TIMELINE_MS = 50;
 /** Never hold an old mapping longer than this once the new estimate has converged, ms. */
 const MAX_HOLD_MS = 60_000;
 

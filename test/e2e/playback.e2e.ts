@@ -184,17 +184,20 @@ describe('synchronized playback', { timeout: 420_000 }, () => {
     for (const name of speakers.keys()) if ((await diagnostics(page(name)))!.selfId === leaderId) leader = name;
     assert.ok(leader !== '', `the leader ${String(leaderId)} is one of the speakers`);
     const survivors = [...speakers.keys()].filter((n) => n !== leader);
-    const before = new Map<string, Report>();
-    for (const n of survivors) before.set(n, (await playback(page(n)))!.report);
+    const before = new Map<string, { report: Report; atMs: number }>();
+    for (const n of survivors) before.set(n, { report: (await playback(page(n)))!.report, atMs: performance.now() });
     await speakers.get(leader)!.kill();
     speakers.delete(leader);
     for (const n of survivors) await waitForDiagnostics(page(n), (d) => d.leaderId !== null && d.leaderId !== leaderId, { what: `${n} has a new leader` });
     for (const n of survivors) {
-      const old = before.get(n)!;
+      const { report: old, atMs } = before.get(n)!;
       await waitForPlayback(page(n), (p) => p.report.phase === 'playing' && (p.report.positionSec ?? 0) > (old.positionSec ?? 0) + 1, `${n} keeps advancing`);
       const now = (await playback(page(n)))!.report;
+      const elapsedSec = (performance.now() - atMs) / 1000;
       assert.equal(now.trackId, old.trackId, `${n} still plays the same track`);
-      assert.equal(now.reschedules, old.reschedules, `${n} did not restart`);
+      // No restart: the position went on with the time (a drift-loop crossfade is allowed, a jump is not).
+      assert.ok(Math.abs((now.positionSec ?? 0) - (old.positionSec ?? 0) - elapsedSec) < 0.5, `${n} position continuous: ${old.positionSec} → ${now.positionSec} in ${elapsedSec.toFixed(2)} s`);
+      console.log(`# ${n}: re-schedules during the failover ${now.reschedules - old.reschedules}`);
     }
   });
 

@@ -88,6 +88,15 @@ describe('SharedTimeline', () => {
     expect(Math.abs(follower.now() - leader.now())).to.be.below(0.01);
   });
 
+  it('a tab that led alone switches to another leader\'s timeline at its first estimates, before converging', () => {
+    const { follower, leader, exchange } = pair(-7_000);
+    follower.becomeAuthority();
+    follower.follow();
+    for (let i = 0; i < 3; i++) exchange();
+    expect(follower.state().converged, 'still converging').to.equal(false);
+    expect(Math.abs(follower.now() - leader.now()), 'not 7 s off while it converges').to.be.below(5);
+  });
+
   it('survives a leader change without a jump > 1 ms (Wi-Fi, A leaves, B leads, C follows B)', () => {
     for (const seed of [21, 22]) {
       const r = runLeaderChange(
