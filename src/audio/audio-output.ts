@@ -49,8 +49,7 @@ export interface BrowserAudioOutputOptions {
   readonly timingMode: 'cross-checked' | 'readings';
 }
 
-/** Every 4th quantum (~86 messages/s): the envelope holds (see output-timing tests) at a quarter of the main-thread cost. */
-const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 4, timingMode: 'cross-checked' };
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
