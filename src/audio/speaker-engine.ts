@@ -8,13 +8,14 @@
  * output-slip.ts) and the rate is realised by whole-sample slips, each a restart of the source
  * one sample ahead/behind with a 3 ms linear crossfade. Hard resyncs crossfade (equal-power, 10 ms).
  */
-import type { PlaybackPlan } from '../sync/speaker-plan.js';
+import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
-import { SlipAccumulator } from '../sync/output-slip.js';
+import { ErrorHistory } from '../sync/error-history.js';
 import { IDLE_PLAYOUT_REPORT, PlayoutPhase, type PlayoutReport } from '../sync/playout-report.js';
 import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
+import { SampleSlipper } from './sample-slipper.js';
 import { SourceVoice } from './source-voice.js';
 import { TrackDecoder } from './track-decoder.js';
 
@@ -61,8 +62,6 @@ const RETRY_MS = 2_000;
 const GROSS_ERROR_MS = 50;
 /** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
 const GROSS_RESYNC_INTERVAL_MS = 3_000;
-/** Render quantum, frames: slips start on quantum boundaries, so offsets stay whole samples. */
-const QUANTUM_FRAMES = 128;
 
 
 type LoadState =
@@ -94,15 +93,12 @@ export class SpeakerEngine extends EventTarget {
   /** The plan's audio has been heard (a crossfade to a later-starting voice keeps it 'playing'). */
   private heard = false;
   private policy = new DriftPolicy();
-  private slip = new SlipAccumulator();
-  private slipCount = 0;
-  private slippedSamples = 0;
-  private lastSlipSec = Number.NaN;
+  private readonly slipper = new SampleSlipper(MIN_LEAD_SEC);
   private rateChanges = 0;
   private reschedules = 0;
   private last: Measurement | null = null;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
-  private history: Measurement[] = [];
+  private readonly history = new ErrorHistory(HISTORY_MS, 0);
   private timer: ReturnType<typeof setInterval> | null;
   private disposed = false;
 
@@ -130,7 +126,7 @@ export class SpeakerEngine extends EventTarget {
     const previous = this.plan;
     this.plan = plan;
     if (plan !== null) this.bus.gain.setTargetAtTime(clampGain(plan.gain), this.output.context.currentTime, GAIN_TAU_SEC);
-    if (previous !== null && plan !== null && sameTiming(previous, plan)) return this.changed();
+    if (previous !== null && plan !== null && sameSchedule(previous, plan)) return this.changed();
     this.releaseDeparting();
     if (plan?.status === 'playing' && this.voice !== null) {
       // A track boundary or a seek: no gap; the old voice sounds until the new one starts.
@@ -142,10 +138,7 @@ export class SpeakerEngine extends EventTarget {
     this.ended = false;
     this.heard = false;
     this.policy = new DriftPolicy();
-    this.slip = new SlipAccumulator();
-    this.slipCount = 0;
-    this.slippedSamples = 0;
-    this.lastSlipSec = Number.NaN;
+    this.slipper.clear();
     this.rateChanges = 0;
     this.reschedules = 0;
     this.last = null;
@@ -191,7 +184,7 @@ export class SpeakerEngine extends EventTarget {
     const withTiming = {
       ...common,
       outputLatencyMs: Number.isFinite(latency) ? latency : null,
-      ratePpm: this.slip.ratePpm,
+      ratePpm: this.slipper.ratePpm,
       errorMs: this.last?.errorMs ?? null,
       uncertaintyMs: this.last !== null && Number.isFinite(this.last.uncertaintyMs) ? this.last.uncertaintyMs : null,
     };
@@ -205,7 +198,7 @@ export class SpeakerEngine extends EventTarget {
 
   /** Last ~60 s of error estimates. */
   errorHistory(): readonly { atSharedMs: Milliseconds; errorMs: Milliseconds }[] {
-    return this.history.map(({ atSharedMs, errorMs }) => ({ atSharedMs, errorMs }));
+    return this.history.points();
   }
 
   timingDiagnostics(): Record<string, unknown> {
@@ -217,9 +210,8 @@ export class SpeakerEngine extends EventTarget {
       driftErrorEstimateMs: this.policy.errorEstimateMs,
       learnedRatePpm: learned.ratePpm,
       learnedRateSdPpm: learned.sdPpm,
-      ratePpm: this.slip.ratePpm,
-      slips: this.slipCount,
-      slippedSamples: this.slippedSamples,
+      ratePpm: this.slipper.ratePpm,
+      ...this.slipper.counts,
     };
   }
 
@@ -299,8 +291,7 @@ export class SpeakerEngine extends EventTarget {
     if (start === null) return null;
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
     const voice = new SourceVoice(ctx, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
-    this.slip.reset();
-    this.lastSlipSec = start.whenSec;
+    this.slipper.restartAt(start.whenSec);
     crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
   }
@@ -348,25 +339,10 @@ export class SpeakerEngine extends EventTarget {
     this.changed();
   }
 
-  /** Realise the correction rate: owed whole samples become a slip at the next quantum boundary after the lead. */
+  /** Realise the correction rate on the current voice (a slip replaces it with a new one). */
   private applySlips(nowSec: Seconds): void {
-    const voice = this.voice;
-    if (voice === null || this.load?.kind !== 'ready' || !(nowSec > this.lastSlipSec)) return;
-    const sr = this.output.context.sampleRate;
-    const samples = this.slip.take((nowSec - this.lastSlipSec) * sr);
-    this.lastSlipSec = nowSec;
-    if (samples === 0) return;
-    const atSec = (Math.ceil(((nowSec + MIN_LEAD_SEC) * sr) / QUANTUM_FRAMES) * QUANTUM_FRAMES) / sr;
-    const offsetSec = voice.playhead.positionAt(atSec) + samples / sr;
-    if (!(offsetSec >= 0 && offsetSec < voice.durationSec)) return;
-    const fadeSec = QUANTUM_FRAMES / sr;
-    const next = new SourceVoice(this.output.context, this.bus, {
-      buffer: this.load.buffer, whenSec: atSec, offsetSec, rate: 1, fadeInSec: fadeSec, fadeShape: 'linear',
-    });
-    voice.fadeOut(atSec, fadeSec, 'linear');
-    this.voice = next;
-    this.slipCount++;
-    this.slippedSamples += samples;
+    if (this.voice === null || this.load?.kind !== 'ready') return;
+    this.voice = this.slipper.apply(this.voice, this.load.buffer, this.bus, nowSec);
   }
 
   /** One drift-loop step: error of the position rendered now, fed to the policy; apply its action. */
@@ -378,31 +354,25 @@ export class SpeakerEngine extends EventTarget {
     if (!Number.isFinite(errorMs)) return;
     const m = { atSharedMs: heardShared, errorMs, uncertaintyMs };
     this.last = m;
-    this.history.push(m);
-    while ((this.history[0]?.atSharedMs ?? heardShared) < heardShared - HISTORY_MS) this.history.shift();
+    this.history.add(heardShared, errorMs);
     if (Math.abs(errorMs) > GROSS_ERROR_MS && uncertaintyMs < Math.abs(errorMs) / 4) {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
       if (heardShared - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return;
       this.lastGrossResyncMs = heardShared;
       this.policy = new DriftPolicy();
-      this.slip.setRate(0);
+      this.slipper.setRate(0);
       this.reschedule();
       return;
     }
     const action = this.policy.update({ atMs: heardShared, errorMs, uncertaintyMs });
     if (action.kind === DriftActionKind.SetRate) {
-      this.slip.setRate(action.ratePpm);
+      this.slipper.setRate(action.ratePpm);
       this.rateChanges++;
     } else if (action.kind === DriftActionKind.Reschedule) {
-      this.slip.setRate(action.ratePpm);
+      this.slipper.setRate(action.ratePpm);
       this.reschedule();
     }
   }
-}
-
-function sameTiming(a: PlaybackPlan, b: PlaybackPlan): boolean {
-  if (a.zoneId !== b.zoneId || a.trackId !== b.trackId || a.status !== b.status) return false;
-  return a.status === 'paused' ? a.pausedPositionSec === b.pausedPositionSec : a.startSharedMs === b.startSharedMs && a.startPositionSec === b.startPositionSec;
 }
 
 function clampGain(gain: number): number {

@@ -14,7 +14,7 @@ import type { SpeakerSettings } from '../sync/speaker-plan.js';
 import type { HashFn } from '../sync/track-manifest.js';
 import type { Milliseconds } from '../sync/units.js';
 import { DEFAULT_ZONE_ID, PlaybackCoordinator } from './playback-coordinator.js';
-import { ErrorHistory, type ErrorPoint } from './error-history.js';
+import { ErrorHistory, type ErrorPoint } from '../sync/error-history.js';
 import { librarySource } from './library-source.js';
 import type { RoomSession } from './room-session.js';
 import { SpeakerPlayback } from './speaker-playback.js';

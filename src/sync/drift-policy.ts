@@ -1,3 +1,4 @@
+import { median } from './median.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /**
@@ -151,13 +152,13 @@ export class DriftPolicy {
     if (m.atMs <= this.lastAtMs) return KEEP;
     this.predict(m.atMs);
     this.recent = [...this.recent, m.errorMs].slice(-o.medianWindow);
-    const median = medianOf(this.recent);
+    const recentMedian = median(this.recent);
     const varMs2 = Math.max(m.uncertaintyMs ** 2, 1e-8);
     if (!this.seeded) this.seed(m.errorMs, varMs2);
-    else this.correct(m.errorMs, median, varMs2);
+    else this.correct(m.errorMs, recentMedian, varMs2);
     if (this.recent.length < o.minSamples) return KEEP;
-    if (Math.abs(median) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
-      return this.resync(m.atMs, median);
+    if (Math.abs(recentMedian) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
+      return this.resync(m.atMs, recentMedian);
     }
     return this.steer(m.atMs);
   }
@@ -229,10 +230,4 @@ export class DriftPolicy {
 
 function clamp(x: number, limit: number): number {
   return Math.min(limit, Math.max(-limit, x));
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -3,6 +3,7 @@
  * while staying flat (within a tolerance of their median and with almost no slope, so not the
  * ramping-latency bug) are evidence that the baseline, not the readings, is wrong. Pure.
  */
+import { median } from './median.js';
 import type { Milliseconds } from './units.js';
 
 /** Tuning of {@link FlatRejections}. */
@@ -64,10 +65,4 @@ function slopePerSec(points: readonly Point[]): number {
     sTV += (p.atMs - meanT) * (p.impliedMs - meanV);
   }
   return sTT === 0 ? 0 : (sTV / sTT) * 1000;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

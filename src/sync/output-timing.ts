@@ -15,6 +15,7 @@
  * browser reports) for `implausibleReadings` readings in a row discards the baseline: a fresh one
  * is taken. Pure: inputs carry their own timestamps.
  */
+import { median } from './median.js';
 import { AudioClockMap } from './audio-clock-map.js';
 import { FlatRejections } from './output-flat-rejections.js';
 import { RenderClock, type RenderClockOptions, type RenderFrameReport } from './output-render-clock.js';
@@ -328,10 +329,4 @@ export class OutputTiming {
     this.anchors = [];
     this.anchorLatency = null;
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

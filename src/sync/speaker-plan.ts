@@ -49,6 +49,12 @@ export function planForZone(zone: ZoneState | null, mix: SpeakerMix): PlaybackPl
   };
 }
 
+/** Whether two plans put the same audio at the same times (only gain may differ). */
+export function sameSchedule(a: PlaybackPlan, b: PlaybackPlan): boolean {
+  if (a.zoneId !== b.zoneId || a.trackId !== b.trackId || a.status !== b.status) return false;
+  return a.status === 'paused' ? a.pausedPositionSec === b.pausedPositionSec : a.startSharedMs === b.startSharedMs && a.startPositionSec === b.startPositionSec;
+}
+
 /** The track ids worth having now: the current entry, then the next one (to decode ahead). */
 export function tracksToFetch(zone: ZoneState | null): string[] {
   if (zone === null || zone.currentIndex < 0) return [];
