@@ -85,6 +85,8 @@ export class SpeakerEngine extends EventTarget {
   private readonly bus: GainNode;
   private plan: PlaybackPlan | null = null;
   private trimMs: Milliseconds;
+  /** Acoustic calibration's correction (positive = play later), added to the trim, ms. */
+  private correctionMs: Milliseconds = 0;
   private load: LoadState | null = null;
   private voice: SourceVoice | null = null;
   /** The previous plan's voice, kept sounding until the new plan's voice starts (then crossfaded). */
@@ -164,6 +166,51 @@ export class SpeakerEngine extends EventTarget {
     this.trimMs = trimMs;
     if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
     this.changed();
+  }
+
+  /**
+   * Acoustic calibration's correction for this device's output route (positive = play later),
+   * applied like the trim on top of it: big changes reschedule at once, small ones are slipped in.
+   */
+  setCorrectionMs(correctionMs: Milliseconds): void {
+    if (!Number.isFinite(correctionMs) || correctionMs === this.correctionMs) return;
+    const delta = correctionMs - this.correctionMs;
+    this.correctionMs = correctionMs;
+    if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
+    this.changed();
+  }
+
+  /** The calibration correction in force, ms. */
+  get calibrationCorrectionMs(): Milliseconds {
+    return this.correctionMs;
+  }
+
+  /**
+   * Plays a mono probe signal so that its first sample is heard at shared time `atSharedMs`,
+   * through the same output compensation as the music (output latency, trim and correction) but
+   * not through the zone's gain or mute. Returns the context time (s) of its first sample, or
+   * null when the output is not running or ready, or the time is closer than the minimum lead.
+   */
+  playProbe(samples: Float32Array<ArrayBuffer>, sampleRateHz: number, atSharedMs: Milliseconds, gain: number): Seconds | null {
+    const ctx = this.output.context;
+    if (this.disposed || this.output.state !== 'running' || !this.output.timing.ready || samples.length === 0) return null;
+    const whenSec = this.scheduleClock.sharedToContextSec(atSharedMs + this.offsetMs());
+    if (!Number.isFinite(whenSec) || whenSec < ctx.currentTime + MIN_LEAD_SEC) return null;
+    const buffer = ctx.createBuffer(1, samples.length, sampleRateHz);
+    buffer.copyToChannel(samples, 0);
+    const source = ctx.createBufferSource();
+    source.buffer = buffer;
+    const level = ctx.createGain();
+    level.gain.value = clampGain(gain);
+    source.connect(level).connect(this.output.input);
+    source.onended = () => level.disconnect();
+    source.start(whenSec);
+    return whenSec;
+  }
+
+  /** Trim plus calibration correction: how much later than the shared schedule to be heard, ms. */
+  private offsetMs(): Milliseconds {
+    return this.trimMs + this.correctionMs;
   }
 
   report(): PlayoutReport {
@@ -284,7 +331,7 @@ export class SpeakerEngine extends EventTarget {
       durationSec: buffer.duration,
       clock: this.scheduleClock,
       outputLatencySec: 0,
-      trimMs: this.trimMs,
+      trimMs: this.offsetMs(),
       nowContextSec: ctx.currentTime,
       minLeadSec: MIN_LEAD_SEC,
     });
@@ -349,7 +396,7 @@ export class SpeakerEngine extends EventTarget {
   private measure(voice: SourceVoice, plan: PlaybackPlan, nowSec: Seconds): void {
     const timing = this.output.timing;
     const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
-    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.trimMs);
+    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.offsetMs());
     const uncertaintyMs = Math.hypot(timing.uncertaintyMs, this.timeline.uncertaintyMs());
     if (!Number.isFinite(errorMs)) return;
     const m = { atSharedMs: heardShared, errorMs, uncertaintyMs };
