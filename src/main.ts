@@ -3,6 +3,7 @@
  */
 import './components/tutti-app.js';
 import { SpeakerEngine } from './audio/speaker-engine.js';
+import { startFeatures } from './features/features.js';
 import { openBrowserLibrary, openMemoryLibrary } from './library/browser-library.js';
 import { sha256Hex } from './library/sha256.js';
 import type { TrackLibrary } from './library/track-library.js';
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
   joinedAtMs = performance.now();
   app.session = session;
   app.playback = playback;
+  const stopFeatures = startFeatures({ app, session: room, playback, engine, library, clock, params });
   addEventListener('pagehide', () => {
+    stopFeatures();
     session?.sayGoodbye();
     playback?.dispose();
     session?.dispose();

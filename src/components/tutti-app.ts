@@ -87,6 +87,8 @@ export class TuttiApp extends LitElement {
       </header>
       <tutti-update-prompt ?ready=${this.updateReady}></tutti-update-prompt>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <slot name="voice"></slot>
+      <slot name="groups"></slot>
       <tutti-music
         .playback=${this.playback}
         .library=${this.library}
@@ -107,6 +109,7 @@ export class TuttiApp extends LitElement {
               </p>
               <tutti-speaker-list .members=${snap.members}></tutti-speaker-list>
             </section>
+            <slot name="calibration"></slot>
           `}
     `;
   }
