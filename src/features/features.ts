@@ -2,11 +2,12 @@
 import { startCalibration } from './calibration-feature.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { startGroups } from './groups-feature.js';
+import { startMobile } from './mobile-feature.js';
 import { startVoice } from './voice-feature.js';
 
 /** Starts the room features in order (groups first: voice and calibration address its speakers). */
 export function startFeatures(deps: FeatureDeps): () => void {
-  const disposers = [startGroups(deps), startVoice(deps), startCalibration(deps)];
+  const disposers = [startGroups(deps), startVoice(deps), startCalibration(deps), startMobile(deps)];
   return () => {
     for (const dispose of disposers.reverse()) dispose();
   };
