@@ -15,6 +15,7 @@ import { IDLE_PLAYOUT_REPORT, PlayoutPhase, type PlayoutReport } from '../sync/p
 import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
+import { ChannelPicker } from './channel-picker.js';
 import { SampleSlipper } from './sample-slipper.js';
 import { SourceVoice } from './source-voice.js';
 import { TrackDecoder } from './track-decoder.js';
@@ -83,6 +84,7 @@ export class SpeakerEngine extends EventTarget {
   private readonly ownsOutput: boolean;
   private readonly decoder: TrackDecoder;
   private readonly bus: GainNode;
+  private readonly channels: ChannelPicker;
   private plan: PlaybackPlan | null = null;
   private trimMs: Milliseconds;
   /** Acoustic calibration's correction (positive = play later), added to the trim, ms. */
@@ -113,7 +115,7 @@ export class SpeakerEngine extends EventTarget {
     this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
     this.decoder = new TrackDecoder(this.output.context, (id) => options.loadBytes(id));
     this.bus = this.output.context.createGain();
-    this.bus.connect(this.output.input);
+    this.channels = new ChannelPicker(this.output.context, this.bus, this.output.input);
     this.output.addEventListener('statechange', this.onOutputChange);
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -128,6 +130,7 @@ export class SpeakerEngine extends EventTarget {
     const previous = this.plan;
     this.plan = plan;
     if (plan !== null) this.bus.gain.setTargetAtTime(clampGain(plan.gain), this.output.context.currentTime, GAIN_TAU_SEC);
+    this.channels.set(plan?.channel ?? 'both');
     if (previous !== null && plan !== null && sameSchedule(previous, plan)) return this.changed();
     this.releaseDeparting();
     if (plan?.status === 'playing' && this.voice !== null) {
@@ -272,6 +275,7 @@ export class SpeakerEngine extends EventTarget {
     this.departing?.dispose();
     this.departing = null;
     this.output.removeEventListener('statechange', this.onOutputChange);
+    this.channels.dispose();
     this.bus.disconnect();
     this.decoder.dispose();
     if (this.ownsOutput) this.output.dispose();

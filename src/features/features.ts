@@ -7,7 +7,8 @@ import { startVoice } from './voice-feature.js';
 
 /** Starts the room features in order (groups first: voice and calibration address its speakers). */
 export function startFeatures(deps: FeatureDeps): () => void {
-  const disposers = [startGroups(deps), startVoice(deps), startCalibration(deps), startMobile(deps)];
+  const groups = startGroups(deps);
+  const disposers = [() => groups.dispose(), startVoice(deps), startCalibration(deps), startMobile(deps)];
   return () => {
     for (const dispose of disposers.reverse()) dispose();
   };

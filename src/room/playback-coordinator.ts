@@ -14,11 +14,13 @@ import { IDLE_PLAYOUT_REPORT, type PlayoutReport } from '../sync/playout-report.
 import type { MemberRole, RoomMessage } from '../sync/protocol.js';
 import { startLeadMs, type SpeakerTiming } from '../sync/start-lead.js';
 import type { Milliseconds } from '../sync/units.js';
+import { EVERYWHERE_ZONE_ID } from '../sync/zone-targets.js';
+import { NO_LEADER, PendingRequests } from './pending-requests.js';
 import type { RoomExtension, RoomLinks } from './room-extension.js';
 import type { RoomSnapshot } from './room-snapshot.js';
 
 /** The zone every speaker joins until groups put it elsewhere. */
-export const DEFAULT_ZONE_ID = 'room';
+export const DEFAULT_ZONE_ID = EVERYWHERE_ZONE_ID;
 /** How often the leader re-broadcasts an unchanged state, and members their reports, ms. */
 const REPEAT_MS = 1_000;
 /**
@@ -49,8 +51,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
   private playState: RoomPlayState = emptyRoomPlayState();
   private readonly peerReports = new Map<string, PeerReport>();
   private ownReport: PlayoutReport = IDLE_PLAYOUT_REPORT;
-  private readonly pending = new Map<number, { resolve: (error: string | null) => void; timer: ReturnType<typeof setTimeout> }>();
-  private nextCommandId = 1;
+  private readonly pending = new PendingRequests(COMMAND_TIMEOUT_MS, 'The leader did not answer');
   private lastBroadcastMs = -Infinity;
   private lastReportMs = -Infinity;
   private leaderId: string | null = null;
@@ -84,17 +85,10 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
   /** Send a command to the leader (or apply it, when leading). Resolves with null or why it failed. */
   command(command: PlayCommand): Promise<string | null> {
     const { links } = this.options;
-    if (links.leaderId === null) return Promise.resolve('No leader in the room yet — try again in a moment');
+    if (links.leaderId === null) return Promise.resolve(NO_LEADER);
     if (links.leaderId === links.selfId) return Promise.resolve(this.apply(command));
-    const id = this.nextCommandId++;
-    if (!links.send(links.leaderId, { type: 'command', id, command })) return Promise.resolve('The leader is unreachable');
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve('The leader did not answer');
-      }, COMMAND_TIMEOUT_MS);
-      this.pending.set(id, { resolve, timer });
-    });
+    const leaderId = links.leaderId;
+    return this.pending.request((id) => links.send(leaderId, { type: 'command', id, command }), 'The leader is unreachable');
   }
 
   /** This speaker's report: broadcast now if its phase changed, else with the next repeat. */
@@ -114,14 +108,9 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
         this.options.links.send(peerId, { type: 'command-result', id: message.id, error });
         return;
       }
-      case 'command-result': {
-        const waiting = this.pending.get(message.id);
-        if (waiting === undefined) return;
-        clearTimeout(waiting.timer);
-        this.pending.delete(message.id);
-        waiting.resolve(message.error);
+      case 'command-result':
+        this.pending.answer(message.id, message.error);
         return;
-      }
       case 'playout':
         this.peerReports.set(peerId, { report: message.report, receivedAtMs: this.options.now() });
         this.changed();
@@ -153,11 +142,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
   }
 
   dispose(): void {
-    for (const { resolve, timer } of this.pending.values()) {
-      clearTimeout(timer);
-      resolve('Stopped');
-    }
-    this.pending.clear();
+    this.pending.dispose();
   }
 
   private isLeader(): boolean {

@@ -6,6 +6,7 @@
 import type { SpeakerEngine } from '../audio/speaker-engine.js';
 import type { TrackLibrary } from '../library/track-library.js';
 import type { SpeakerSettingsStore } from '../shell/speaker-settings-store.js';
+import type { StereoChannel } from '../sync/group-state.js';
 import { IDLE_PLAYOUT_REPORT, type PlayoutReport } from '../sync/playout-report.js';
 import { MAX_TRIM_MS, planForZone, tracksToFetch, type SpeakerSettings } from '../sync/speaker-plan.js';
 import type { PlaybackCoordinator } from './playback-coordinator.js';
@@ -24,6 +25,7 @@ export interface SpeakerPlaybackOptions {
 /** Events: `change` when settings or the engine's report may differ. */
 export class SpeakerPlayback extends EventTarget {
   private current: SpeakerSettings;
+  private channel: StereoChannel = 'both';
   private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly options: SpeakerPlaybackOptions) {
@@ -75,6 +77,13 @@ export class SpeakerPlayback extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
+  /** Which channel of the music this speaker plays (its half of a stereo pair, or both). */
+  setChannel(channel: StereoChannel): void {
+    if (channel === this.channel) return;
+    this.channel = channel;
+    this.follow();
+  }
+
   dispose(): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.options.engine?.dispose();
@@ -87,7 +96,7 @@ export class SpeakerPlayback extends EventTarget {
     const wanted = coordinator.options.role === 'remote' ? [] : tracksToFetch(zone);
     exchange.want(wanted.filter((id) => !library.has(id)));
     if (engine === null) return;
-    const plan = planForZone(zone, this.current);
+    const plan = planForZone(zone, this.current, this.channel);
     engine.setPlan(plan);
     // Decode ahead what is likely to play next, so a press on play sounds at the scheduled start:
     // the next entry while playing; otherwise the current entry, or the library's first track.

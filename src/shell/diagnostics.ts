@@ -16,6 +16,8 @@
  *   `timing` (output-latency cross-check), `peers` (each peer's latest report by peer id)
  * With `&debug=1`: `window.tutti.debug.sendRaw(data)` sends raw data to every peer (tests only),
  * `window.tutti.debug.clockSamples()` returns the latest raw probe timestamps `{t0, t1, t2, t3}`,
+ * `window.tutti.features` holds what room features install (see src/features/): `groups`
+ * (`control`: the RoomControl, `state()`: the room's groups), `voice`, `calibration`.
  * `window.tutti.debug.playDemo()` plays the built-in demo track in this device's zone and resolves
  * with null or the leader's refusal, and `window.tutti.debug.command(cmd)` sends any play command.
  */
@@ -36,6 +38,8 @@ export interface Diagnostics extends RoomSnapshot {
 export interface TuttiGlobal {
   readonly version: string;
   diagnostics(): Diagnostics | null;
+  /** APIs installed by room features, by feature name (the one mutable part). */
+  readonly features: Record<string, unknown>;
   readonly debug?: {
     sendRaw(data: string | ArrayBuffer): number;
     clockSamples(): RawClockSample[];
@@ -77,5 +81,5 @@ export function installDiagnostics(
         command: (command: PlayCommand) => getPlayback()?.coordinator.command(command) ?? Promise.resolve('the room has not started'),
       }
     : undefined;
-  window.tutti = Object.freeze({ version: '1', diagnostics, ...(debugHooks ? { debug: debugHooks } : {}) });
+  window.tutti = Object.freeze({ version: '1', diagnostics, features: {}, ...(debugHooks ? { debug: debugHooks } : {}) });
 }

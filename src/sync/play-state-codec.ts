@@ -7,7 +7,6 @@ import { SPEAKER_ID_PATTERN } from './peer-ids.js';
 import {
   MAX_DURATION_SEC,
   MAX_QUEUE_ENTRIES,
-  MAX_TEXT_CHARS,
   MAX_ZONES,
   MAX_ZONE_MEMBERS,
   TRACK_ID_PATTERN,
@@ -21,56 +20,9 @@ import {
   type SpeakerMix,
   type ZoneState,
 } from './play-state.js';
+import { Invalid, decode, int, list, matching, need, num, record, text, type Decoded } from './decode-checks.js';
 
-/** A decoded value, or why the input was refused. */
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-/** Thrown by the checkers below and caught by {@link decode}; never escapes this module. */
-class Invalid extends Error {}
-
-function need(condition: boolean, reason: string): asserts condition {
-  if (!condition) throw new Invalid(reason);
-}
-
-function decode<T>(build: () => T): Decoded<T> {
-  try {
-    return { ok: true, value: build() };
-  } catch (e) {
-    // Anything else (e.g. a throwing getter on a hostile object) is refused too.
-    return { ok: false, reason: e instanceof Invalid ? e.message : 'malformed input' };
-  }
-}
-
-function record(v: unknown, what: string): Record<string, unknown> {
-  need(typeof v === 'object' && v !== null && !Array.isArray(v), `${what} must be an object`);
-  return v as Record<string, unknown>;
-}
-
-function list(v: unknown, minLength: number, maxLength: number, what: string): readonly unknown[] {
-  need(Array.isArray(v), `${what} must be an array`);
-  need(v.length >= minLength && v.length <= maxLength, `${what} must have ${minLength}–${maxLength} entries`);
-  return Array.from(v); // holes become undefined and are checked like any element
-}
-
-function num(v: unknown, min: number, max: number, what: string): number {
-  need(typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max, `${what} must be a number in [${min}, ${max}]`);
-  return v;
-}
-
-function int(v: unknown, min: number, max: number, what: string): number {
-  need(Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max, `${what} must be an integer in [${min}, ${max}]`);
-  return v as number;
-}
-
-function matching(v: unknown, pattern: RegExp, what: string): string {
-  need(typeof v === 'string' && v.length <= MAX_TEXT_CHARS && pattern.test(v), `${what} is not valid`);
-  return v;
-}
-
-function text(v: unknown, what: string): string {
-  need(typeof v === 'string' && v.length <= MAX_TEXT_CHARS, `${what} must be a string of ≤ ${MAX_TEXT_CHARS} chars`);
-  return v;
-}
+export type { Decoded } from './decode-checks.js';
 
 function entry(v: unknown): QueueEntry {
   const r = record(v, 'queue entry');

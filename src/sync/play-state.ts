@@ -14,7 +14,7 @@ export const MAX_QUEUE_ENTRIES = 500;
 /** Most speakers in one zone. */
 export const MAX_ZONE_MEMBERS = 64;
 /** Longest title or artist, in UTF-16 code units. */
-export const MAX_TEXT_CHARS = 200;
+export { MAX_CHECKED_TEXT_CHARS as MAX_TEXT_CHARS } from './decode-checks.js';
 /** Longest track accepted, s (one day). */
 export const MAX_DURATION_SEC = 86_400;
 /** `previous` restarts the current track when more than this far into it, s. */

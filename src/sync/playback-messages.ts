@@ -4,14 +4,13 @@
  * - `command`: a play command for the leader (from any member); `command-result` answers it.
  * - `playout`: a speaker's own playout report, for every member's sync dashboard.
  */
-import type { FieldSpec } from './protocol-fields.js';
+import { fieldCheckers, fromDecoded, type FieldSpec } from './protocol-fields.js';
 import { decodeCommand, decodePlayState } from './play-state-codec.js';
 import type { PlayCommand, RoomPlayState } from './play-state.js';
 import { decodePlayoutReport } from './playout-report-codec.js';
 import type { PlayoutReport } from './playout-report.js';
 
-/** Longest error text in a command result, characters. */
-export const MAX_COMMAND_ERROR_CHARS = 200;
+export { MAX_COMMAND_ERROR_CHARS } from './protocol-fields.js';
 
 export interface PlayStateMessage {
   type: 'play-state';
@@ -38,19 +37,12 @@ export interface PlayoutMessage {
 
 export type PlaybackMessage = PlayStateMessage | CommandMessage | CommandResultMessage | PlayoutMessage;
 
-const fromDecoded = <T>(d: { ok: true; value: T } | { ok: false; reason: string }) =>
-  d.ok ? { ok: true as const, value: d.value as unknown } : { ok: false as const, problem: `is invalid: ${d.reason}` };
-
-const nonNegInt: FieldSpec = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? { ok: true, value: v } : { ok: false, problem: 'must be a non-negative integer' });
-const errorText: FieldSpec = (v) =>
-  v === null || (typeof v === 'string' && v.length <= MAX_COMMAND_ERROR_CHARS)
-    ? { ok: true, value: v }
-    : { ok: false, problem: `must be null or a string of at most ${MAX_COMMAND_ERROR_CHARS} characters` };
+const { nonNegInt, errorText } = fieldCheckers;
 
 /** Field checks of each playback message type. */
 export const playbackSchemas: { readonly [K in PlaybackMessage['type']]: Readonly<Record<string, FieldSpec>> } = {
-  'play-state': { term: nonNegInt, state: (v) => fromDecoded(decodePlayState(v)) },
-  command: { id: nonNegInt, command: (v) => fromDecoded(decodeCommand(v)) },
+  'play-state': { term: nonNegInt, state: fromDecoded(decodePlayState) },
+  command: { id: nonNegInt, command: fromDecoded(decodeCommand) },
   'command-result': { id: nonNegInt, error: errorText },
-  playout: { report: (v) => fromDecoded(decodePlayoutReport(v)) },
+  playout: { report: fromDecoded(decodePlayoutReport) },
 };

@@ -52,5 +52,25 @@ const clockReport: FieldSpec = (v) => {
   return ok({ offsetMs: r.offsetMs, uncertaintyMs: r.uncertaintyMs, rttMs: r.rttMs, converged: r.converged });
 };
 
+/** Longest error text in a command result, characters. */
+export const MAX_COMMAND_ERROR_CHARS = 200;
+
+const errorText: FieldSpec = (v) =>
+  v === null || (typeof v === 'string' && v.length <= MAX_COMMAND_ERROR_CHARS)
+    ? ok(v)
+    : bad(`must be null or a string of at most ${MAX_COMMAND_ERROR_CHARS} characters`);
+
+const unitInterval: FieldSpec = (v) => (isFinite(v) && v >= 0 && v <= 1 ? ok(v) : bad('must be a number in [0, 1]'));
+
+const boolean: FieldSpec = (v) => (typeof v === 'boolean' ? ok(v) : bad('must be a boolean'));
+
 /** The checkers, by name. */
-export const fieldCheckers = { finite, nonNegInt, peerId, nullablePeerId, peerIdList, name, role, clockReport } as const;
+export const fieldCheckers = { finite, nonNegInt, peerId, nullablePeerId, peerIdList, name, role, clockReport, errorText, unitInterval, boolean } as const;
+
+/** A field checker from a decoder of the `{ ok, value } | { ok, reason }` kind. */
+export function fromDecoded(decoder: (v: unknown) => { ok: true; value: unknown } | { ok: false; reason: string }): FieldSpec {
+  return (v) => {
+    const d = decoder(v);
+    return d.ok ? ok(d.value) : bad(`is invalid: ${d.reason}`);
+  };
+}

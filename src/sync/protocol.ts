@@ -9,6 +9,7 @@
 import { fieldCheckers, type FieldSpec } from './protocol-fields.js';
 import { MAX_MESSAGE_CHARS } from './protocol-limits.js';
 import { exchangeSchemas, type ExchangeMessage } from './exchange-messages.js';
+import { groupSchemas, type GroupMessage } from './group-messages.js';
 import { playbackSchemas, type PlaybackMessage } from './playback-messages.js';
 
 export { MAX_LIST_LENGTH, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './protocol-limits.js';
@@ -76,7 +77,8 @@ export type RoomMessage =
   | ClockPingMessage
   | ClockPongMessage
   | PlaybackMessage
-  | ExchangeMessage;
+  | ExchangeMessage
+  | GroupMessage;
 
 export type RoomMessageType = RoomMessage['type'];
 
@@ -93,6 +95,7 @@ const schemas: { readonly [K in RoomMessageType]: Readonly<Record<string, FieldS
   'clock-pong': { seq: nonNegInt, t0: finite, t1: finite, t2: finite },
   ...playbackSchemas,
   ...exchangeSchemas,
+  ...groupSchemas,
 };
 
 /** The result of decoding: a valid message, or why the input was dropped. */

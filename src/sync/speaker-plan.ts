@@ -3,6 +3,7 @@
  * the audio engine. Pure.
  */
 import { currentEntry, speakerGain, ZoneStatus, type SpeakerMix, type ZoneState } from './play-state.js';
+import type { StereoChannel } from './group-state.js';
 import type { Milliseconds, Seconds } from './units.js';
 
 /** The engine's instructions: play (or hold paused) one track on the shared timeline. */
@@ -19,6 +20,8 @@ export interface PlaybackPlan {
   readonly durationSec: Seconds;
   /** Output gain 0..1: zone volume × speaker volume, 0 when muted. */
   readonly gain: number;
+  /** Which channel of the track to play on every output (a stereo pair's half); default both. */
+  readonly channel?: StereoChannel;
 }
 
 /** Per-speaker settings kept on this device: mix plus a manual latency trim (ms, + = later). */
@@ -33,7 +36,7 @@ export const DEFAULT_SPEAKER_SETTINGS: SpeakerSettings = { volume: 1, muted: fal
 export const MAX_TRIM_MS = 500;
 
 /** The plan for a speaker in `zone` (null: silence — no zone, stopped, or nothing current). */
-export function planForZone(zone: ZoneState | null, mix: SpeakerMix): PlaybackPlan | null {
+export function planForZone(zone: ZoneState | null, mix: SpeakerMix, channel: StereoChannel = 'both'): PlaybackPlan | null {
   if (zone === null || zone.status === ZoneStatus.stopped) return null;
   const entry = currentEntry(zone);
   if (entry === undefined) return null;
@@ -46,6 +49,7 @@ export function planForZone(zone: ZoneState | null, mix: SpeakerMix): PlaybackPl
     pausedPositionSec: zone.pausedPositionSec,
     durationSec: entry.durationSec,
     gain: speakerGain(zone, mix),
+    channel,
   };
 }
 
