@@ -25,6 +25,7 @@ export class TuttiGroupCard extends LitElement {
     .now { font-size: 0.9rem; margin: 0.2rem 0; }
     button, input, select { font: inherit; }
     .side { font-size: 0.75rem; font-weight: 600; }
+    .mini { width: 4.5rem; }
   `;
 
   @property({ attribute: false }) group!: GroupCardView;
@@ -65,6 +66,8 @@ export class TuttiGroupCard extends LitElement {
     const side = m.channel === 'both' ? nothing : html`<span class="side">${m.channel === 'left' ? 'L' : 'R'}</span>`;
     return html`<li draggable="true" ?data-offline=${!m.connected} @dragstart=${(e: DragEvent) => e.dataTransfer?.setData(SPEAKER_DRAG_TYPE, m.speakerId)}>
       ${m.name}${m.connected ? nothing : ' (offline)'} ${side}
+      <input type="range" class="mini" min="0" max="1" step="0.01" aria-label=${`${m.name} volume`} .value=${String(m.volume)} ?disabled=${!m.connected}
+        @change=${(e: Event) => this.emit({ type: 'speakerVolume', speakerId: m.speakerId, volume: Number((e.target as HTMLInputElement).value) })} />
       <select aria-label=${`Move ${m.name} to`} @change=${(e: Event) => this.onMoveSelect(m, e)}>
         <option value="" selected>Move to…</option>
         ${this.others.filter((o) => o.groupId !== this.group.groupId).map((o) => html`<option value=${o.groupId}>${o.name}</option>`)}

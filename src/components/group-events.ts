@@ -12,7 +12,8 @@ export type GroupAction =
   | { readonly type: 'move'; readonly speakerId: string; readonly groupId: string | null }
   | { readonly type: 'pair'; readonly groupId: string; readonly pair: StereoPair | null }
   | { readonly type: 'play' | 'pause' | 'resume'; readonly groupId: string }
-  | { readonly type: 'volume'; readonly groupId: string; readonly volume: number };
+  | { readonly type: 'volume'; readonly groupId: string; readonly volume: number }
+  | { readonly type: 'speakerVolume'; readonly speakerId: string; readonly volume: number };
 
 export class GroupActionEvent extends Event {
   static readonly type = 'group-action';

@@ -155,6 +155,11 @@ async function runAction(action: GroupAction, coordinator: GroupCoordinator, con
       return control.transport(target(action.groupId), action.type);
     case 'volume':
       return control.setVolume(target(action.groupId), action.volume);
+    case 'speakerVolume': {
+      const speaker = control.targets().find((t) => t.kind === TargetKind.speaker && t.id === action.speakerId);
+      if (speaker === undefined) throw new ControlError('That speaker is not in the room');
+      return control.setVolume(speaker, action.volume);
+    }
   }
 }
 

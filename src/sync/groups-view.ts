@@ -3,7 +3,7 @@
  * the speakers in no group, and what plays everywhere. Pure: built from the group state, the
  * play state and the speakers the room knows.
  */
-import { channelOf, liveGroups, type RoomGroups, type StereoChannel, type StereoPair } from './group-state.js';
+import { channelOf, getSpeaker, liveGroups, type RoomGroups, type StereoChannel, type StereoPair } from './group-state.js';
 import { ZoneStatus, currentEntry, getZone, zoneOfSpeaker, type RoomPlayState } from './play-state.js';
 import { EVERYWHERE_ZONE_ID } from './zone-targets.js';
 
@@ -26,6 +26,9 @@ export interface ZoneView {
 
 export interface MemberView extends KnownSpeaker {
   readonly channel: StereoChannel;
+  /** The speaker's own volume (0..1) and mute, as it last told the room. */
+  readonly volume: number;
+  readonly muted: boolean;
   /** The speaker plays this group's music now (it is in the group's zone). */
   readonly inZone: boolean;
 }
@@ -66,7 +69,8 @@ export function buildGroupsView(groups: RoomGroups, play: RoomPlayState, speaker
     members: g.memberIds.map((id): MemberView => {
       grouped.add(id);
       const known = byId.get(id) ?? { speakerId: id, name: id, connected: false };
-      return { ...known, channel: channelOf(groups, id), inZone: zoneOfSpeaker(play, id) === g.groupId };
+      const entry = getSpeaker(groups, id);
+      return { ...known, channel: channelOf(groups, id), volume: entry?.volume ?? 1, muted: entry?.muted ?? false, inZone: zoneOfSpeaker(play, id) === g.groupId };
     }),
   }));
   return {
