@@ -11,14 +11,16 @@
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
 import { ErrorHistory } from '../sync/error-history.js';
-import { IDLE_PLAYOUT_REPORT, PlayoutPhase, type PlayoutReport } from '../sync/playout-report.js';
+import type { PlayoutReport } from '../sync/playout-report.js';
 import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
 import { ChannelPicker } from './channel-picker.js';
+import { engineReport } from './engine-report.js';
+import { playOneShot } from './probe-voice.js';
 import { SampleSlipper } from './sample-slipper.js';
 import { SourceVoice } from './source-voice.js';
-import { TrackDecoder } from './track-decoder.js';
+import { TrackLoader } from './track-loader.js';
 
 export interface EngineTimeline {
   toShared(localMs: Milliseconds): Milliseconds;
@@ -57,19 +59,11 @@ const GAIN_TAU_SEC = 0.007;
 const TRIM_RESCHEDULE_MS = 2;
 /** errorHistory() keeps this long, ms. */
 const HISTORY_MS = 60_000;
-/** While the bytes are missing, retry this often, ms. */
-const RETRY_MS = 2_000;
 /** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
 const GROSS_ERROR_MS = 50;
 /** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
 const GROSS_RESYNC_INTERVAL_MS = 3_000;
 
-
-type LoadState =
-  | { readonly kind: 'loading' | 'decoding'; readonly trackId: string }
-  | { readonly kind: 'missing'; readonly trackId: string; readonly sinceMs: Milliseconds }
-  | { readonly kind: 'ready'; readonly trackId: string; readonly buffer: AudioBuffer }
-  | { readonly kind: 'error'; readonly trackId: string; readonly message: string };
 
 interface Measurement {
   readonly atSharedMs: Milliseconds;
@@ -82,14 +76,13 @@ export class SpeakerEngine extends EventTarget {
   private readonly clock: EngineClock;
   private readonly output: AudioOutput;
   private readonly ownsOutput: boolean;
-  private readonly decoder: TrackDecoder;
+  private readonly loader: TrackLoader;
   private readonly bus: GainNode;
   private readonly channels: ChannelPicker;
   private plan: PlaybackPlan | null = null;
   private trimMs: Milliseconds;
   /** Acoustic calibration's correction (positive = play later), added to the trim, ms. */
   private correctionMs: Milliseconds = 0;
-  private load: LoadState | null = null;
   private voice: SourceVoice | null = null;
   /** The previous plan's voice, kept sounding until the new plan's voice starts (then crossfaded). */
   private departing: SourceVoice | null = null;
@@ -113,7 +106,10 @@ export class SpeakerEngine extends EventTarget {
     this.trimMs = options.trimMs ?? 0;
     this.ownsOutput = options.output === undefined;
     this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
-    this.decoder = new TrackDecoder(this.output.context, (id) => options.loadBytes(id));
+    this.loader = new TrackLoader(this.output.context, (id) => options.loadBytes(id), () => {
+      this.tryStart();
+      this.changed();
+    });
     this.bus = this.output.context.createGain();
     this.channels = new ChannelPicker(this.output.context, this.bus, this.output.input);
     this.output.addEventListener('statechange', this.onOutputChange);
@@ -147,28 +143,24 @@ export class SpeakerEngine extends EventTarget {
     this.rateChanges = 0;
     this.reschedules = 0;
     this.last = null;
-    if (plan !== null && this.load?.trackId !== plan.trackId) this.requestTrack(plan.trackId);
+    this.loader.want(plan?.trackId ?? null);
     this.tryStart();
     this.changed();
   }
 
   /** Bytes for trackId just arrived: retry if the plan wants it. */
   trackAvailable(trackId: string): void {
-    if (this.plan?.trackId === trackId && this.load?.kind === 'missing') this.requestTrack(trackId);
+    if (this.plan?.trackId === trackId) this.loader.available(trackId);
   }
 
   /** Decode ahead (e.g. the next track in the queue). */
   preload(trackIds: readonly string[]): void {
-    for (const id of trackIds) void this.decoder.load(id);
+    this.loader.preload(trackIds);
   }
 
   /** Manual latency trim (positive = play later); big changes reschedule, small ones the drift loop absorbs. */
   setTrimMs(trimMs: Milliseconds): void {
-    if (!Number.isFinite(trimMs) || trimMs === this.trimMs) return;
-    const delta = trimMs - this.trimMs;
-    this.trimMs = trimMs;
-    if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
-    this.changed();
+    this.changeOffset(trimMs, this.correctionMs);
   }
 
   /**
@@ -176,8 +168,14 @@ export class SpeakerEngine extends EventTarget {
    * applied like the trim on top of it: big changes reschedule at once, small ones are slipped in.
    */
   setCorrectionMs(correctionMs: Milliseconds): void {
-    if (!Number.isFinite(correctionMs) || correctionMs === this.correctionMs) return;
-    const delta = correctionMs - this.correctionMs;
+    this.changeOffset(this.trimMs, correctionMs);
+  }
+
+  private changeOffset(trimMs: Milliseconds, correctionMs: Milliseconds): void {
+    if (!Number.isFinite(trimMs) || !Number.isFinite(correctionMs)) return;
+    const delta = trimMs + correctionMs - this.offsetMs();
+    if (trimMs === this.trimMs && correctionMs === this.correctionMs) return;
+    this.trimMs = trimMs;
     this.correctionMs = correctionMs;
     if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
     this.changed();
@@ -199,15 +197,7 @@ export class SpeakerEngine extends EventTarget {
     if (this.disposed || this.output.state !== 'running' || !this.output.timing.ready || samples.length === 0) return null;
     const whenSec = this.scheduleClock.sharedToContextSec(atSharedMs + this.offsetMs());
     if (!Number.isFinite(whenSec) || whenSec < ctx.currentTime + MIN_LEAD_SEC) return null;
-    const buffer = ctx.createBuffer(1, samples.length, sampleRateHz);
-    buffer.copyToChannel(samples, 0);
-    const source = ctx.createBufferSource();
-    source.buffer = buffer;
-    const level = ctx.createGain();
-    level.gain.value = clampGain(gain);
-    source.connect(level).connect(this.output.input);
-    source.onended = () => level.disconnect();
-    source.start(whenSec);
+    playOneShot(ctx, this.output.input, samples, sampleRateHz, whenSec, clampGain(gain));
     return whenSec;
   }
 
@@ -217,33 +207,15 @@ export class SpeakerEngine extends EventTarget {
   }
 
   report(): PlayoutReport {
-    const plan = this.plan;
-    const base = { ...IDLE_PLAYOUT_REPORT, trimMs: this.trimMs };
-    if (plan === null) return base;
-    const common = { ...base, zoneId: plan.zoneId, trackId: plan.trackId, rateChanges: this.rateChanges, reschedules: this.reschedules };
-    const out = this.output.state;
-    if (out === 'error') return { ...common, phase: PlayoutPhase.error, message: this.output.error };
-    if (this.load?.kind === 'error') return { ...common, phase: PlayoutPhase.error, message: this.load.message };
-    if (plan.status === 'paused') return { ...common, phase: PlayoutPhase.paused, positionSec: plan.pausedPositionSec };
-    if (out === 'blocked') return { ...common, phase: PlayoutPhase.blocked, message: 'Tap to enable sound' };
-    if (this.ended) return { ...common, phase: PlayoutPhase.idle };
-    if (this.load === null || this.load.kind === 'loading' || this.load.kind === 'missing') return { ...common, phase: PlayoutPhase.loading };
-    if (this.load.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
-    const timing = this.output.timing;
-    const latency = timing.latencyMs;
-    const withTiming = {
-      ...common,
-      outputLatencyMs: Number.isFinite(latency) ? latency : null,
-      ratePpm: this.slipper.ratePpm,
-      errorMs: this.last?.errorMs ?? null,
-      uncertaintyMs: this.last !== null && Number.isFinite(this.last.uncertaintyMs) ? this.last.uncertaintyMs : null,
-    };
     const voice = this.voice;
-    if (voice === null) return { ...withTiming, phase: PlayoutPhase.scheduled };
-    const heardCtx = timing.perfMsToContextSec(performance.now());
-    if (heardCtx >= voice.playhead.startSec) this.heard = true;
-    if (!this.heard) return { ...withTiming, phase: PlayoutPhase.scheduled };
-    return { ...withTiming, phase: PlayoutPhase.playing, positionSec: Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) };
+    const heardCtx = this.output.timing.perfMsToContextSec(performance.now());
+    if (voice !== null && this.loader.buffer !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
+    return engineReport({
+      plan: this.plan, trimMs: this.trimMs, rateChanges: this.rateChanges, reschedules: this.reschedules,
+      outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
+      latencyMs: this.output.timing.latencyMs, ratePpm: this.slipper.ratePpm, last: this.last, scheduled: voice !== null,
+      heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) : null,
+    });
   }
 
   /** Last ~60 s of error estimates. */
@@ -277,7 +249,7 @@ export class SpeakerEngine extends EventTarget {
     this.output.removeEventListener('statechange', this.onOutputChange);
     this.channels.dispose();
     this.bus.disconnect();
-    this.decoder.dispose();
+    this.loader.dispose();
     if (this.ownsOutput) this.output.dispose();
   }
 
@@ -290,24 +262,6 @@ export class SpeakerEngine extends EventTarget {
     if (!this.disposed) this.dispatchEvent(new Event('change'));
   }
 
-  private requestTrack(trackId: string): void {
-    this.load = { kind: 'loading', trackId };
-    void this.decoder
-      .load(trackId, () => {
-        if (this.load?.trackId === trackId) this.load = { kind: 'decoding', trackId };
-        this.changed();
-      })
-      .then((result) => {
-        if (this.disposed || this.plan?.trackId !== trackId) return;
-        this.load =
-          result.kind === 'ready' ? { kind: 'ready', trackId, buffer: result.buffer }
-          : result.kind === 'missing' ? { kind: 'missing', trackId, sinceMs: performance.now() }
-          : { kind: 'error', trackId, message: result.message };
-        this.tryStart();
-        this.changed();
-      });
-  }
-
   /** shared ms ⇄ context time *heard* (so planStart gets outputLatencySec 0). */
   private readonly scheduleClock: ScheduleClock = {
     sharedToContextSec: (sharedMs) => this.output.timing.perfMsToContextSec(this.clock.toPerfMs(this.timeline.toLocal(sharedMs))),
@@ -318,8 +272,9 @@ export class SpeakerEngine extends EventTarget {
   private tryStart(): void {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voice !== null || this.ended) return;
-    if (this.load?.kind !== 'ready' || this.output.state !== 'running' || !this.output.timing.ready) return;
-    this.voice = this.startVoice(plan, this.load.buffer, this.departing);
+    const buffer = this.loader.buffer;
+    if (buffer === null || this.output.state !== 'running' || !this.output.timing.ready) return;
+    this.voice = this.startVoice(plan, buffer, this.departing);
     if (this.voice === null) {
       this.ended = true;
       this.releaseDeparting();
@@ -363,8 +318,9 @@ export class SpeakerEngine extends EventTarget {
   /** Crossfade to a new voice at the right offset. */
   private reschedule(): void {
     const plan = this.plan;
-    if (plan === null || this.voice === null || this.load?.kind !== 'ready') return;
-    const next = this.startVoice(plan, this.load.buffer, this.voice);
+    const buffer = this.loader.buffer;
+    if (plan === null || this.voice === null || buffer === null) return;
+    const next = this.startVoice(plan, buffer, this.voice);
     if (next === null) return;
     this.voice = next;
     this.reschedules++;
@@ -372,8 +328,7 @@ export class SpeakerEngine extends EventTarget {
 
   private tick(): void {
     if (this.disposed) return;
-    const load = this.load;
-    if (load?.kind === 'missing' && performance.now() - load.sinceMs >= RETRY_MS && this.plan?.trackId === load.trackId) this.requestTrack(load.trackId);
+    this.loader.retry(performance.now());
     this.tryStart();
     const voice = this.voice;
     const plan = this.plan;
@@ -392,8 +347,9 @@ export class SpeakerEngine extends EventTarget {
 
   /** Realise the correction rate on the current voice (a slip replaces it with a new one). */
   private applySlips(nowSec: Seconds): void {
-    if (this.voice === null || this.load?.kind !== 'ready') return;
-    this.voice = this.slipper.apply(this.voice, this.load.buffer, this.bus, nowSec);
+    const buffer = this.loader.buffer;
+    if (this.voice === null || buffer === null) return;
+    this.voice = this.slipper.apply(this.voice, buffer, this.bus, nowSec);
   }
 
   /** One drift-loop step: error of the position rendered now, fed to the policy; apply its action. */

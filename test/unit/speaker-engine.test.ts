@@ -87,17 +87,17 @@ describe('SpeakerEngine (real Chromium audio)', function () {
    * estimates more than 1 ms of error, or the render clock restarted during the check), wait for
    * the engine to correct itself and measure again: this checks the correction, not the underrun.
    */
-  async function markerOffsetSamples(p: PlaybackPlan, fromFrame: number, trimMs = 0): Promise<{ offset: number; positionSec: number }> {
+  async function markerOffsetSamples(p: PlaybackPlan, fromFrame: number, trimMs = 0): Promise<{ offset: number; positionSec: number; remeasured: boolean }> {
     const restartsBefore = output.timing.diagnostics().renderRestarts;
     const raw = await rawMarkerOffset(p, fromFrame, trimMs);
     const disturbed = output.timing.diagnostics().renderRestarts !== restartsBefore || Math.abs(engine.report().errorMs ?? 0) > 1;
-    if (!disturbed) return raw;
+    if (!disturbed) return { ...raw, remeasured: false };
     console.log(`underrun before the check: raw offset ${raw.offset.toFixed(1)} samples, estimated error ${engine.report().errorMs?.toFixed(2)} ms; waiting for the correction`);
     const restartsNow = output.timing.diagnostics().renderRestarts;
     await until('the engine corrects the underrun', () => Math.abs(engine.report().errorMs ?? 99) < 0.5, 30_000);
     const again = await rawMarkerOffset(p, (output.context.currentTime + 0.1) * SR, trimMs);
     if (output.timing.diagnostics().renderRestarts !== restartsNow) console.log('another underrun during the re-check');
-    return again;
+    return { ...again, remeasured: true };
   }
 
   async function rawMarkerOffset(p: PlaybackPlan, fromFrame: number, trimMs: number): Promise<{ offset: number; positionSec: number }> {
@@ -133,7 +133,8 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(phase()).to.be.oneOf(['loading', 'decoding', 'scheduled']);
     await until('playing', () => phase() === 'playing', 20_000);
     const first = await markerOffsetSamples(p, 0);
-    expect(first.positionSec, JSON.stringify({ report: engine.report(), timing: engine.timingDiagnostics() })).to.equal(MARKER_FIRST_SEC);
+    // The first marker is the first one rendered, unless an underrun made the check wait for a correction.
+    if (!first.remeasured) expect(first.positionSec, JSON.stringify({ report: engine.report(), timing: engine.timingDiagnostics() })).to.equal(MARKER_FIRST_SEC);
     expect(Math.abs(first.offset)).to.be.below(22);
     const r1 = engine.report();
     const t1 = performance.now();
@@ -252,17 +253,24 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     engine.setPlan(p);
     await until('playing', () => phase() === 'playing');
     const t0 = performance.now();
+    const restartsBefore = output.timing.diagnostics().renderRestarts;
     await until('20 s of play', () => performance.now() - t0 > 20_000, 30_000);
+    const underruns = output.timing.diagnostics().renderRestarts - restartsBefore;
     const history = engine.errorHistory();
     const lastErrors = history.slice(-10).map((h) => Math.abs(h.errorMs));
     const m = await markerOffsetSamples(p, (output.context.currentTime + 0.1) * SR);
     console.log(`200 ppm: rate ${engine.report().ratePpm.toFixed(1)} ppm, ${String(engine.timingDiagnostics()['slips'])} slips, ${String(engine.timingDiagnostics()['slippedSamples'])} samples skipped, after ${engine.report().rateChanges} changes, last |errors| ≤ ${Math.max(...lastErrors).toFixed(3)} ms, marker offset ${m.offset.toFixed(1)} samples`);
     expect(engine.report().rateChanges).to.be.greaterThan(0);
     const slips = engine.timingDiagnostics()['slippedSamples'] as number;
-    // The audio must run 200 ppm fast: about 8.8 samples/s skipped once converged.
-    expect(slips).to.be.greaterThan(0.5 * 200e-6 * SR * 20);
-    // On average (the instantaneous rate also carries the proportional correction).
-    expect(slips).to.be.below(2 * 200e-6 * SR * 20);
+    if (underruns === 0) {
+      // The audio must run 200 ppm fast: about 8.8 samples/s skipped once converged.
+      expect(slips).to.be.greaterThan(0.5 * 200e-6 * SR * 20);
+      // On average (the instantaneous rate also carries the proportional correction).
+      expect(slips).to.be.below(2 * 200e-6 * SR * 20);
+    } else {
+      // Each underrun shifts the output, and slips also correct that: the count says nothing about the skew then.
+      console.log(`${underruns} underrun(s) during the run: slip count not checked`);
+    }
     // Uncorrected, 200 ppm for 20 s would be 4 ms (176 samples); held, it stays within ~1 ms (the
     // fake output's scheduling noise on a shared machine sets the bound, not the controller).
     expect(Math.max(...lastErrors)).to.be.below(1.5);
