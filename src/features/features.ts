@@ -8,7 +8,7 @@ import { startVoice } from './voice-feature.js';
 /** Starts the room features in order (groups first: voice and calibration address its speakers). */
 export function startFeatures(deps: FeatureDeps): () => void {
   const groups = startGroups(deps);
-  const disposers = [() => groups.dispose(), startVoice(deps), startCalibration(deps), startMobile(deps)];
+  const disposers = [() => groups.dispose(), startVoice(deps, groups.control), startCalibration(deps), startMobile(deps)];
   return () => {
     for (const dispose of disposers.reverse()) dispose();
   };
