@@ -8,6 +8,7 @@
 import '../components/tutti-groups.js';
 import type { GroupAction } from '../components/group-events.js';
 import { GroupCoordinator, type OwnSpeakerInfo } from '../room/group-coordinator.js';
+import { RoomCatalog } from '../room/room-catalog.js';
 import { IdbGroupStore, MemoryGroupStore, type GroupStore } from '../shell/group-store.js';
 import { channelOf, emptyRoomGroups, type RoomGroups } from '../sync/group-state.js';
 import { buildGroupsView } from '../sync/groups-view.js';
@@ -40,7 +41,11 @@ export function startGroups(deps: FeatureDeps): GroupsFeature {
   });
   const removeExtension = session.addExtension(coordinator);
   void store.load().then((copy) => coordinator.restore(copy), (error: unknown) => console.warn('[tutti] could not load groups', error));
-  const control = createRoomControl({ groups: coordinator, play: playback.coordinator, library: deps.library, snapshot: () => session.snapshot(), makeGroupId });
+  const catalog = new RoomCatalog(session, () => deps.library.tracks());
+  const removeCatalog = session.addExtension(catalog);
+  const onLibrary = (): void => catalog.libraryChanged();
+  deps.library.addEventListener('change', onLibrary);
+  const control = createRoomControl({ groups: coordinator, play: playback.coordinator, tracks: () => catalog.tracks(), snapshot: () => session.snapshot(), makeGroupId });
 
   // This speaker tells the room its name and mix, and plays its side of a stereo pair.
   let told: OwnSpeakerInfo | null = null;
@@ -116,6 +121,8 @@ export function startGroups(deps: FeatureDeps): GroupsFeature {
       if (viewTimer !== null) clearTimeout(viewTimer);
       element.remove();
       delete window.tutti.features.groups;
+      deps.library.removeEventListener('change', onLibrary);
+      removeCatalog();
       removeExtension();
       coordinator.dispose();
     },

@@ -3,7 +3,6 @@
  * what the voice controller and the group cards drive. Playing on a target gathers its speakers
  * into the target's zone first (taking them out of what they played), then starts the queue.
  */
-import type { TrackLibrary } from '../library/track-library.js';
 import type { GroupCoordinator } from '../room/group-coordinator.js';
 import type { PlaybackCoordinator } from '../room/playback-coordinator.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
@@ -17,7 +16,8 @@ import { ControlError, TargetKind, type ControlTarget, type ControlTrack, type N
 export interface RoomControlDeps {
   readonly groups: GroupCoordinator;
   readonly play: PlaybackCoordinator;
-  readonly library: TrackLibrary;
+  /** The tracks the room can play (this tab's library and its peers' catalogs). */
+  readonly tracks: () => readonly ControlTrack[];
   readonly snapshot: () => RoomSnapshot;
   /** A fresh group id (`g` + 8 lowercase letters/digits). */
   readonly makeGroupId: () => string;
@@ -75,13 +75,14 @@ export function createRoomControl(deps: RoomControlDeps): RoomControl {
     },
 
     tracks(): ControlTrack[] {
-      return deps.library.tracks().map(({ trackId, title, artist, album, durationSec }) => ({ trackId, title, artist, album, durationSec }));
+      return [...deps.tracks()];
     },
 
     async play(target, trackIds) {
-      const queue = trackIds.map((id) => deps.library.get(id)).filter((t) => t !== undefined)
+      const known = new Map(deps.tracks().map((t) => [t.trackId, t]));
+      const queue = trackIds.map((id) => known.get(id)).filter((t) => t !== undefined)
         .map((t): QueueEntry => ({ trackId: t.trackId, title: t.title, artist: t.artist, durationSec: t.durationSec }));
-      if (queue.length === 0) throw new ControlError('Those tracks are not in the library');
+      if (queue.length === 0) throw new ControlError('Those tracks are not in the room\'s libraries');
       if (target.memberIds.length === 0) throw new ControlError(`${target.name} has no speakers`);
       const zoneId = targetZoneId(target);
       for (const move of gatherMoves(play.state(), zoneId, target.memberIds)) await command(move);

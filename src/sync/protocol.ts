@@ -9,6 +9,7 @@
 import { fieldCheckers, type FieldSpec } from './protocol-fields.js';
 import { MAX_MESSAGE_CHARS } from './protocol-limits.js';
 import { exchangeSchemas, type ExchangeMessage } from './exchange-messages.js';
+import { catalogSchemas, type CatalogMessage } from './catalog-messages.js';
 import { groupSchemas, type GroupMessage } from './group-messages.js';
 import { playbackSchemas, type PlaybackMessage } from './playback-messages.js';
 
@@ -78,7 +79,8 @@ export type RoomMessage =
   | ClockPongMessage
   | PlaybackMessage
   | ExchangeMessage
-  | GroupMessage;
+  | GroupMessage
+  | CatalogMessage;
 
 export type RoomMessageType = RoomMessage['type'];
 
@@ -96,6 +98,7 @@ const schemas: { readonly [K in RoomMessageType]: Readonly<Record<string, FieldS
   ...playbackSchemas,
   ...exchangeSchemas,
   ...groupSchemas,
+  ...catalogSchemas,
 };
 
 /** The result of decoding: a valid message, or why the input was dropped. */

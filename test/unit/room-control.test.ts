@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createRoomControl } from '../../src/features/room-control-impl.js';
 import { ControlError, type ControlTarget, type RoomControl } from '../../src/features/room-control.js';
-import type { TrackLibrary } from '../../src/library/track-library.js';
 import { GroupCoordinator } from '../../src/room/group-coordinator.js';
 import { PlaybackCoordinator } from '../../src/room/playback-coordinator.js';
 import { RoomSession } from '../../src/room/room-session.js';
@@ -19,7 +18,6 @@ const track = (n: number, artist: string, title: string): LibraryTrack => ({
   trackId: String(n).repeat(64).slice(0, 64), title, artist, album: '', durationSec: 200, sizeBytes: 1, mimeType: 'audio/wav', addedAtMs: 0, source: 'file', hasCover: false,
 });
 const TRACKS = [track(1, 'Dave Matthews Band', 'Crash Into Me'), track(2, 'Miles Davis', 'So What')];
-const library = { tracks: () => TRACKS, get: (id: string) => TRACKS.find((t) => t.trackId === id) } as unknown as TrackLibrary;
 
 interface Tab {
   readonly session: RoomSession;
@@ -56,7 +54,7 @@ describe('RoomControl over groups and zones (in-memory room of four speakers)', 
     session.addExtension(groups);
     void session.start();
     let n = 0;
-    const control = createRoomControl({ groups, play, library, snapshot: () => session.snapshot(), makeGroupId: () => `g${speakerId.slice(0, 4)}${String(++n).padStart(4, '0')}` });
+    const control = createRoomControl({ groups, play, tracks: () => TRACKS, snapshot: () => session.snapshot(), makeGroupId: () => `g${speakerId.slice(0, 4)}${String(++n).padStart(4, '0')}` });
     const tab = { session, play, groups, control };
     tabs.push(tab);
     return tab;
@@ -124,7 +122,7 @@ describe('RoomControl over groups and zones (in-memory room of four speakers)', 
     expect(failure).to.be.instanceOf(ControlError);
     expect((failure as Error).message).to.equal('Nothing is playing anywhere');
     const noTracks = await c.play(everywhere, ['f'.repeat(64)]).catch((e: unknown) => e);
-    expect((noTracks as Error).message).to.match(/not in the library/);
+    expect((noTracks as Error).message).to.match(/not in the room's libraries/);
     const solo = await c.createGroup('Solo', ['kitchen']).catch((e: unknown) => e);
     expect((solo as Error).message).to.match(/at least two speakers/);
   });
