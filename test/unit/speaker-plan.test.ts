@@ -18,9 +18,10 @@ describe('planForZone', () => {
     const plan = planForZone(zone({ status: 'playing', currentIndex: 1, startSharedMs: 5000, startPositionSec: 3, volume: 0.5 }), { volume: 0.4, muted: false });
     expect(plan).to.deep.equal({
       zoneId: 'room', trackId: 'b'.repeat(64), status: 'playing', startSharedMs: 5000, startPositionSec: 3,
-      pausedPositionSec: 0, durationSec: 50, gain: 0.2,
+      pausedPositionSec: 0, durationSec: 50, gain: 0.2, channel: 'both',
     });
     expect(planForZone(zone({ status: 'paused', currentIndex: 0, pausedPositionSec: 7 }), { volume: 1, muted: true })?.gain).to.equal(0);
+    expect(planForZone(zone({ status: 'playing', currentIndex: 1 }), { volume: 1, muted: false }, 'left')?.channel, 'a stereo pair half').to.equal('left');
   });
 });
 
