@@ -3,7 +3,7 @@ import { RoomCatalog } from '../../src/room/room-catalog.js';
 import { RoomSession } from '../../src/room/room-session.js';
 import type { CatalogEntry } from '../../src/sync/catalog-messages.js';
 import { makePeerId } from '../../src/sync/peer-ids.js';
-import { decodeMessage, encodeMessage } from '../../src/sync/protocol.js';
+import { decodeMessage, encodeMessage, type RoomMessage } from '../../src/sync/protocol.js';
 import { MemoryHub } from '../fakes/memory-transport.js';
 
 const entry = (c: string, title: string, artist: string): CatalogEntry => ({ trackId: c.repeat(64), title, artist, album: '', durationSec: 100 });
@@ -42,7 +42,7 @@ describe('RoomCatalog', () => {
   });
 
   it('refuses malformed catalogs at the protocol boundary', () => {
-    const good = { type: 'catalog', tracks: [entry('a', 'T', 'A')] } as const;
+    const good: RoomMessage = { type: 'catalog', tracks: [entry('a', 'T', 'A')] };
     expect(decodeMessage(encodeMessage(good)).ok).to.equal(true);
     for (const tracks of [[{ ...entry('a', 'T', 'A'), durationSec: -1 }], [{ ...entry('a', '', 'A') }], [{ ...entry('a', 'T', 'A'), trackId: 'nope' }], 'x']) {
       const decoded = decodeMessage(JSON.stringify({ v: 1, type: 'catalog', tracks }));
