@@ -142,9 +142,15 @@ describe('groups, zones and voice', { timeout: 480_000 }, () => {
     const downstairsId = (await groups(attic)).find((g) => g.name === 'Downstairs')!.groupId;
     const startedMs = performance.now();
     await attic.getByRole('combobox', { name: 'Move Attic to' }).selectOption({ label: 'Downstairs' });
-    await waitForPlayback(attic, (p) => p.ownZoneId === downstairsId && p.report.phase === 'playing' && p.report.errorMs !== null && Math.abs(p.report.errorMs) < 5, 'the Attic plays Downstairs in sync');
+    const steps: string[] = [];
+    let lastStep = '';
+    await waitForPlayback(attic, (p) => {
+      const step = `${p.ownZoneId === downstairsId ? 'in zone' : 'not in zone'}/${p.report.phase}/${p.libraryTrackIds.length} tracks`;
+      if (step !== lastStep) steps.push(`${(performance.now() - startedMs).toFixed(0)} ms ${(lastStep = step)}`);
+      return p.ownZoneId === downstairsId && p.report.phase === 'playing' && p.report.errorMs !== null && Math.abs(p.report.errorMs) < 5;
+    }, 'the Attic plays Downstairs in sync');
     const switchMs = performance.now() - startedMs;
-    console.log(`zone switch: Attic moved into playing Downstairs → playing in sync (|error| < 5 ms) after ${switchMs.toFixed(0)} ms`);
+    console.log(`zone switch: Attic moved into playing Downstairs → playing in sync (|error| < 5 ms) after ${switchMs.toFixed(0)} ms (${steps.join(' → ')})`);
     const [a, k] = [await playback(attic), await playback(page('Kitchen'))];
     assert.equal(a.report.trackId, k.report.trackId);
     assert.equal(a.zones.zones[downstairsId]!.startSharedMs, k.zones.zones[downstairsId]!.startSharedMs);
