@@ -17,6 +17,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     reportCompressedSize: true,
+    // dist/.vite/manifest.json: scripts/bundle-size.ts reads the chunk graph from it.
+    manifest: true,
   },
   plugins: [
     VitePWA({

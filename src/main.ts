@@ -1,24 +1,21 @@
 /**
- * Entry point: read the room URL, load this device's identity, join the room and mount the UI.
+ * Entry point: read the room URL, load this device's identity and library, mount the UI, then load
+ * the room's code and join the room (alone while offline). Sets the `tutti-ready` performance mark
+ * once the controls work.
  */
 import './components/tutti-app.js';
-import { SpeakerEngine } from './audio/speaker-engine.js';
-import { startFeatures } from './features/features.js';
 import { openBrowserLibrary, openMemoryLibrary } from './library/browser-library.js';
 import { sha256Hex } from './library/sha256.js';
 import type { TrackLibrary } from './library/track-library.js';
-import { RoomPlayback } from './room/room-playback.js';
-import { RoomSession } from './room/room-session.js';
+import type { RoomPlayback } from './room/room-playback.js';
+import type { RoomSession } from './room/room-session.js';
 import { IdbDeviceStore, MemoryDeviceStore, type DeviceStore } from './shell/device-store.js';
 import { installDiagnostics } from './shell/diagnostics.js';
 import { BrowserInstallPrompt } from './shell/install-prompt.js';
 import { IdbLastRoom, MemoryLastRoom, type LastRoomStore } from './shell/last-room.js';
-import { IdTakenError, PeerTransport } from './shell/peer-transport.js';
-import { serviceWorkerSupported, WorkboxUpdater } from './shell/service-worker.js';
-import { signalingOptions } from './shell/signaling-config.js';
+import type { AppUpdater } from './shell/service-worker.js';
 import { IdbSpeakerSettingsStore, MemorySpeakerSettingsStore, type SpeakerSettingsStore } from './shell/speaker-settings-store.js';
 import { defaultSpeakerName } from './sync/device-name.js';
-import { makePeerId, makeSpeakerId } from './sync/peer-ids.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
@@ -30,13 +27,16 @@ const DEMO_MAX_WAIT_MS = 20_000;
 const SETTLE_MS = 4_000;
 /** How long the room's state takes to arrive before "not busy" means anything, ms. */
 const QUIET_GRACE_MS = 1_500;
-const ID_RETRIES = 3;
-const ID_RETRY_DELAY_MS = 1500;
+/** Performance mark set once the app can play (room joined or running alone, controls rendered). */
+const READY_MARK = 'tutti-ready';
 
 async function main(): Promise<void> {
   const app = document.querySelector('tutti-app');
   if (app === null) throw new Error('index.html lacks <tutti-app>');
   const params = parseRoomParams(location.search);
+  // The room's code (session, playback, audio, features, PeerJS) is not needed for first paint:
+  // fetch it while IndexedDB opens, then wait for it below.
+  const roomCode = loadRoomCode();
   for (const problem of params.problems) console.warn(`[tutti] ignoring URL parameter: ${problem}`);
   const disposePwa = startPwa(app);
 
@@ -79,33 +79,26 @@ async function main(): Promise<void> {
     .finally(() => (app.demoProgress = null));
   installDiagnostics(() => session, clock, params.debug, () => playback);
 
-  // A tab keeps the device's speaker id unless another tab of this browser holds it: then, after a
-  // few tries (a reload's old connection may linger on the server), it takes an id of its own.
-  let speakerId = sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId;
-  let takenCount = 0;
-  while (session === null) {
-    if (!navigator.onLine) app.error = unreachableMessage('this device is offline');
-    const transport = new PeerTransport(makePeerId(roomId, speakerId), signalingOptions(location, params.signaling));
-    const candidate = new RoomSession({ roomId, name, role: params.role, transport, now: clock.now });
-    try {
-      await candidate.start();
-      session = candidate;
-    } catch (error) {
-      candidate.dispose();
-      if (error instanceof IdTakenError) {
-        if (++takenCount >= ID_RETRIES) {
-          speakerId = makeSpeakerId(Math.random);
-          sessionStorage.setItem(TAB_SPEAKER_KEY, speakerId);
-          takenCount = 0;
-        }
-      } else {
-        app.error = unreachableMessage((error as Error).message);
-      }
-      await delay(ID_RETRY_DELAY_MS);
-    }
-  }
-  app.error = null;
-  const room = session;
+  // Offline, the session starts alone (this tab leads a room of one) and joins the others when
+  // the network returns.
+  const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
+  // A tab keeps the device's speaker id unless another tab of this browser holds it.
+  const joined = await joinRoom({
+    roomId,
+    name,
+    role: params.role,
+    signaling: params.signaling,
+    now: clock.now,
+    speakerId: sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId,
+    onNewSpeakerId: (speakerId) => sessionStorage.setItem(TAB_SPEAKER_KEY, speakerId),
+  });
+  session = joined.session;
+  const room = joined.session;
+  const showReachability = (): void => {
+    app.error = unreachableMessage(joined, navigator.onLine);
+  };
+  room.addEventListener('change', showReachability);
+  showReachability();
   const engine = params.role === 'remote'
     ? null
     : new SpeakerEngine({
@@ -119,16 +112,19 @@ async function main(): Promise<void> {
         trimMs: settings.trimMs,
         outputTiming: params.outputTiming,
       });
-  // Browsers start audio only inside a user gesture: unlock on the first one, before any await.
+  // Browsers start audio only inside a user gesture: unlock in every one, synchronously (before
+  // any await). A touch activates the page on touchend / pointerup, not on pointerdown.
   const unlock = (): void => engine?.unlock();
-  for (const type of ['pointerdown', 'keydown'] as const) addEventListener(type, unlock, { capture: true });
+  for (const type of ['pointerdown', 'pointerup', 'touchend', 'keydown', 'click'] as const) addEventListener(type, unlock, { capture: true });
   playback = new RoomPlayback({ session: room, role: params.role, library, engine, settingsStore, settings, hash: sha256Hex, now: clock.now });
   joinedAtMs = performance.now();
   app.session = session;
   app.playback = playback;
   const stopFeatures = startFeatures({ app, session: room, playback, engine, library, clock, params });
+  void customElements.whenDefined('tutti-music').then(() => app.updateComplete).then(() => performance.mark(READY_MARK));
   addEventListener('pagehide', () => {
     stopFeatures();
+    room.removeEventListener('change', showReachability);
     session?.sayGoodbye();
     playback?.dispose();
     session?.dispose();
@@ -136,29 +132,44 @@ async function main(): Promise<void> {
   });
 }
 
-/** The banner while signaling is unreachable; the join loop keeps retrying until it answers. */
-function unreachableMessage(reason: string): string {
-  return `Offline: peers are unreachable (cannot reach the room's signaling server: ${reason}). Retrying automatically…`;
-}
-
 /**
- * Install prompt and (production builds only) the service worker with its update prompt.
- * Returns a function that disposes both.
+ * Install prompt and (production builds only) the service worker with its update prompt; the
+ * worker's code (workbox-window) loads lazily. Returns a function that disposes both.
  */
 function startPwa(app: TuttiApp): () => void {
   const install = new BrowserInstallPrompt();
   app.installMode = install.mode;
   install.onChange((mode) => (app.installMode = mode));
   app.addEventListener('install-request', () => void install.prompt());
-  if (!import.meta.env.PROD || !serviceWorkerSupported()) return () => install.dispose();
-  const updater = new WorkboxUpdater();
-  updater.onUpdateReady(() => (app.updateReady = true));
-  app.addEventListener('update-accept', () => updater.applyUpdate());
-  updater.start().catch((error: unknown) => console.warn('[tutti] service worker not registered:', error));
+  if (!import.meta.env.PROD) return () => install.dispose();
+  let updater: AppUpdater | null = null;
+  let disposed = false;
+  void import('./shell/service-worker.js')
+    .then(async ({ serviceWorkerSupported, WorkboxUpdater }) => {
+      if (disposed || !serviceWorkerSupported()) return;
+      const workbox = new WorkboxUpdater();
+      updater = workbox;
+      workbox.onUpdateReady(() => (app.updateReady = true));
+      app.addEventListener('update-accept', () => workbox.applyUpdate());
+      await workbox.start();
+    })
+    .catch((error: unknown) => console.warn('[tutti] service worker not registered:', error));
   return () => {
+    disposed = true;
     install.dispose();
-    updater.dispose();
+    updater?.dispose();
   };
+}
+
+/** The lazily loaded room modules; PeerJS (loaded by the transport on its first attempt) is warmed too. */
+function loadRoomCode() {
+  import('./shell/peer-transport.js').catch(() => undefined);
+  return Promise.all([
+    import('./shell/room-join.js'),
+    import('./room/room-playback.js'),
+    import('./audio/speaker-engine.js'),
+    import('./features/features.js'),
+  ]);
 }
 
 /** The IndexedDB library, or one in memory (with a warning) when IndexedDB is unavailable. */

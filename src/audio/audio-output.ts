@@ -82,7 +82,8 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   get state(): AudioOutputState {
     if (this.disposed || this.context.state === 'closed') return 'closed';
     if (this.error !== null) return 'error';
-    if (this.context.state === 'suspended') return 'blocked';
+    // Safari's 'interrupted' (a call, Siri) needs a gesture to resume, like 'suspended'.
+    if (isHeld(this.context.state)) return 'blocked';
     return this.workletState === 'loading' ? 'starting' : 'running';
   }
 
@@ -92,7 +93,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   }
 
   unlock(): void {
-    if (this.disposed || this.context.state !== 'suspended') return;
+    if (this.disposed || !isHeld(this.context.state)) return;
     this.context.resume().catch((e: unknown) => {
       this.error = `Audio could not start: ${String(e)}`;
       this.dispatchEvent(new Event('statechange'));
@@ -188,4 +189,9 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     });
     if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
   }
+}
+
+/** A context the browser holds (autoplay policy, background, or Safari's 'interrupted'). */
+function isHeld(state: string): boolean {
+  return state === 'suspended' || state === 'interrupted';
 }

@@ -16,7 +16,6 @@ import './install-button.js';
 import './name-editor.js';
 import './room-link.js';
 import './speaker-list.js';
-import './tutti-music.js';
 import './update-prompt.js';
 
 /** Re-render at most this often, ms: the clock numbers change continuously. */
@@ -70,6 +69,10 @@ export class TuttiApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.subscribe(this.session);
+    // The library, player and dashboard load after first paint (they need the room's code anyway).
+    import('./tutti-music.js').catch((error: unknown) => {
+      this.error = `Could not load the music controls: ${String(error)}`;
+    });
   }
 
   override disconnectedCallback(): void {
@@ -87,6 +90,7 @@ export class TuttiApp extends LitElement {
       </header>
       <tutti-update-prompt ?ready=${this.updateReady}></tutti-update-prompt>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <slot name="mobile"></slot>
       <slot name="voice"></slot>
       <slot name="groups"></slot>
       <tutti-music

@@ -38,7 +38,7 @@ const DISCOVERY_INTERVAL_MS = 1000;
 /** Events: `change` whenever the snapshot may differ. */
 export class RoomSession extends EventTarget implements RoomLinks {
   readonly timeline: SharedTimeline;
-  private readonly election: Election;
+  private election: Election;
   private readonly registry = new MemberRegistry();
   private readonly clockLink: ClockLink;
   private readonly mesh: MeshKeeper;
@@ -61,7 +61,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
     this.transport = options.transport;
     this.name = options.name;
     this.timeline = new SharedTimeline(options.now);
-    this.election = new Election(this.transport.selfId, { peerTimeoutMs: options.peerTimeoutMs ?? 1200 });
+    this.election = this.newElection();
     this.mesh = new MeshKeeper(this.transport.selfId, this.transport, (peerId) => {
       this.registry.remove(peerId);
       this.changed();
@@ -72,7 +72,13 @@ export class RoomSession extends EventTarget implements RoomLinks {
       linkClose: (peerId) => this.onLinkClose(peerId),
       data: (peerId, data) => this.onData(peerId, data),
       signaling: (state) => {
+        const previous = this.signaling;
         this.signaling = state;
+        // Signaling answered after running alone: join as a newcomer and look for the room at once.
+        if (state === SignalingState.open && previous === SignalingState.unreachable && this.timers.length > 0) {
+          this.rejoinAsNewcomer();
+          void this.discover();
+        }
         this.changed();
       },
     });
@@ -80,6 +86,11 @@ export class RoomSession extends EventTarget implements RoomLinks {
 
   get selfId(): string {
     return this.transport.selfId;
+  }
+
+  /** The signaling connection's state (`unreachable`: running as a room of one, retrying). */
+  get signalingState(): SignalingState {
+    return this.signaling;
   }
 
   get leaderId(): string | null {
@@ -115,7 +126,10 @@ export class RoomSession extends EventTarget implements RoomLinks {
     return this.transport.bufferedBytes(peerId);
   }
 
-  /** Register with signaling, then discover and join the room. */
+  /**
+   * Register with signaling, then discover and join the room. Resolves as soon as the transport's
+   * `start()` does (a RetryingTransport resolves unreachable: the session then leads itself).
+   */
   async start(): Promise<void> {
     await this.transport.start();
     if (this.disposed) return;
@@ -290,6 +304,22 @@ export class RoomSession extends EventTarget implements RoomLinks {
       default:
         this.notify((e) => e.message?.(peerId, message));
     }
+  }
+
+  private newElection(): Election {
+    return new Election(this.transport.selfId, { peerTimeoutMs: this.options.peerTimeoutMs ?? 1200 });
+  }
+
+  /**
+   * A tab that led a room of one while signaling was unreachable meets the room as a fresh joiner
+   * (join grace, follows a leader it hears) instead of as a rival leader that might win on id and
+   * move every other speaker onto its timeline. The clock keeps serving this tab's timeline until
+   * a leader is heard; with nobody there, it claims again after the grace.
+   */
+  private rejoinAsNewcomer(): void {
+    if (this.registry.ids().length > 0) return;
+    this.election = this.newElection();
+    this.syncLeadership();
   }
 
   /** Follow the election's verdict in the clock, and tell listeners. */

@@ -3,7 +3,9 @@
  * channel per peer, signaling reconnects with exponential backoff.
  */
 import { Peer, type DataConnection, type PeerOptions } from 'peerjs';
-import { SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+import { IdTakenError, SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+
+export { IdTakenError };
 
 export interface PeerTransportOptions {
   /** PeerJS server options; omit host for the public PeerJS cloud (opt-in). */
@@ -18,14 +20,6 @@ export interface PeerTransportOptions {
 const LINK_OPEN_TIMEOUT_MS = 5000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 8000;
-
-/** Thrown by `start()` when another tab already holds this id. */
-export class IdTakenError extends Error {
-  constructor(id: string) {
-    super(`peer id ${id} is in use`);
-    this.name = 'IdTakenError';
-  }
-}
 
 export class PeerTransport implements RoomTransport {
   private peer: Peer | null = null;
@@ -46,13 +40,25 @@ export class PeerTransport implements RoomTransport {
     this.listener = listener;
   }
 
+  /**
+   * Registers with signaling. Rejects with IdTakenError when the id is held, and with an Error at
+   * once on any other failure before registering (network down, server unreachable) or after
+   * `openTimeoutMs`: retrying is the caller's choice (see retrying-transport.ts). Once open, lost
+   * signaling is re-established here with exponential backoff.
+   */
   start(): Promise<void> {
     const peer = new Peer(this.selfId, { ...this.options.server, debug: 0 });
     this.peer = peer;
     this.listener?.signaling(SignalingState.connecting);
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('signaling server did not answer')), this.options.openTimeoutMs ?? 10_000);
+      let opened = false;
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error('signaling server did not answer')), this.options.openTimeoutMs ?? 10_000);
       peer.on('open', () => {
+        opened = true;
         clearTimeout(timer);
         this.reconnectDelayMs = RECONNECT_MIN_MS;
         this.listener?.signaling(SignalingState.open);
@@ -60,15 +66,19 @@ export class PeerTransport implements RoomTransport {
       });
       peer.on('error', (error) => {
         if (error.type === 'unavailable-id') {
-          clearTimeout(timer);
-          reject(new IdTakenError(this.selfId));
+          fail(new IdTakenError(this.selfId));
         } else if (error.type === 'peer-unavailable') {
           // A dialled id vanished between discovery and dialling: nothing to do.
+        } else if (!opened) {
+          fail(new Error(error.message || String(error.type)));
         } else if (!peer.open) {
           this.scheduleReconnect();
         }
       });
-      peer.on('disconnected', () => this.scheduleReconnect());
+      peer.on('disconnected', () => {
+        if (opened) this.scheduleReconnect();
+        else fail(new Error('signaling connection lost'));
+      });
       peer.on('connection', (conn) => this.adopt(conn, false));
     });
   }

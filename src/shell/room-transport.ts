@@ -8,9 +8,19 @@ export const SignalingState = {
   connecting: 'connecting',
   open: 'open',
   reconnecting: 'reconnecting',
+  /** Never reached (offline, server down): the tab runs as a room of one and keeps retrying. */
+  unreachable: 'unreachable',
   closed: 'closed',
 } as const;
 export type SignalingState = (typeof SignalingState)[keyof typeof SignalingState];
+
+/** Thrown by `RoomTransport.start()` when another tab already holds this id. */
+export class IdTakenError extends Error {
+  constructor(id: string) {
+    super(`peer id ${id} is in use`);
+    this.name = 'IdTakenError';
+  }
+}
 
 export interface RoomTransportEvents {
   /** A data link to `peerId` is open (replaces any earlier link to it). */

@@ -7,6 +7,7 @@
  * passed every check of its type or a reason for dropping it.
  */
 import { fieldCheckers, type FieldSpec } from './protocol-fields.js';
+import type { MemberRole } from './member-role.js';
 import { MAX_MESSAGE_CHARS } from './protocol-limits.js';
 import { exchangeSchemas, type ExchangeMessage } from './exchange-messages.js';
 import { catalogSchemas, type CatalogMessage } from './catalog-messages.js';
@@ -18,9 +19,7 @@ export { MAX_LIST_LENGTH, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './protocol-l
 /** Bumped on any incompatible change to a message shape. */
 export const PROTOCOL_VERSION = 1;
 
-/** Kinds of member: a speaker plays audio; a remote only controls. */
-export const MemberRole = { speaker: 'speaker', remote: 'remote' } as const;
-export type MemberRole = (typeof MemberRole)[keyof typeof MemberRole];
+export { MemberRole } from './member-role.js';
 
 /** A member's clock state as it reports it (ms). */
 export interface ClockReport {

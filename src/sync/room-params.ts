@@ -5,7 +5,7 @@
  */
 import type { Milliseconds, Ppm } from './units.js';
 import { MAX_NAME_CHARS } from './protocol-limits.js';
-import { MemberRole } from './protocol.js';
+import { MemberRole } from './member-role.js';
 
 /** Room ids: 1–32 lowercase letters and digits (they are embedded in peer ids). */
 export const ROOM_ID_PATTERN = /^[a-z0-9]{1,32}$/;

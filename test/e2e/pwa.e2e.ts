@@ -1,7 +1,8 @@
 /**
  * The installable, offline-ready app: manifest and icons, the service worker taking control, an
- * offline reload (app shell from the cache, still cross-origin isolated, "unreachable" banner,
- * recovery when the network returns), and the update prompt after a new build.
+ * offline reload (app shell from the cache, still cross-origin isolated, "unreachable" banner, the
+ * cached library playing on this device alone, and joining the room when the network returns),
+ * and the update prompt after a new build.
  * Serves a temporary copy of dist/ so the test can publish a "new build" of the worker.
  */
 import assert from 'node:assert/strict';
@@ -10,10 +11,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { launchSpeaker, startServer, waitForDiagnostics, waitUntil, type RunningServer, type Speaker } from './harness.js';
+import { encodeWavPcm16 } from '../../src/media/wav.js';
+import type { Diagnostics } from '../../src/shell/diagnostics.js';
+import { diagnostics, launchSpeaker, startServer, waitForDiagnostics, waitUntil, type RunningServer, type Speaker } from './harness.js';
 
 const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A deterministic 20 s mono WAV (a quiet two-tone chord) tagged with `title`. */
+function shortWav(title: string): Buffer {
+  const rateHz = 22_050;
+  const mono = new Float32Array(20 * rateHz);
+  for (let i = 0; i < mono.length; i++) mono[i] = 0.15 * Math.sin((2 * Math.PI * 330 * i) / rateHz) + 0.1 * Math.sin((2 * Math.PI * 495 * i) / rateHz);
+  return Buffer.from(encodeWavPcm16([mono], rateHz, { title, artist: 'PWA' }));
+}
+
+/** This speaker's playout report from diagnostics, if any. */
+function playReport(d: Diagnostics): { phase: string } | null {
+  return ((d.playback as { report?: { phase: string } } | null)?.report ?? null);
+}
 
 interface ManifestIcon {
   src: string;
@@ -85,10 +101,13 @@ describe('installable, offline-ready app', { timeout: 120_000 }, () => {
     assert.equal((await fetch(`${server.origin}/${runtime[0]}.js`)).headers.get('cache-control'), 'no-cache');
   });
 
-  it('reloads offline from the cache, cross-origin isolated, and recovers when back online', async () => {
+  it('reloads offline from the cache, plays its cached library alone, and joins the room when back online', async () => {
     const page = speaker.page;
     await waitForDiagnostics(page, (d) => d.signaling === 'open', { what: 'signaling open before going offline' });
+    await page.locator('input[type=file]').setInputFiles({ name: 'offline.wav', mimeType: 'audio/wav', buffer: shortWav('Offline Tune') });
+    await page.getByRole('button', { name: 'Play Offline Tune' }).waitFor({ timeout: 60_000 });
     await page.context().setOffline(true);
+    let other: Speaker | null = null;
     try {
       const response = await page.reload();
       assert.equal(response?.fromServiceWorker(), true, 'the shell came from the service worker');
@@ -97,12 +116,28 @@ describe('installable, offline-ready app', { timeout: 120_000 }, () => {
       assert.equal(signaling, 'unreachable', 'signaling is never served from the cache');
       assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the cached shell keeps COOP/COEP');
       await page.getByRole('alert').filter({ hasText: /unreachable/ }).waitFor({ timeout: 30_000 });
-      assert.match((await page.getByRole('alert').textContent()) ?? '', /Offline.*Retrying/);
+      assert.match((await page.getByRole('alert').textContent()) ?? '', /Offline.*peers are unreachable.*Retrying/);
+      // A room of one: this tab leads itself and plays its cached library.
+      await waitForDiagnostics(page, (d) => d.signaling === 'unreachable' && d.leaderId === d.selfId, { what: 'leading a room of one offline' });
+      await page.getByRole('button', { name: 'Play Offline Tune' }).click();
+      await waitForDiagnostics(page, (d) => playReport(d)?.phase === 'playing', { what: 'the cached track plays offline', timeoutMs: 60_000 });
+      other = await launchSpeaker(`${server.origin}/?room=${room}&name=Q`);
+      await waitForDiagnostics(other.page, (d) => d.signaling === 'open', { what: 'another speaker online in the room' });
     } finally {
       await page.context().setOffline(false);
     }
-    await waitForDiagnostics(page, (d) => d.signaling === 'open', { what: 'signaling open after the network returns', timeoutMs: 45_000 });
-    await page.getByRole('alert').waitFor({ state: 'detached', timeout: 30_000 });
+    try {
+      await waitForDiagnostics(page, (d) => d.signaling === 'open', { what: 'signaling open after the network returns', timeoutMs: 45_000 });
+      await page.getByRole('alert').waitFor({ state: 'detached', timeout: 30_000 });
+      const ids = await Promise.all([page, other.page].map(async (p) => (await diagnostics(p))!.selfId));
+      for (const p of [page, other.page]) {
+        await waitForDiagnostics(p, (d) => ids.every((id) => d.members.some((m) => m.peerId === id && m.state !== 'unresponsive')) && d.leaderId !== null, { what: 'the two meet', timeoutMs: 45_000 });
+      }
+      const leaders = await Promise.all([page, other.page].map(async (p) => (await diagnostics(p))!.leaderId));
+      assert.equal(leaders[0], leaders[1], 'one leader for the reunited room');
+    } finally {
+      await other.close();
+    }
   });
 
   it('offers "A new version is ready — Reload" after a new build, and reloads into it', async () => {
