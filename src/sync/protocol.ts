@@ -13,6 +13,7 @@ import { exchangeSchemas, type ExchangeMessage } from './exchange-messages.js';
 import { catalogSchemas, type CatalogMessage } from './catalog-messages.js';
 import { groupSchemas, type GroupMessage } from './group-messages.js';
 import { playbackSchemas, type PlaybackMessage } from './playback-messages.js';
+import { calibrationSchemas, type CalibrationMessage } from './calibration-messages.js';
 
 export { MAX_LIST_LENGTH, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from './protocol-limits.js';
 
@@ -79,7 +80,8 @@ export type RoomMessage =
   | PlaybackMessage
   | ExchangeMessage
   | GroupMessage
-  | CatalogMessage;
+  | CatalogMessage
+  | CalibrationMessage;
 
 export type RoomMessageType = RoomMessage['type'];
 
@@ -98,6 +100,7 @@ const schemas: { readonly [K in RoomMessageType]: Readonly<Record<string, FieldS
   ...exchangeSchemas,
   ...groupSchemas,
   ...catalogSchemas,
+  ...calibrationSchemas,
 };
 
 /** The result of decoding: a valid message, or why the input was dropped. */

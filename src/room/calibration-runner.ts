@@ -1,0 +1,237 @@
+/**
+ * The listener's side of acoustic calibration: one run = open the microphone, a measuring pass,
+ * the corrections sent to every speaker heard, a verification pass, the report.
+ *
+ * A pass: every speaker is asked to play its probe at its slot (calibration-plan.ts) starting
+ * {@link LEAD_MS} from now (room for the request to arrive and for a Bluetooth output latency);
+ * the microphone records until the last search window is over (+ {@link CAPTURE_MARGIN_MS} for the
+ * capture's own latency, and until its blocks have arrived); then the pass is analysed (calibration-analysis.ts). Timing marks are
+ * converted from page time to shared time with the room's timeline. Speakers a pass could not
+ * measure (a refused probe, a glitch, not heard) get one more try in a short pass of their own:
+ * on a busy device an output or capture dropout is common and brief, and the relative offsets of
+ * passes agree (same microphone stream, same speaker settings).
+ */
+import type { MicCapture, OpenMicrophone } from '../audio/mic-capture.js';
+import { MicError } from '../audio/mic-capture.js';
+import { analyzePass } from '../sync/calibration-analysis.js';
+import { fitFrameTimeMap } from '../sync/calibration-recording.js';
+import type { CalibrateAppliedMessage, CalibrateApplyMessage, CalibrateProbeAckMessage, CalibrateProbeMessage } from '../sync/calibration-messages.js';
+import {
+  decideCorrections,
+  isMeasured,
+  passEndSharedMs,
+  planProbes,
+  summarizeResiduals,
+  type CalibrationSpeaker,
+  type SpeakerMeasurement,
+} from '../sync/calibration-plan.js';
+import type { Milliseconds } from '../sync/units.js';
+
+/** Probes start this long after they are asked for, ms. */
+export const LEAD_MS: Milliseconds = 700;
+/** Recording continues this long past the last search window, ms. */
+export const CAPTURE_MARGIN_MS: Milliseconds = 250;
+/** After the pass, wait at most this long for the capture to catch up (a busy page delivers late), ms. */
+export const CATCH_UP_LIMIT_MS: Milliseconds = 3_000;
+const CATCH_UP_POLL_MS: Milliseconds = 50;
+/** Probe peak amplitude: modest (−10 dBFS peak, ≈ −21 dBFS RMS: a soft hiss; found up to ≈ 20 dB under music). */
+export const PROBE_GAIN = 0.3;
+
+/** What a run is doing. */
+export const CalibrationPhase = {
+  idle: 'idle',
+  microphone: 'microphone',
+  measuring: 'measuring',
+  applying: 'applying',
+  verifying: 'verifying',
+  done: 'done',
+  failed: 'failed',
+} as const;
+export type CalibrationPhase = (typeof CalibrationPhase)[keyof typeof CalibrationPhase];
+
+/** One speaker's line in the report (ms; null where not measured). */
+export interface CalibrationRow extends CalibrationSpeaker {
+  readonly measuredDelayMs: Milliseconds | null;
+  readonly correctionMs: Milliseconds | null;
+  readonly residualMs: Milliseconds | null;
+  readonly error: string | null;
+}
+
+/** How one pass's recording looked (for support and the benchmark). */
+export interface PassDetails {
+  /** Noise floor before the probes, dBFS. */
+  readonly noiseDbfs: number;
+  readonly recordedSec: number;
+  readonly missingFrames: number;
+  readonly marks: number;
+  /** Per speaker id: detection strength and level of its probe. */
+  readonly probes: Readonly<Record<string, { readonly verdict: string; readonly psr: number; readonly snrDb: number; readonly levelDbfs: number; readonly delayMs: number }>>;
+}
+
+export interface CalibrationReport {
+  /** True when corrections were applied and verified for every speaker. */
+  readonly ok: boolean;
+  /** The headline: "all speakers within 0.04 ms", or what went wrong. */
+  readonly message: string;
+  readonly rows: readonly CalibrationRow[];
+  /** Verification spread (latest − earliest), ms; null when not verified. */
+  readonly spreadMs: Milliseconds | null;
+  readonly durationMs: Milliseconds;
+  /** The measuring pass, then the verification pass, each followed by its retry if any (when analysed). */
+  readonly passes: readonly PassDetails[];
+}
+
+export interface CalibrationRunnerDeps {
+  readonly openMicrophone: OpenMicrophone;
+  readonly sharedNowMs: () => Milliseconds;
+  /** Shared time at page time `perfMs`. */
+  readonly perfToSharedMs: (perfMs: Milliseconds) => Milliseconds;
+  /** Page time now (performance.now), ms. */
+  readonly perfNowMs: () => Milliseconds;
+  readonly sleep: (ms: Milliseconds) => Promise<void>;
+  /** Sends to a speaker (or this tab) and resolves with its answer; rejects on no answer. */
+  requestProbe(speakerId: string, message: CalibrateProbeMessage): Promise<CalibrateProbeAckMessage>;
+  requestApply(speakerId: string, message: CalibrateApplyMessage): Promise<CalibrateAppliedMessage>;
+  readonly progress: (phase: CalibrationPhase) => void;
+}
+
+/** Runs one calibration of `speakers`; never rejects (failures are in the report). */
+export async function runCalibration(deps: CalibrationRunnerDeps, speakers: readonly CalibrationSpeaker[], runId: number): Promise<CalibrationReport> {
+  const startedMs = deps.perfNowMs();
+  const passes: PassDetails[] = [];
+  const finish = (ok: boolean, message: string, rows: readonly CalibrationRow[], spreadMs: Milliseconds | null = null): CalibrationReport => {
+    deps.progress(ok ? CalibrationPhase.done : CalibrationPhase.failed);
+    return { ok, message, rows, spreadMs, durationMs: deps.perfNowMs() - startedMs, passes };
+  };
+  const blank = speakers.map((s) => ({ ...s, measuredDelayMs: null, correctionMs: null, residualMs: null, error: null }));
+  if (speakers.length < 2) return finish(false, 'Calibration needs at least two speakers in the room.', blank);
+  deps.progress(CalibrationPhase.microphone);
+  let mic: MicCapture;
+  try {
+    mic = await deps.openMicrophone();
+  } catch (error) {
+    return finish(false, error instanceof MicError ? error.message : `The microphone could not be started: ${String(error)}`, blank);
+  }
+  try {
+    deps.progress(CalibrationPhase.measuring);
+    const first = await measureWithRetry(deps, mic, speakers, runId, 0, passes);
+    if (typeof first === 'string') return finish(false, first, blank);
+    const decision = decideCorrections(first);
+    const failedById = new Map(decision.failures.map((f) => [f.speakerId, f.message]));
+    if (decision.corrections.length === 0) return finish(false, decision.message ?? 'Nothing to correct.', blank.map((r) => ({ ...r, error: failedById.get(r.speakerId) ?? null })));
+    deps.progress(CalibrationPhase.applying);
+    const applied = new Map<string, { correctionMs: Milliseconds; error: string | null }>();
+    await Promise.all(
+      decision.corrections.map(async (c) => {
+        try {
+          const answer = await deps.requestApply(c.speakerId, { type: 'calibrate-apply', runId, correctionMs: c.correctionMs });
+          applied.set(c.speakerId, { correctionMs: answer.correctionMs, error: answer.error });
+        } catch (error) {
+          applied.set(c.speakerId, { correctionMs: NaN, error: `${c.name} did not confirm the correction (${error instanceof Error ? error.message : String(error)})` });
+        }
+      }),
+    );
+    deps.progress(CalibrationPhase.verifying);
+    const second = await measureWithRetry(deps, mic, speakers, runId, 1, passes);
+    const summary = typeof second === 'string' ? null : summarizeResiduals(second);
+    const residualById = new Map(summary?.residuals.map((r) => [r.speakerId, r.residualMs]) ?? []);
+    const rows = speakers.map((s) => {
+      const correction = decision.corrections.find((c) => c.speakerId === s.speakerId);
+      const apply = applied.get(s.speakerId);
+      const error = failedById.get(s.speakerId) ?? apply?.error ?? summary?.failures.find((f) => f.speakerId === s.speakerId)?.message ?? null;
+      return {
+        ...s,
+        measuredDelayMs: correction?.measuredDelayMs ?? null,
+        correctionMs: apply !== undefined && Number.isFinite(apply.correctionMs) ? apply.correctionMs : null,
+        residualMs: residualById.get(s.speakerId) ?? null,
+        error,
+      };
+    });
+    if (summary === null) return finish(false, `Corrections applied; verification failed: ${String(second)}`, rows);
+    const allGood = decision.failures.length === 0 && summary.ok && rows.every((r) => r.error === null);
+    const message = decision.message === null ? summary.message : `${summary.message}. ${decision.message}`;
+    return finish(allGood, message, rows, Number.isFinite(summary.spreadMs) ? summary.spreadMs : null);
+  } finally {
+    mic.dispose();
+  }
+}
+
+/** A pass, and a second try for the speakers it could not measure. */
+async function measureWithRetry(
+  deps: CalibrationRunnerDeps,
+  mic: MicCapture,
+  speakers: readonly CalibrationSpeaker[],
+  runId: number,
+  pass: number,
+  details: PassDetails[],
+): Promise<SpeakerMeasurement[] | string> {
+  let first = await measurePass(deps, mic, speakers, runId, 2 * pass, details);
+  // A stalled recording: the whole pass once more.
+  if (typeof first === 'string') first = await measurePass(deps, mic, speakers, runId, 2 * pass + 1, details);
+  if (typeof first === 'string') return first;
+  const missed = first.filter((m) => !isMeasured(m));
+  if (missed.length === 0) return first;
+  const again = await measurePass(deps, mic, missed.map((m) => ({ speakerId: m.speakerId, name: m.name })), runId, 2 * pass + 1, details);
+  if (typeof again === 'string') return first;
+  return first.map((m) => again.find((a) => a.speakerId === m.speakerId && isMeasured(a)) ?? m);
+}
+
+/** One pass: per speaker, its measurement; or why the pass could not be analysed. */
+async function measurePass(
+  deps: CalibrationRunnerDeps,
+  mic: MicCapture,
+  speakers: readonly CalibrationSpeaker[],
+  runId: number,
+  pass: number,
+  details: PassDetails[],
+): Promise<SpeakerMeasurement[] | string> {
+  // By frame and time, not index: the capture drops its oldest blocks on long runs.
+  const fromFrame = mic.blocks().at(-1)?.frame ?? Number.NEGATIVE_INFINITY;
+  const fromPerfMs = deps.perfNowMs();
+  const slots = planProbes(speakers, deps.sharedNowMs() + LEAD_MS, runId * 4 + pass);
+  const acks = await Promise.all(
+    slots.map((slot) =>
+      deps
+        .requestProbe(slot.speakerId, { type: 'calibrate-probe', runId, seed: slot.seed, atSharedMs: slot.atSharedMs, gain: PROBE_GAIN })
+        .catch((error: unknown): CalibrateProbeAckMessage => ({ type: 'calibrate-probe-ack', runId, seed: slot.seed, error: `no answer: ${error instanceof Error ? error.message : String(error)}`, trimMs: 0, correctionMs: 0 })),
+    ),
+  );
+  const endMs = passEndSharedMs(slots) + CAPTURE_MARGIN_MS;
+  await deps.sleep(Math.max(0, endMs - deps.sharedNowMs()));
+  const marksNow = () => mic.marks().filter((m) => m.perfMs >= fromPerfMs - 1000).map((m) => ({ frame: m.frame, sharedMs: deps.perfToSharedMs(m.perfMs) }));
+  // Wait until the capture holds the frames rendered at the end of the pass.
+  for (const giveUpMs = deps.sharedNowMs() + CATCH_UP_LIMIT_MS; deps.sharedNowMs() < giveUpMs; ) {
+    const map = fitFrameTimeMap(marksNow(), mic.rateHz, 1);
+    const last = mic.blocks().at(-1);
+    if (map !== null && last !== undefined && last.frame + last.samples.length >= map.frameAt(endMs)) break;
+    await deps.sleep(CATCH_UP_POLL_MS);
+  }
+  const marks = marksNow();
+  const blocks = mic.blocks().filter((b) => b.frame > fromFrame);
+  const nowPerf = deps.perfNowMs();
+  const pagePerSharedMs = 1000 / (deps.perfToSharedMs(nowPerf + 1000) - deps.perfToSharedMs(nowPerf));
+  const analysis = analyzePass({ rateHz: mic.rateHz, blocks, marks, pagePerSharedMs }, slots);
+  if (!analysis.ok) return analysis.message;
+  const probes = Object.fromEntries(
+    [...analysis.locations].map(([id, l]) => [id, { verdict: l.verdict, psr: l.psr, snrDb: l.snrDb, levelDbfs: l.levelDbfs, delayMs: l.delayMs }]),
+  );
+  details.push({
+    noiseDbfs: analysis.noiseRms > 0 ? 20 * Math.log10(analysis.noiseRms) : -Infinity,
+    recordedSec: blocks.reduce((sum, b) => sum + b.samples.length, 0) / mic.rateHz,
+    missingFrames: analysis.missingFrames,
+    marks: marks.length,
+    probes,
+  });
+  return slots.map((slot, k) => {
+    const ack = acks[k]!;
+    const played = ack.error === null;
+    return {
+      speakerId: slot.speakerId,
+      name: slot.name,
+      location: played ? (analysis.locations.get(slot.speakerId) ?? null) : null,
+      playError: ack.error,
+      trimMs: ack.trimMs,
+      correctionMs: ack.correctionMs,
+    };
+  });
+}
