@@ -40,8 +40,15 @@ async function main(): Promise<void> {
   for (const problem of params.problems) console.warn(`[tutti] ignoring URL parameter: ${problem}`);
   const disposePwa = startPwa(app);
 
+  // IndexedDB stores open in parallel (each is a round trip to the database); only the room id and
+  // this device's identity are needed to start joining.
+  const lastRoomP = durableOr<LastRoomStore>(new IdbLastRoom(), () => new MemoryLastRoom(), 'the last room will not be remembered');
+  const storeP = durableOr<DeviceStore>(new IdbDeviceStore(), () => new MemoryDeviceStore(), 'this speaker will not be remembered');
+  const libraryP = openLibrary();
+  const settingsStoreP = durableOr<SpeakerSettingsStore>(new IdbSpeakerSettingsStore(), () => new MemorySpeakerSettingsStore(), 'speaker settings will not be remembered');
+
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
-  const lastRoom = await durableOr<LastRoomStore>(new IdbLastRoom(), () => new MemoryLastRoom(), 'the last room will not be remembered');
+  const lastRoom = await lastRoomP;
   const roomId = params.roomId ?? (params.resume ? await lastRoom.load() : null) ?? makeRoomId(Math.random);
   if (params.roomId === null) {
     const url = new URL(location.href);
@@ -50,20 +57,33 @@ async function main(): Promise<void> {
     history.replaceState(null, '', url);
   }
   app.roomUrl = shareUrl(roomId);
-  await lastRoom.save(roomId).catch(() => console.warn('[tutti] could not remember the last room'));
+  void lastRoom.save(roomId).catch(() => console.warn('[tutti] could not remember the last room'));
 
-  const store = await durableOr<DeviceStore>(new IdbDeviceStore(), () => new MemoryDeviceStore(), 'this speaker will not be remembered');
+  const store = await storeP;
   const device = await store.load();
   const name = params.name ?? device.name ?? defaultSpeakerName(navigator.userAgent, navigator.maxTouchPoints);
-  if (params.name !== null && params.name !== device.name) await store.saveName(params.name);
+  if (params.name !== null && params.name !== device.name) void store.saveName(params.name);
   app.addEventListener('name-change', (event) => void store.saveName(event.name));
 
-  const library = await openLibrary();
+  const clock = new SkewedClock(() => performance.now(), params.clockOffsetMs, params.clockRatePpm);
+  // Offline, the session starts alone (this tab leads a room of one) and joins the others when
+  // the network returns.
+  const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
+  // A tab keeps the device's speaker id unless another tab of this browser holds it.
+  const joining = joinRoom({
+    roomId,
+    name,
+    role: params.role,
+    signaling: params.signaling,
+    now: clock.now,
+    speakerId: sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId,
+    onNewSpeakerId: (speakerId) => sessionStorage.setItem(TAB_SPEAKER_KEY, speakerId),
+  });
+  const library = await libraryP;
   app.library = library;
-  const settingsStore = await durableOr<SpeakerSettingsStore>(new IdbSpeakerSettingsStore(), () => new MemorySpeakerSettingsStore(), 'speaker settings will not be remembered');
+  const settingsStore = await settingsStoreP;
   const settings = await settingsStore.load();
 
-  const clock = new SkewedClock(() => performance.now(), params.clockOffsetMs, params.clockRatePpm);
   let session: RoomSession | null = null;
   let playback: RoomPlayback | null = null;
   // The demo track costs seconds of CPU: make it once this tab is not busy joining the music.
@@ -79,33 +99,14 @@ async function main(): Promise<void> {
     .finally(() => (app.demoProgress = null));
   installDiagnostics(() => session, clock, params.debug, () => playback);
 
-  // Offline, the session starts alone (this tab leads a room of one) and joins the others when
-  // the network returns.
-  const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
-  // A tab keeps the device's speaker id unless another tab of this browser holds it.
-  const joined = await joinRoom({
-    roomId,
-    name,
-    role: params.role,
-    signaling: params.signaling,
-    now: clock.now,
-    speakerId: sessionStorage.getItem(TAB_SPEAKER_KEY) ?? device.speakerId,
-    onNewSpeakerId: (speakerId) => sessionStorage.setItem(TAB_SPEAKER_KEY, speakerId),
-  });
-  session = joined.session;
-  const room = joined.session;
-  const showReachability = (): void => {
-    app.error = unreachableMessage(joined, navigator.onLine);
-  };
-  room.addEventListener('change', showReachability);
-  showReachability();
+  // The audio output starts (an AudioContext takes ~1 s on a busy machine) while the room is joined.
   const engine = params.role === 'remote'
     ? null
     : new SpeakerEngine({
         timeline: {
-          toShared: (localMs) => room.timeline.toShared(localMs),
-          toLocal: (sharedMs) => room.timeline.toLocal(sharedMs),
-          uncertaintyMs: () => (room.timeline.role === 'authority' ? 0 : room.timeline.state().uncertaintyMs),
+          toShared: (localMs) => session?.timeline.toShared(localMs) ?? localMs,
+          toLocal: (sharedMs) => session?.timeline.toLocal(sharedMs) ?? sharedMs,
+          uncertaintyMs: () => (session === null ? Number.POSITIVE_INFINITY : session.timeline.role === 'authority' ? 0 : session.timeline.state().uncertaintyMs),
         },
         clock,
         loadBytes: (trackId) => playback?.readBytes(trackId) ?? library.readBytes(trackId),
@@ -116,6 +117,14 @@ async function main(): Promise<void> {
   // any await). A touch activates the page on touchend / pointerup, not on pointerdown.
   const unlock = (): void => engine?.unlock();
   for (const type of ['pointerdown', 'pointerup', 'touchend', 'keydown', 'click'] as const) addEventListener(type, unlock, { capture: true });
+  const joined = await joining;
+  session = joined.session;
+  const room = joined.session;
+  const showReachability = (): void => {
+    app.error = unreachableMessage(joined, navigator.onLine);
+  };
+  room.addEventListener('change', showReachability);
+  showReachability();
   playback = new RoomPlayback({ session: room, role: params.role, library, engine, settingsStore, settings, hash: sha256Hex, now: clock.now });
   joinedAtMs = performance.now();
   app.session = session;
