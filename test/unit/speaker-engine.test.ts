@@ -247,7 +247,9 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await until('playing', () => phase() === 'playing');
   });
 
-  it('holds sync with a 200 ppm skew between the tab clock and the audio clock', async () => {
+  it('holds sync with a 200 ppm skew between the tab clock and the audio clock', async function () {
+    // 20 s of play, plus waits for corrections after any underrun of the fake output.
+    this.timeout(240_000);
     await setup(new SkewedClock(() => performance.now(), 0, 200));
     const p = plan({ startSharedMs: clock.fromPerfMs(performance.now()) + 300 });
     engine.setPlan(p);
