@@ -6,6 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { GroupCardView, KnownSpeaker } from '../sync/groups-view.js';
 import { GroupActionEvent, type GroupAction } from './group-events.js';
 
@@ -44,7 +45,7 @@ export class TuttiGroupCard extends LitElement {
             <button aria-label=${`Rename ${g.name}`} @click=${() => (this.renaming = true)}>Rename</button>
             <button aria-label=${`Delete ${g.name}`} @click=${() => this.emit({ type: 'delete', groupId: g.groupId })}>Delete</button>
           </h3>`}
-        <ul aria-label=${`Speakers in ${g.name}`}>${g.members.map((m) => this.member(m))}</ul>
+        <ul aria-label=${`Speakers in ${g.name}`}>${repeat(g.members, (m) => m.speakerId, (m) => this.member(m))}</ul>
         ${g.members.length === 2 ? this.pairSwitch() : nothing}
         <p class="now" role="status">${zone === null || zone.status === 'stopped' ? 'Not playing' : `${zone.status === 'playing' ? 'Playing' : 'Paused'}: ${zone.title ?? ''}${zone.artist ? ` — ${zone.artist}` : ''}`}</p>
         <div class="row">

@@ -5,6 +5,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { GroupsView } from '../sync/groups-view.js';
 import './group-card.js';
 import { SPEAKER_DRAG_TYPE } from './group-card.js';
@@ -43,11 +44,11 @@ export class TuttiGroups extends LitElement {
           : nothing}
         ${this.actionError ? html`<p class="error" role="alert">${this.actionError}</p>` : nothing}
         <div class="cards">
-          ${view.groups.map((g) => html`<tutti-group-card .group=${g} .others=${others}></tutti-group-card>`)}
+          ${repeat(view.groups, (g) => g.groupId, (g) => html`<tutti-group-card .group=${g} .others=${others}></tutti-group-card>`)}
           ${view.ungrouped.length > 0 ? html`
             <div class="loose" role="group" aria-label="Speakers in no group" @dragover=${this.onDragOver} @drop=${this.onDropLoose}>
               <strong>Not in a group</strong>
-              <ul>${view.ungrouped.map((s) => html`<li draggable="true" @dragstart=${(e: DragEvent) => e.dataTransfer?.setData(SPEAKER_DRAG_TYPE, s.speakerId)}>
+              <ul>${repeat(view.ungrouped, (s) => s.speakerId, (s) => html`<li draggable="true" @dragstart=${(e: DragEvent) => e.dataTransfer?.setData(SPEAKER_DRAG_TYPE, s.speakerId)}>
                 ${s.name}${s.connected ? '' : ' (offline)'}
                 ${others.length > 0 ? html`<select aria-label=${`Move ${s.name} to`} @change=${(e: Event) => this.onMove(s.speakerId, e)}>
                   <option value="" selected>Add to…</option>
@@ -70,7 +71,7 @@ export class TuttiGroups extends LitElement {
           <legend>New group</legend>
           <label>Name <input name="name" required maxlength="40" placeholder="Downstairs" /></label>
           <div class="choices" role="group" aria-label="Speakers for the new group">
-            ${speakers.map((s) => html`<label><input type="checkbox" name="member" value=${s.speakerId} /> ${s.name}</label>`)}
+            ${repeat(speakers, (s) => s.speakerId, (s) => html`<label><input type="checkbox" name="member" value=${s.speakerId} /> ${s.name}</label>`)}
           </div>
           <button type="submit">Create group</button>
           ${this.formError ? html`<p class="error" role="alert">${this.formError}</p>` : nothing}

@@ -85,8 +85,15 @@ export function createRoomControl(deps: RoomControlDeps): RoomControl {
       if (queue.length === 0) throw new ControlError('Those tracks are not in the room\'s libraries');
       if (target.memberIds.length === 0) throw new ControlError(`${target.name} has no speakers`);
       const zoneId = targetZoneId(target);
-      for (const move of gatherMoves(play.state(), zoneId, target.memberIds)) await command(move);
-      await command({ type: 'play', zoneId, queue, index: 0 });
+      // Moves and play go to the leader one by one; if the leader changed in between (its state
+      // lacking the moves), gather again from what this tab now knows and retry once.
+      for (let attempt = 0; ; attempt++) {
+        for (const move of gatherMoves(play.state(), zoneId, target.memberIds)) await command(move);
+        const error = await play.command({ type: 'play', zoneId, queue, index: 0 });
+        if (error === null) return;
+        if (attempt > 0 || error !== 'zone has no speakers') throw new ControlError(error);
+        for (const speakerId of target.memberIds) await command({ type: 'moveSpeaker', speakerId, toZoneId: zoneId });
+      }
     },
 
     async transport(target, action: TransportAction) {

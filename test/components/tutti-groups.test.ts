@@ -63,6 +63,20 @@ describe('<tutti-groups>', () => {
     expect(actions).to.deep.equal([{ type: 'create', name: 'Downstairs', memberIds: ['kitchen1', 'den12345'] }]);
   });
 
+  it('keeps a ticked speaker ticked when the list re-orders (a speaker connects while the form is filled)', async () => {
+    const { el, actions } = await view(emptyRoomGroups());
+    const root = el.shadowRoot!;
+    (root.querySelector('input[value=office12]') as HTMLInputElement).checked = true;
+    (root.querySelector('input[value=den12345]') as HTMLInputElement).checked = true;
+    el.view = buildGroupsView(emptyRoomGroups(), emptyRoomPlayState(), [SPEAKERS[2]!, SPEAKERS[0]!, SPEAKERS[1]!].reverse());
+    await el.updateComplete;
+    const form = root.querySelector('form')!;
+    (form.querySelector('input[name=name]') as HTMLInputElement).value = 'Back';
+    form.requestSubmit();
+    expect(actions.length).to.equal(1);
+    expect([...(actions[0] as { memberIds: string[] }).memberIds].sort()).to.deep.equal(['den12345', 'office12']);
+  });
+
   it('shows a group card with members, what plays, and sends transport, volume, move and pair actions', async () => {
     const { el, actions } = await view(roomWithDownstairs(), playingDownstairs);
     const c = await card(el);

@@ -72,7 +72,9 @@ describe('acoustic calibration', () => {
       const beeps = await launchListener(url('Phone', '&role=remote'), ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
       listeners.push(beeps);
       await Promise.all([speakers[1]!.page, beeps.page].map((p) => waitForDiagnostics(p, (d) => d.clock.converged && d.members.length === 3, { what: 'joined and converged', timeoutMs: 60_000 })));
-      const report = await calibrate(beeps.page);
+      let report = await calibrate(beeps.page);
+      // A capture that stalled on this busy machine is refused as such (also honest); try once more.
+      if (/recording skipped/.test(report.message)) report = await calibrate(beeps.page);
       assert.equal(report.ok, false);
       assert.match(report.message, /couldn't hear Kitchen — turn it up or move closer/);
       assert.match(report.message, /couldn't hear Hall/);

@@ -101,7 +101,7 @@ describe('groups, zones and voice', { timeout: 480_000 }, () => {
     await form.getByRole('checkbox', { name: 'Den' }).check();
     await form.getByRole('button', { name: 'Create group' }).click();
     for (const name of NAMES) {
-      await waitUntil(async () => (await groups(page(name))).some((g) => g.name === 'Downstairs' && g.memberIds.length === 2), { what: `${name} sees Downstairs`, timeoutMs: 30_000 });
+      await waitUntil(async () => (await groups(page(name))).some((g) => g.name === 'Downstairs' && [...g.memberIds].sort().join() === [speakerIds.get('Kitchen'), speakerIds.get('Den')].sort().join()), { what: `${name} sees Downstairs = Kitchen + Den`, timeoutMs: 30_000 });
     }
     await kitchen.getByRole('article', { name: 'Group Downstairs' }).waitFor({ timeout: 10_000 });
 
