@@ -5,16 +5,10 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { VoiceState } from '../features/voice-controller.js';
 
-/** What the voice UI shows (mirrors the controller's state). */
-export interface VoiceViewState {
-  readonly supported: boolean;
-  readonly listening: boolean;
-  readonly handsFree: boolean;
-  readonly busy: boolean;
-  readonly transcript: string | null;
-  readonly reply: string | null;
-}
+/** What the voice UI shows: the controller's state. */
+export type VoiceViewState = VoiceState;
 
 /** The person pressed Talk: `start` true to listen, false to stop listening. */
 export class VoiceListenEvent extends Event {

@@ -50,9 +50,10 @@ export function startGroups(deps: FeatureDeps): GroupsFeature {
   // This speaker tells the room its name and mix, and plays its side of a stereo pair.
   let told: OwnSpeakerInfo | null = null;
   const tellOwnInfo = (): void => {
-    if (session.snapshot().role !== 'speaker') return;
+    const snapshot = session.snapshot();
+    if (snapshot.role !== 'speaker') return;
     const { volume, muted } = playback.speaker.settings;
-    const info = { name: session.snapshot().name, volume, muted };
+    const info = { name: snapshot.name, volume, muted };
     if (told?.name === info.name && told.volume === volume && told.muted === muted) return;
     told = info;
     coordinator.setOwnInfo(info);

@@ -6,6 +6,7 @@ import { makePeerId } from '../../src/sync/peer-ids.js';
 import type { MemberRole } from '../../src/sync/protocol.js';
 import { SkewedClock } from '../../src/sync/skewed-clock.js';
 import { MemoryHub } from '../fakes/memory-transport.js';
+import { untilChange } from '../fakes/until-change.js';
 
 const ROOM = 'groups';
 
@@ -20,20 +21,7 @@ interface Member {
 
 /** Resolves when `check` holds for the member's groups (checked on change events). */
 function until(m: Member, check: (state: RoomGroups) => boolean, what: string, timeoutMs = 20_000): Promise<RoomGroups> {
-  return new Promise((resolve, reject) => {
-    const test = (): boolean => {
-      if (!check(m.groups.state())) return false;
-      m.groups.removeEventListener('change', test);
-      clearTimeout(timer);
-      resolve(m.groups.state());
-      return true;
-    };
-    const timer = setTimeout(() => {
-      m.groups.removeEventListener('change', test);
-      reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(m.groups.state())}`));
-    }, timeoutMs);
-    if (!test()) m.groups.addEventListener('change', test);
-  });
+  return untilChange(m.groups, () => m.groups.state(), check, what, timeoutMs);
 }
 
 function untilLeader(members: Member[], timeoutMs = 20_000): Promise<string> {

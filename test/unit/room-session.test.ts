@@ -4,26 +4,13 @@ import type { RoomSnapshot } from '../../src/room/room-snapshot.js';
 import { makePeerId } from '../../src/sync/peer-ids.js';
 import { SkewedClock } from '../../src/sync/skewed-clock.js';
 import { MemoryHub } from '../fakes/memory-transport.js';
+import { untilChange } from '../fakes/until-change.js';
 
 const ROOM = 'unit';
 
 /** Wait until `check` holds for the session's snapshot, on its change events; generous timeout. */
 function until(session: RoomSession, check: (s: RoomSnapshot) => boolean, timeoutMs = 20_000): Promise<RoomSnapshot> {
-  return new Promise((resolve, reject) => {
-    const test = (): boolean => {
-      const snap = session.snapshot();
-      if (!check(snap)) return false;
-      session.removeEventListener('change', test);
-      clearTimeout(timer);
-      resolve(snap);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      session.removeEventListener('change', test);
-      reject(new Error(`timed out: ${JSON.stringify(session.snapshot())}`));
-    }, timeoutMs);
-    if (!test()) session.addEventListener('change', test);
-  });
+  return untilChange(session, () => session.snapshot(), check, 'the snapshot', timeoutMs);
 }
 
 describe('RoomSession over an in-memory network', () => {
