@@ -63,7 +63,7 @@ describe('room of speakers', { timeout: 240_000 }, () => {
 
   it('followers sync their clocks to the leader', async () => {
     for (const s of speakers.values()) {
-      await waitForDiagnostics(s.page, (d) => d.clock.role === 'authority' || d.clock.converged, { what: 'clock converged', timeoutMs: 30_000 });
+      await waitForDiagnostics(s.page, (d) => d.clock.role === 'authority' || d.clock.converged, { what: 'clock converged', timeoutMs: 90_000 });
     }
   });
 
