@@ -7,7 +7,9 @@
  * by that list (others after, by id) and only the first claims `max term + 1`; the others wait
  * for its heartbeat. After silence the first waits until another member confirms the loss (or
  * `silenceConfirmMs`), so one lost heartbeat streak does not depose a live leader. Two leaders
- * that hear each other resolve by `claimBeats` (higher term, then lower id); the loser follows.
+ * that hear each other resolve by the higher term; in equal terms by the number of members that
+ * follow each (so a room keeps its leader, and its timeline, against a newcomer that claimed
+ * alone in term 1 because its links came up late), then by the lower id; the loser follows.
  *
  * Joiners do not claim during the join grace and follow any leader they hear, directly or as
  * reported by a follower; nobody claims while a live peer follows, in a current term, a leader
@@ -225,7 +227,7 @@ export class Election {
         direct || (reported !== this.selfId && this.isAlive(reported) && this.peers.heartbeat(reported) === null);
       if (!usable) continue;
       const candidate: Candidate = { term: hb.term, leaderId: reported, succession: hb.succession, direct };
-      if (best === null || claimBeats(candidate, best) || (sameClaim(candidate, best) && direct && !best.direct)) {
+      if (best === null || this.outranks(candidate, best) || (sameClaim(candidate, best) && direct && !best.direct)) {
         best = candidate;
       }
     }
@@ -234,7 +236,28 @@ export class Election {
 
   private beatsCurrent(candidate: Candidate): boolean {
     if (this.currentLeader === null) return candidate.term >= this.currentTerm;
-    return claimBeats(candidate, { term: this.currentTerm, leaderId: this.currentLeader });
+    return this.outranks(candidate, { term: this.currentTerm, leaderId: this.currentLeader });
+  }
+
+  /** Claim `a` beats claim `b`: the higher term; in equal terms more followers in view, then the lower id. */
+  private outranks(a: Claim, b: Claim): boolean {
+    if (a.term !== b.term || a.leaderId === b.leaderId) return claimBeats(a, b);
+    const followersA = this.followers(a.leaderId);
+    const followersB = this.followers(b.leaderId);
+    if (followersA !== followersB) return followersA > followersB;
+    return claimBeats(a, b);
+  }
+
+  /**
+   * Members in view (alive peers by their latest heartbeat, and self) that follow `leaderId`,
+   * not counting it. Every node of a full mesh counts the same heartbeats, so two leaders agree.
+   */
+  private followers(leaderId: PeerId): number {
+    let count = this.currentLeader === leaderId && leaderId !== this.selfId ? 1 : 0;
+    for (const id of this.alivePeers()) {
+      if (id !== leaderId && this.peers.heartbeat(id)?.leaderId === leaderId) count++;
+    }
+    return count;
   }
 
   private follow(candidate: Candidate): void {

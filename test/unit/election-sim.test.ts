@@ -79,6 +79,24 @@ describe('election in a simulated mesh: joining', () => {
       expect(sim.election('a0').term).to.equal(1);
     }
   });
+
+  it('a joiner whose links came up late, and which claimed alone meanwhile, yields to the room', () => {
+    for (const seed of SEEDS) {
+      const sim = settledRoom(seed, ['m5', 'm3', 'm7']);
+      sim.join('a0');
+      for (const id of ['m5', 'm3', 'm7']) sim.cut('a0', id);
+      const aloneMs = sim.runUntil(() => sim.election('a0').isLeader, 10_000);
+      expect(aloneMs, `seed ${seed}: the joiner claimed alone`).to.not.equal(null);
+      expect(sim.election('a0').term, 'in the same term as the room (and with a lower id)').to.equal(sim.election('m5').term);
+      const since = sim.nowMs;
+      sim.heal();
+      const mergedMs = sim.runUntil(() => roomLeader(sim) !== null, 10_000);
+      expect(mergedMs, `seed ${seed}: one leader after the links came up`).to.not.equal(null);
+      expect(roomLeader(sim), `seed ${seed}: the room keeps its leader`).to.equal('m5');
+      const followedJoiner = ['m5', 'm3', 'm7'].filter((id) => sim.history(id).some((c) => c.leaderId === 'a0' && c.atMs > since));
+      expect(followedJoiner, `seed ${seed}: nobody in the room followed the joiner`).to.deep.equal([]);
+    }
+  });
 });
 
 describe('election in a simulated mesh: failover', () => {

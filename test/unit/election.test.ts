@@ -166,6 +166,26 @@ describe('Election', () => {
     expect(a.heartbeat().succession).to.deep.equal(['b', 'x']);
   });
 
+  it('two leaders in equal terms: the one with followers wins over a lone claimant with a lower id', () => {
+    const m = new Election('m');
+    m.discovered(['m'], 0);
+    for (const id of ['n', 'o']) {
+      m.peerUp(id, 10);
+      m.onHeartbeat(id, hb(1, 'm', ['m', 'n', 'o']), 20);
+    }
+    m.peerUp('a', 30);
+    m.onHeartbeat('a', hb(1, 'a', ['a']), 40);
+    expect(m.isLeader, 'the room leader keeps its place').to.equal(true);
+    const a = new Election('a');
+    a.discovered(['a'], 0);
+    expect(a.isLeader).to.equal(true);
+    for (const id of ['m', 'n', 'o']) a.peerUp(id, 3000);
+    a.onHeartbeat('n', hb(1, 'm', ['m', 'n', 'o']), 3010);
+    a.onHeartbeat('m', hb(1, 'm', ['m', 'n', 'o']), 3020);
+    expect(a.leaderId, 'the lone claimant follows the room').to.equal('m');
+    expect(a.term).to.equal(1);
+  });
+
   it('drops a leader that stops claiming (reloaded with a fresh state) and the successor takes over', () => {
     const b = follower('b', 'l', 3, ['l', 'b', 'c']);
     b.onHeartbeat('l', hb(0, null, []), 100);

@@ -195,9 +195,13 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await until('playing', () => phase() === 'playing');
     expect(engine.report().positionSec ?? 0).to.be.closeTo((performance.now() - p.startSharedMs) / 1000, 0.05);
     const m = await markerOffsetSamples(p, 0);
-    console.log(`late join: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples`);
+    // The first marker sounds within 1 ms (its output-latency estimate may still be settling on a
+    // busy machine); one 2 s later, within 0.5 ms.
+    const later = await markerOffsetSamples(p, (output.context.currentTime + 2) * SR);
+    console.log(`late join: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
     expect(m.positionSec).to.be.at.least(5);
-    expect(Math.abs(m.offset)).to.be.below(22);
+    expect(Math.abs(m.offset)).to.be.below(44);
+    expect(Math.abs(later.offset)).to.be.below(22);
   });
 
   it('pauses to silence, seeks (position jumps), applies a trim and a gain change', async () => {

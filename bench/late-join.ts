@@ -1,0 +1,149 @@
+/**
+ * Late-join benchmark: a room of speakers plays a 5.3 MB WAV (60 s of 16-bit mono at 44.1 kHz)
+ * added on the first; then a new speaker opens the room URL and the
+ * time to each step of its join is printed: page up, leader known, clock converged, track
+ * received, decoded, playing, and in sync (|estimated error| < 1 ms on 3 polls in a row). Also
+ * checks that the join does not disturb the room (same leader, same schedule).
+ *
+ *   npm run bench:late-join                  3 speakers already playing, 3 joins
+ *   npm run bench:late-join -- --speakers 1 --joins 5
+ *
+ * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
+ * Chromium's own launch is timed apart ("launch"): it is the machine, not the app.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import { encodeWavPcm16 } from '../src/media/wav.js';
+import { diagnostics, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
+import { disposeAllGuarded, guard } from './process-guard.js';
+
+interface Transfer { phase: string; fraction: number }
+interface PlaybackView {
+  report: { phase: string; trackId: string | null; errorMs: number | null; reschedules: number; positionSec: number | null };
+  zones: { zones: Record<string, { startSharedMs: number | null }> };
+  libraryTrackIds: string[];
+  transfers: Transfer[];
+}
+
+const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync'] as const;
+type Step = (typeof STEPS)[number];
+
+const args = process.argv.slice(2);
+const value = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const roomSize = value('speakers', 3);
+const joins = value('joins', 3);
+
+function wavBytes(seconds: number, rateHz: number): Buffer {
+  const frames = seconds * rateHz;
+  const mono = new Float32Array(frames);
+  let seed = 1;
+  for (let i = 0; i < frames; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    mono[i] = 0.2 * Math.sin((2 * Math.PI * 300 * i) / rateHz) + (seed / 2 ** 32 - 0.5) * 0.1;
+  }
+  return Buffer.from(encodeWavPcm16([mono], rateHz, { title: 'Late Join Test' }));
+}
+
+async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId: string; converged: boolean; p: PlaybackView | null } | null> {
+  const d = await diagnostics(page).catch(() => null);
+  if (d === null) return null;
+  return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, p: d.playback as unknown as PlaybackView | null };
+}
+
+/** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */
+async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, roomLeader: string): Promise<{ steps: Partial<Record<Step, number>>; everLed: boolean; leaders: Set<string> }> {
+  const steps: Partial<Record<Step, number>> = {};
+  const leaders = new Set<string>();
+  let everLed = false;
+  let syncedPolls = 0;
+  const mark = (step: Step): void => {
+    steps[step] ??= performance.now() - openedMs;
+  };
+  while (steps.inSync === undefined) {
+    if (performance.now() - openedMs > 55_000) break;
+    const v = await playbackOf(joiner.page);
+    if (v !== null) {
+      mark('page');
+      if (v.leaderId !== null) leaders.add(v.leaderId);
+      if (v.leaderId === v.selfId) everLed = true;
+      if (v.leaderId === roomLeader) mark('leader');
+      if (v.converged && v.leaderId === roomLeader) mark('clock');
+      const p = v.p;
+      if (p !== null) {
+        if (p.transfers.some((t) => t.phase === 'receiving')) mark('receiving');
+        if (p.libraryTrackIds.includes(trackId)) mark('received');
+        const phase = p.report.trackId === trackId ? p.report.phase : '';
+        if (phase === 'scheduled' || phase === 'playing') mark('decoded');
+        if (phase === 'playing') mark('playing');
+        syncedPolls = phase === 'playing' && Math.abs(p.report.errorMs ?? Infinity) < 1 ? syncedPolls + 1 : 0;
+        if (syncedPolls >= 3) mark('inSync');
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { steps, everLed, leaders };
+}
+
+const speakers: Speaker[] = [];
+const server = await startServer();
+guard(() => server.close());
+guard(() => Promise.all(speakers.map((s) => s.close())).then(() => undefined));
+try {
+  const room = `latejoin${Date.now().toString(36)}`;
+  const url = (name: string, extra: string): string => `${server.origin}/?room=${room}&name=${name}${extra}`;
+  const offsets = ['&clockOffsetMs=3000&clockRatePpm=120', '&clockOffsetMs=-2000&clockRatePpm=-150', '&clockOffsetMs=1000&clockRatePpm=50'];
+  speakers.push(await launchSpeaker(url('S0', offsets[0]!)));
+  const first = speakers[0]!.page;
+  await waitForDiagnostics(first, (d) => d.leaderId === d.selfId, { what: 'first speaker leads', timeoutMs: 60_000 });
+  const bytes = wavBytes(60, 44100);
+  await first.locator('input[type=file]').setInputFiles({ name: 'late-join.wav', mimeType: 'audio/wav', buffer: bytes });
+  await first.getByRole('button', { name: 'Play Late Join Test' }).click({ timeout: 60_000 });
+  const trackId = await (async () => {
+    for (;;) {
+      const v = await playbackOf(first);
+      if (v?.p?.report.phase === 'playing' && v.p.report.trackId !== null) return v.p.report.trackId;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  for (let k = 1; k < roomSize; k++) speakers.push(await launchSpeaker(url(`S${k}`, offsets[k % offsets.length]!)));
+  for (const s of speakers) {
+    await waitForDiagnostics(s.page, (d) => (d.playback as unknown as PlaybackView | null)?.report.phase === 'playing', { what: 'room playing', timeoutMs: 120_000 });
+  }
+  const roomLeader = (await playbackOf(first))!.leaderId!;
+  console.error(`room of ${roomSize} playing ${(bytes.length / 1e6).toFixed(1)} MB track; ${joins} joins…`);
+  const rows: string[] = [];
+  for (let j = 0; j < joins; j++) {
+    // Restart the 60 s track so the joiner finds it playing (and 55 s of runway).
+    await first.getByRole('button', { name: 'Play Late Join Test' }).click({ timeout: 60_000 });
+    for (const s of speakers) {
+      await waitForDiagnostics(s.page, (d) => {
+        const p = d.playback as unknown as PlaybackView | null;
+        return p?.report.phase === 'playing' && (p.report.positionSec ?? Infinity) < 10;
+      }, { what: 'room restarted the track', timeoutMs: 60_000 });
+    }
+    const before = await Promise.all(speakers.map((s) => playbackOf(s.page)));
+    const opened = performance.now();
+    const joiner = await launchSpeaker(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90'));
+    const unguard = guard(() => joiner.close());
+    const launchMs = performance.now() - opened;
+    const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader);
+    const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
+    const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
+    const disturbed = after.some((v, i) => v?.leaderId !== roomLeader || schedule(v) !== schedule(before[i]!) || (v?.p?.report.reschedules ?? 0) !== (before[i]?.p?.report.reschedules ?? 0));
+    const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
+    rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${disturbed ? 'yes' : 'no'} |`);
+    console.error(rows.at(-1));
+    await joiner.close();
+    unguard();
+  }
+  console.log(`### Late join: room of ${roomSize} playing a ${(bytes.length / 1e6).toFixed(1)} MB WAV; ms from opening the URL (target: in sync ≤ 2000 ms)`);
+  console.log('');
+  console.log(`| join | launch | ${STEPS.join(' | ')} | joiner led | leaders seen | room disturbed |`);
+  console.log(`|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|`);
+  for (const row of rows) console.log(row);
+} finally {
+  await disposeAllGuarded();
+}
