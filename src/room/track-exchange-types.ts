@@ -84,11 +84,15 @@ export interface ExchangeTuning {
   readonly cachedTracks: number;
 }
 
-/** Defaults: 3 s manifest timeout, `have` every 5 s, 1 MiB high-water mark, 32 queued chunks per peer, 8-chunk windows, 5 s request timeout. */
+/**
+ * Defaults: 3 s manifest timeout, `have` every 5 s, 256 KiB high-water mark (chunks share the
+ * link with clock probes and control messages, which wait behind whatever is buffered), 32
+ * queued chunks per peer, 8-chunk windows, 5 s request timeout.
+ */
 export const DEFAULT_EXCHANGE_TUNING: ExchangeTuning = Object.freeze({
   manifestTimeoutMs: 3000,
   haveIntervalMs: 5000,
-  highWaterBytes: 1024 * 1024,
+  highWaterBytes: 256 * 1024,
   maxQueuedChunksPerPeer: 32,
   windowChunks: 8,
   requestTimeoutMs: 5000,

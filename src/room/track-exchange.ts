@@ -188,7 +188,7 @@ export class TrackExchange extends EventTarget implements RoomExtension {
       this.links.broadcast(this.haveMessage());
     }
     this.server.pump();
-    for (const fetch of this.fetches.values()) fetch.tick(nowMs);
+    this.tickFetches(nowMs);
   }
 
   private reconcile(): void {
@@ -208,8 +208,19 @@ export class TrackExchange extends EventTarget implements RoomExtension {
 
   /** Let every fetch react now (new holders, lost sources) rather than at the next tick. */
   private kick(): void {
-    const nowMs = this.now();
-    for (const fetch of this.fetches.values()) fetch.tick(nowMs);
+    this.tickFetches(this.now());
+  }
+
+  /** Tick every fetch in `want` order; only the first one receiving asks for chunks (see `TrackFetch.held`). */
+  private tickFetches(nowMs: Milliseconds): void {
+    let ahead = false;
+    for (const trackId of this.wanted) {
+      const fetch = this.fetches.get(trackId);
+      if (fetch === undefined) continue;
+      fetch.held = ahead;
+      fetch.tick(nowMs);
+      ahead ||= fetch.receiving;
+    }
   }
 
   private holders(trackId: string): string[] {

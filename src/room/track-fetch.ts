@@ -60,7 +60,19 @@ export class TrackFetch {
   private lastProgressSaveMs = -Infinity;
   private failure: string | null = null;
 
+  /**
+   * Set by the exchange while an earlier wanted track is still receiving: this fetch gets its
+   * manifest and restores persisted chunks, but asks for no chunks, so the track that is needed
+   * first gets the whole bandwidth.
+   */
+  held = false;
+
   constructor(readonly trackId: string, private readonly ctx: TrackFetchContext) {}
+
+  /** Receiving chunks (or about to): later wanted tracks are held meanwhile. */
+  get receiving(): boolean {
+    return this.stage === 'receiving' && (this.download?.sourceStats().length ?? 0) > 0;
+  }
 
   /** Advance: manifest timeouts and asks, source changes, doubt, request planning, progress writes. */
   tick(nowMs: Milliseconds): void {
@@ -69,7 +81,7 @@ export class TrackFetch {
     const holders = this.usableHolders();
     this.syncSources(this.download, holders);
     if (this.doubtManifest(this.download, holders)) return;
-    this.plan(nowMs);
+    if (!this.held) this.plan(nowMs);
     this.saveProgress(nowMs, false);
   }
 

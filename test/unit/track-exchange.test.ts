@@ -333,6 +333,23 @@ describe('TrackExchange over an in-memory network', () => {
     expect(receiver.exchange.stats().receivedBytes - receivedBefore).to.be.below(SIZE * 0.85);
   });
 
+  it('the first wanted track gets the bandwidth: no chunk of the next is asked for until the first is in', async () => {
+    const next = randomTrack(11, SIZE);
+    const current = randomTrack(12, 600_000);
+    const { speaker: origin, trackId: nextId } = await holder('origin', next, { uploadBytesPerMs: 2_000 });
+    const currentId = await origin.source.add(current);
+    origin.exchange.libraryChanged();
+    const receiver = speaker('receiver');
+    receiver.exchange.want([currentId, nextId]);
+    net.connect(origin.node, receiver.node);
+    await until(net, receiver.exchange, () => receiver.exchange.transfers().find((t) => t.trackId === currentId)?.phase === 'verifying', 'every chunk of the current track in');
+    const early = receiver.node.messagesSent.filter((m) => m.message.type === 'chunk-request' && m.message.trackId === nextId);
+    expect(early, 'chunk requests for the next track while the current one was receiving').to.deep.equal([]);
+    expect(receiver.exchange.transfers().map((t) => t.trackId), 'the next track is still wanted').to.include(nextId);
+    await completion(receiver.exchange, nextId);
+    await expectHolds(receiver.source, nextId);
+  });
+
   it('ignores and counts garbage frames, frames of unwanted tracks and frames from non-sources', async () => {
     const bytes = randomTrack(11, SIZE);
     const { speaker: origin, trackId } = await holder('origin', bytes, { uploadBytesPerMs: 5_000 });
