@@ -86,12 +86,15 @@ async function main(): Promise<void> {
 
   let session: RoomSession | null = null;
   let playback: RoomPlayback | null = null;
-  // The demo track costs seconds of CPU: make it once this tab is not busy joining the music.
+  // The demo track costs seconds of CPU: make it once this tab is not busy joining the music,
+  // or at once when the demo is what its zone plays (it is never fetched from peers).
   let joinedAtMs = Number.POSITIVE_INFINITY;
   const joiningMusic = (): boolean => {
-    if (playback === null || performance.now() - joinedAtMs < SETTLE_MS) return true;
-    const phase = playback.speaker.report().phase;
-    return playback.exchange.transfers().length > 0 || phase === 'loading' || phase === 'decoding' || phase === 'scheduled';
+    if (playback === null) return true;
+    const report = playback.speaker.report();
+    if (report.trackId === library.demoId) return false;
+    if (performance.now() - joinedAtMs < SETTLE_MS) return true;
+    return playback.exchange.transfers().length > 0 || report.phase === 'loading' || report.phase === 'decoding' || report.phase === 'scheduled';
   };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)
     .then(() => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction)))

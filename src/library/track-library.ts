@@ -80,6 +80,14 @@ export class TrackLibrary extends EventTarget {
     return this.sorted.map((track) => track.trackId);
   }
 
+  /**
+   * Id of the built-in demo track: the expected one until this device's rendering hashes
+   * differently. Each device makes it itself (`ensureDemoTrack`), so it is not fetched from peers.
+   */
+  get demoId(): string {
+    return this.demoTrackId;
+  }
+
   /** Whether the track is complete and stored here. */
   has(trackId: string): boolean {
     return this.index.has(trackId);

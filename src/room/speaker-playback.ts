@@ -94,7 +94,8 @@ export class SpeakerPlayback extends EventTarget {
     const { coordinator, engine, exchange, library } = this.options;
     const zone = coordinator.ownZone();
     const wanted = coordinator.options.role === 'remote' ? [] : tracksToFetch(zone);
-    exchange.want(wanted.filter((id) => !library.has(id)));
+    // The demo track is made on this device (main.ts: at once when it is what plays), never fetched.
+    exchange.want(wanted.filter((id) => !library.has(id) && id !== library.demoId));
     if (engine === null) return;
     const plan = planForZone(zone, this.current, this.channel);
     engine.setPlan(plan);

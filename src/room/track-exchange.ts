@@ -211,7 +211,7 @@ export class TrackExchange extends EventTarget implements RoomExtension {
     this.tickFetches(this.now());
   }
 
-  /** Tick every fetch in `want` order; only the first one receiving asks for chunks (see `TrackFetch.held`). */
+  /** Tick every fetch in `want` order; only the first busy one asks for chunks (see `TrackFetch.held`). */
   private tickFetches(nowMs: Milliseconds): void {
     let ahead = false;
     for (const trackId of this.wanted) {
@@ -219,7 +219,7 @@ export class TrackExchange extends EventTarget implements RoomExtension {
       if (fetch === undefined) continue;
       fetch.held = ahead;
       fetch.tick(nowMs);
-      ahead ||= fetch.receiving;
+      ahead ||= fetch.busy;
     }
   }
 

@@ -69,9 +69,10 @@ export class TrackFetch {
 
   constructor(readonly trackId: string, private readonly ctx: TrackFetchContext) {}
 
-  /** Receiving chunks (or about to): later wanted tracks are held meanwhile. */
-  get receiving(): boolean {
-    return this.stage === 'receiving' && (this.download?.sourceStats().length ?? 0) > 0;
+  /** Asking for the manifest, restoring or receiving from a source: later wanted tracks are held meanwhile. */
+  get busy(): boolean {
+    if (this.stage === 'idle') return this.manifestAsk !== null;
+    return this.stage === 'restoring' || (this.stage === 'receiving' && (this.download?.sourceStats().length ?? 0) > 0);
   }
 
   /** Advance: manifest timeouts and asks, source changes, doubt, request planning, progress writes. */
