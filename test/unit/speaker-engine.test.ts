@@ -47,13 +47,35 @@ function plan(partial: Partial<PlaybackPlan>): PlaybackPlan {
 }
 
 describe('SpeakerEngine (real Chromium audio)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let output: BrowserAudioOutput;
   let engine: SpeakerEngine;
   let tap: OutputTap;
   let clock: EngineClock;
 
   const phase = (): PlayoutPhase => engine.report().phase;
+  /** Marks the running test skipped (mocha's context tracks the runnable that is running). */
+  let skipRunningTest = (): void => undefined;
+  beforeEach(function () {
+    skipRunningTest = () => this.skip();
+  });
+
+  /**
+   * Waits (up to 60 s) for the engine to hold |error| < 0.5 ms again after an underrun. If the
+   * fake output kept restarting all along (a starved machine: nothing can be measured), the test
+   * is skipped with a log, not passed; if it ran steadily and the engine did not correct, it fails.
+   */
+  async function afterUnderrun(what: string): Promise<void> {
+    const restartsAtStart = output.timing.diagnostics().renderRestarts;
+    try {
+      await until(what, () => Math.abs(engine.report().errorMs ?? 99) < 0.5, 60_000);
+    } catch (error) {
+      const restarts = output.timing.diagnostics().renderRestarts - restartsAtStart;
+      console.log(`${what}: not within 60 s; ${restarts} output restarts meanwhile; report ${JSON.stringify(engine.report())}; timing ${JSON.stringify(engine.timingDiagnostics())}`);
+      if (restarts >= 3) skipRunningTest();
+      throw error;
+    }
+  }
 
   /** The context frame at which track position p should be rendered, from the plan and the output map now. */
   function predictedFrame(p: PlaybackPlan, positionSec: number, trimMs = 0): number {
@@ -94,7 +116,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     if (!disturbed) return { ...raw, remeasured: false };
     console.log(`underrun before the check: raw offset ${raw.offset.toFixed(1)} samples, estimated error ${engine.report().errorMs?.toFixed(2)} ms; waiting for the correction`);
     const restartsNow = output.timing.diagnostics().renderRestarts;
-    await until('the engine corrects the underrun', () => Math.abs(engine.report().errorMs ?? 99) < 0.5, 30_000);
+    await afterUnderrun('the engine corrects the underrun');
     const again = await rawMarkerOffset(p, (output.context.currentTime + 0.1) * SR, trimMs);
     if (output.timing.diagnostics().renderRestarts !== restartsNow) console.log('another underrun during the re-check');
     return { ...again, remeasured: true };
@@ -264,7 +286,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const underruns = output.timing.diagnostics().renderRestarts - restartsBefore;
     if (underruns > 0) {
       // An underrun shifts the output by tens of ms; judge the hold after the engine has corrected it.
-      await until('the correction after an underrun', () => Math.abs(engine.report().errorMs ?? 99) < 0.5, 30_000);
+      await afterUnderrun('the correction after an underrun');
       const settled = performance.now();
       await until('3 s more of play', () => performance.now() - settled > 3_000);
     }
