@@ -22,7 +22,9 @@ import type { TuttiApp } from './components/tutti-app.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
-const DEMO_MAX_WAIT_MS = 20_000;
+const DEMO_MAX_WAIT_MS = 60_000;
+/** A playing speaker is busy joining the music until its estimated |error| is below this, ms. */
+const IN_SYNC_MS = 1;
 /** After joining, the room settles (peers, clock, play state) this long before the demo is made, ms. */
 const SETTLE_MS = 4_000;
 /** How long the room's state takes to arrive before "not busy" means anything, ms. */
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     const report = playback.speaker.report();
     if (report.trackId === library.demoId) return false;
     if (performance.now() - joinedAtMs < SETTLE_MS) return true;
+    if (report.phase === 'playing' && Math.abs(report.errorMs ?? Infinity) > IN_SYNC_MS) return true;
     return playback.exchange.transfers().length > 0 || report.phase === 'loading' || report.phase === 'decoding' || report.phase === 'scheduled';
   };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)

@@ -99,6 +99,25 @@ describe('election in a simulated mesh: joining', () => {
   });
 });
 
+describe('election in a simulated mesh: a joiner linked to the followers before the leader', () => {
+  for (const cutMs of [3000, 10_000]) {
+    it(`waits for the leader (link up after ${cutMs / 1000} s) instead of claiming`, () => {
+      for (const seed of SEEDS) {
+        const sim = settledRoom(seed, ['m5', 'm3', 'm7']);
+        const since = sim.nowMs;
+        sim.join('a0');
+        sim.cut('a0', 'm5');
+        sim.run(cutMs);
+        expect(sim.election('a0').leaderId, `seed ${seed}: no claim while the followers name a leader it cannot hear`).to.equal(null);
+        sim.heal();
+        sim.run(5000);
+        expect(roomLeader(sim), `seed ${seed}`).to.equal('m5');
+        expect(leadersSince(sim, since), `seed ${seed}: no new leader`).to.deep.equal([]);
+      }
+    });
+  }
+});
+
 describe('election in a simulated mesh: failover', () => {
   it('leader goodbye: the next in succession leads, agreed within 2 s', () => {
     for (const seed of SEEDS) {
