@@ -6,7 +6,8 @@ import type { PlayoutPhase } from '../../src/sync/playout-report.js';
 import { SkewedClock } from '../../src/sync/skewed-clock.js';
 
 const SR = 44_100;
-const TRACK_SEC = 40;
+/** Long enough for 20 s of play plus a 60 s wait for a correction after an underrun. */
+const TRACK_SEC = 100;
 /** Track positions of the click markers: every 0.5 s from 0.25 s. */
 const MARKER_EVERY_SEC = 0.5;
 const MARKER_FIRST_SEC = 0.25;
@@ -248,15 +249,20 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(m.positionSec).to.be.at.least(20);
     expect(Math.abs(m.offset)).to.be.below(22);
 
+    const reschedulesBeforeTrim = engine.report().reschedules;
     engine.setTrimMs(50);
     expect(engine.report().trimMs).to.equal(50);
     const afterTrim = await markerOffsetSamples(seek, (output.context.currentTime + 0.2) * SR, 50);
     console.log(`seek marker offset ${m.offset.toFixed(1)}, after +50 ms trim ${afterTrim.offset.toFixed(1)} samples`);
     expect(Math.abs(afterTrim.offset)).to.be.below(22);
-    expect(engine.report().reschedules).to.equal(1);
+    // The trim is one re-schedule; an underrun of the fake output may add the drift loop's own.
+    const trimReschedules = engine.report().reschedules - reschedulesBeforeTrim;
+    if (m.remeasured || afterTrim.remeasured) expect(trimReschedules).to.be.at.least(1);
+    else expect(trimReschedules).to.equal(1);
 
+    const reschedulesBeforeGain = engine.report().reschedules;
     engine.setPlan({ ...seek, gain: 0.25 });
-    expect(engine.report().reschedules).to.equal(1);
+    expect(engine.report().reschedules, 'a gain change does not re-schedule').to.equal(reschedulesBeforeGain);
     const quietFrom = Math.ceil((output.context.currentTime + 0.1) * SR);
     const quiet = await pulseCentre(quietFrom, MARKER_LEVEL * 0.25);
     const peak = Math.max(...tap.blocks.filter((b) => b.frame > quiet - 300 && b.frame < quiet + 300).flatMap((b) => [...b.samples].map(Math.abs)));
