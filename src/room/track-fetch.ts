@@ -61,9 +61,9 @@ export class TrackFetch {
   private failure: string | null = null;
 
   /**
-   * Set by the exchange while an earlier wanted track is still receiving: this fetch gets its
-   * manifest and restores persisted chunks, but asks for no chunks, so the track that is needed
-   * first gets the whole bandwidth.
+   * Set by the exchange while an earlier wanted track asks for its manifest, restores or
+   * receives: this fetch gets its manifest and restores persisted chunks, but asks for no chunks,
+   * so the track that is needed first gets the whole bandwidth.
    */
   held = false;
 
