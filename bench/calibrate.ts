@@ -11,59 +11,32 @@
  * is clicked and its report read from `<tutti-calibration>`; then the offsets AFTER (from
  * `--settle-seconds` after the run, default 5, for `--seconds`).
  */
-import { chromium, type Page } from 'playwright-core';
-import { CHROME_PATH, CHROMIUM_FLAGS } from '../test/chromium-flags.mjs';
+import type { Page } from 'playwright-core';
 import { waitForDiagnostics } from '../test/e2e/harness.js';
 import type { CalibrationReport } from '../src/room/calibration-runner.js';
 import { CLOCKS } from './clock-live.js';
 import { pairwiseOffsetsMs } from './playout-compare.js';
 import { trackPlayout } from './playout-analysis.js';
-import { disposeAllGuarded, guard } from './process-guard.js';
+import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
 import { percentile } from './stats.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, startApp } from './sync-rig.js';
+import { numberArg } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const value = (name: string, fallback: number): number => {
-  const at = args.indexOf(`--${name}`);
-  const parsed = at >= 0 && at + 1 < args.length ? Number(args[at + 1]) : fallback;
-  if (!Number.isFinite(parsed)) throw new Error(`--${name} needs a number`);
-  return parsed;
-};
-const n = value('speakers', 3);
-const beforeSec = value('before-seconds', 30);
-const afterSec = value('seconds', 120);
-const settleSec = value('settle-seconds', 5);
-const pulseLatencyMs = value('pulse-latency-ms', 40);
+const n = numberArg('speakers', 3);
+const beforeSec = numberArg('before-seconds', 30);
+const afterSec = numberArg('seconds', 120);
+const settleSec = numberArg('settle-seconds', 5);
+const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const phaseOf = (d: unknown): string | undefined => (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
 /** A Chromium whose microphone is the room's `mic` source (its own silent output goes to sink `index`). */
 async function launchListener(room: PulseRoom, index: number): Promise<Page> {
-  const server = await chromium.launchServer({
-    executablePath: CHROME_PATH,
-    headless: true,
-    args: [...CHROMIUM_FLAGS, '--use-fake-ui-for-media-stream'],
-    ignoreDefaultArgs: ['--mute-audio'],
-    env: { ...process.env, ...room.clientEnv(index, pulseLatencyMs) },
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  const child = server.process();
-  const close = async (): Promise<void> => {
-    unguard();
-    await server.close().catch(() => server.kill());
-  };
-  const unguard = guard(close, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const browser = await chromium.connect(server.wsEndpoint());
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (error) => console.error(`[listener page error] ${error.message}`));
+  const { page } = await launchAudioSpeaker(room, index, pulseLatencyMs, ['--use-fake-ui-for-media-stream']);
   page.on('console', (message) => {
     if (message.text().startsWith('[tutti] calibration')) console.error(`[listener] ${message.text()}`);
   });

@@ -6,24 +6,19 @@
  */
 import { formatClockBenchTable, runClockSimBenchmark } from './clock-sim.js';
 import { runLiveClockBenchmark } from './clock-live.js';
+import { numberArg, hasFlag } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): boolean => args.includes(`--${name}`);
-const value = (name: string, fallback: number): number => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < args.length ? Number(args[at + 1]) : fallback;
-};
-const sim = !flag('live') || flag('sim');
-const live = !flag('sim') || flag('live');
+const sim = !hasFlag('live') || hasFlag('sim');
+const live = !hasFlag('sim') || hasFlag('live');
 
 if (sim) {
   console.log('Simulated scenarios (seeded; |error| of toShared after convergence)\n');
-  console.log(formatClockBenchTable(runClockSimBenchmark({ quick: flag('quick') })));
+  console.log(formatClockBenchTable(runClockSimBenchmark({ quick: hasFlag('quick') })));
 }
 
 if (live) {
-  const seconds = value('seconds', 60);
-  const speakers = value('speakers', 3);
+  const seconds = numberArg('seconds', 60);
+  const speakers = numberArg('speakers', 3);
   console.log(`\nLive: ${speakers} Chromium processes, injected offsets/skews, ${seconds} s of samples every 100 ms`);
   console.log('(target: |estimate − truth| ≤ 0.1 ms p95)\n');
   const rows = await runLiveClockBenchmark({ speakers, durationMs: seconds * 1000, sampleIntervalMs: 100 });

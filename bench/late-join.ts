@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { encodeWavPcm16 } from '../src/media/wav.js';
 import { diagnostics, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
+import { numberArg } from './cli-args.js';
 
 interface Transfer { phase: string; fraction: number }
 interface PlaybackView {
@@ -29,13 +30,8 @@ interface PlaybackView {
 const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync'] as const;
 type Step = (typeof STEPS)[number];
 
-const args = process.argv.slice(2);
-const value = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const roomSize = value('speakers', 3);
-const joins = value('joins', 3);
+const roomSize = numberArg('speakers', 3);
+const joins = numberArg('joins', 3);
 
 function wavBytes(seconds: number, rateHz: number): Buffer {
   const frames = seconds * rateHz;

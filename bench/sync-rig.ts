@@ -31,13 +31,13 @@ export interface AudioSpeaker {
 /**
  * Launches a fresh Chromium process (playwright gives it a fresh temporary profile) with audio
  * unmuted and `PULSE_SERVER`/`PULSE_SINK` pointing at speaker `index` of `room` (and
- * `PULSE_LATENCY_MSEC=pulseLatencyMs` when given); opens a blank page.
+ * `PULSE_LATENCY_MSEC=pulseLatencyMs` when given), plus `extraArgs`; opens a blank page.
  */
-export async function launchAudioSpeaker(room: PulseRoom, index: number, pulseLatencyMs?: number): Promise<AudioSpeaker> {
+export async function launchAudioSpeaker(room: PulseRoom, index: number, pulseLatencyMs?: number, extraArgs: readonly string[] = []): Promise<AudioSpeaker> {
   const server = await chromium.launchServer({
     executablePath: CHROME_PATH,
     headless: true,
-    args: [...CHROMIUM_FLAGS],
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
     ignoreDefaultArgs: ['--mute-audio'],
     env: { ...process.env, ...room.clientEnv(index, pulseLatencyMs) },
     handleSIGINT: false,

@@ -12,29 +12,21 @@ import { runAppSyncBenchmark, formatAppSyncReport } from './app-sync.js';
 import { disposeAllGuarded } from './process-guard.js';
 import { ReferenceTrack } from './reference-track.js';
 import { formatRigCheck, runRigCheck, runSyntheticCheck } from './rig-check.js';
+import { numberArg, hasFlag } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): boolean => args.includes(`--${name}`);
-const value = (name: string, fallback: number): number => {
-  const at = args.indexOf(`--${name}`);
-  const parsed = at >= 0 && at + 1 < args.length ? Number(args[at + 1]) : fallback;
-  if (!Number.isFinite(parsed)) throw new Error(`--${name} needs a number`);
-  return parsed;
-};
-
-const speakers = value('speakers', 3);
-const seconds = value('seconds', flag('validate') ? 20 : 60);
-const pulseLatency = value('pulse-latency-ms', 40);
+const speakers = numberArg('speakers', 3);
+const seconds = numberArg('seconds', hasFlag('validate') ? 20 : 60);
+const pulseLatency = numberArg('pulse-latency-ms', 40);
 const pulseLatencyMs = pulseLatency > 0 ? pulseLatency : undefined;
 
 try {
   const track = new ReferenceTrack();
-  if (flag('validate')) {
+  if (hasFlag('validate')) {
     const synthetic = runSyntheticCheck(track.monoAt(48000, 40), 48000);
-    const live = flag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
+    const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !flag('no-late-join'), pressToSound: !flag('no-press'), reference: track, pulseLatencyMs, outputTiming: args.includes('readings') ? 'readings' : 'cross-checked' });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), reference: track, pulseLatencyMs, outputTiming: process.argv.includes('readings') ? 'readings' : 'cross-checked' });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

@@ -9,16 +9,14 @@
  * one sample ahead/behind with a 3 ms linear crossfade. Hard resyncs crossfade (equal-power, 10 ms).
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
-import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
-import { ErrorHistory } from '../sync/error-history.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
 import { ChannelPicker } from './channel-picker.js';
+import { DriftLoop } from './drift-loop.js';
 import { engineReport } from './engine-report.js';
 import { playOneShot } from './probe-voice.js';
-import { SampleSlipper } from './sample-slipper.js';
 import { SourceVoice } from './source-voice.js';
 import { TrackLoader } from './track-loader.js';
 
@@ -57,19 +55,6 @@ const FADE_SEC = 0.01;
 const GAIN_TAU_SEC = 0.007;
 /** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
 const TRIM_RESCHEDULE_MS = 2;
-/** errorHistory() keeps this long, ms. */
-const HISTORY_MS = 60_000;
-/** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
-const GROSS_ERROR_MS = 50;
-/** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
-const GROSS_RESYNC_INTERVAL_MS = 3_000;
-
-
-interface Measurement {
-  readonly atSharedMs: Milliseconds;
-  readonly errorMs: Milliseconds;
-  readonly uncertaintyMs: Milliseconds;
-}
 
 export class SpeakerEngine extends EventTarget {
   private readonly timeline: EngineTimeline;
@@ -89,13 +74,8 @@ export class SpeakerEngine extends EventTarget {
   private ended = false;
   /** The plan's audio has been heard (a crossfade to a later-starting voice keeps it 'playing'). */
   private heard = false;
-  private policy = new DriftPolicy();
-  private readonly slipper = new SampleSlipper(MIN_LEAD_SEC);
-  private rateChanges = 0;
+  private readonly drift = new DriftLoop(MIN_LEAD_SEC);
   private reschedules = 0;
-  private last: Measurement | null = null;
-  private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
-  private readonly history = new ErrorHistory(HISTORY_MS, 0);
   private timer: ReturnType<typeof setInterval> | null;
   private disposed = false;
 
@@ -138,11 +118,8 @@ export class SpeakerEngine extends EventTarget {
     }
     this.ended = false;
     this.heard = false;
-    this.policy = new DriftPolicy();
-    this.slipper.clear();
-    this.rateChanges = 0;
+    this.drift.reset();
     this.reschedules = 0;
-    this.last = null;
     this.loader.want(plan?.trackId ?? null);
     this.tryStart();
     this.changed();
@@ -211,29 +188,24 @@ export class SpeakerEngine extends EventTarget {
     const heardCtx = this.output.timing.perfMsToContextSec(performance.now());
     if (voice !== null && this.loader.buffer !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
     return engineReport({
-      plan: this.plan, trimMs: this.trimMs, rateChanges: this.rateChanges, reschedules: this.reschedules,
+      plan: this.plan, trimMs: this.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
-      latencyMs: this.output.timing.latencyMs, ratePpm: this.slipper.ratePpm, last: this.last, scheduled: voice !== null,
+      latencyMs: this.output.timing.latencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null,
       heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) : null,
     });
   }
 
   /** Last ~60 s of error estimates. */
   errorHistory(): readonly { atSharedMs: Milliseconds; errorMs: Milliseconds }[] {
-    return this.history.points();
+    return this.drift.errorHistory();
   }
 
   timingDiagnostics(): Record<string, unknown> {
-    const learned = this.policy.learnedRate;
     return {
       ...this.output.timing.diagnostics(),
       outputState: this.output.state,
       sampleRateHz: this.output.context.sampleRate,
-      driftErrorEstimateMs: this.policy.errorEstimateMs,
-      learnedRatePpm: learned.ratePpm,
-      learnedRateSdPpm: learned.sdPpm,
-      ratePpm: this.slipper.ratePpm,
-      ...this.slipper.counts,
+      ...this.drift.diagnostics(),
     };
   }
 
@@ -297,7 +269,7 @@ export class SpeakerEngine extends EventTarget {
     if (start === null) return null;
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
     const voice = new SourceVoice(ctx, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
-    this.slipper.restartAt(start.whenSec);
+    this.drift.restartAt(start.whenSec);
     crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
   }
@@ -349,36 +321,16 @@ export class SpeakerEngine extends EventTarget {
   private applySlips(nowSec: Seconds): void {
     const buffer = this.loader.buffer;
     if (this.voice === null || buffer === null) return;
-    this.voice = this.slipper.apply(this.voice, buffer, this.bus, nowSec);
+    this.voice = this.drift.applySlips(this.voice, buffer, this.bus, nowSec);
   }
 
-  /** One drift-loop step: error of the position rendered now, fed to the policy; apply its action. */
+  /** One drift-loop step: the error of the position rendered now; re-schedule when the loop asks. */
   private measure(voice: SourceVoice, plan: PlaybackPlan, nowSec: Seconds): void {
-    const timing = this.output.timing;
     const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
     const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.offsetMs());
-    const uncertaintyMs = Math.hypot(timing.uncertaintyMs, this.timeline.uncertaintyMs());
     if (!Number.isFinite(errorMs)) return;
-    const m = { atSharedMs: heardShared, errorMs, uncertaintyMs };
-    this.last = m;
-    this.history.add(heardShared, errorMs);
-    if (Math.abs(errorMs) > GROSS_ERROR_MS && uncertaintyMs < Math.abs(errorMs) / 4) {
-      // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
-      if (heardShared - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return;
-      this.lastGrossResyncMs = heardShared;
-      this.policy = new DriftPolicy();
-      this.slipper.setRate(0);
-      this.reschedule();
-      return;
-    }
-    const action = this.policy.update({ atMs: heardShared, errorMs, uncertaintyMs });
-    if (action.kind === DriftActionKind.SetRate) {
-      this.slipper.setRate(action.ratePpm);
-      this.rateChanges++;
-    } else if (action.kind === DriftActionKind.Reschedule) {
-      this.slipper.setRate(action.ratePpm);
-      this.reschedule();
-    }
+    const uncertaintyMs = Math.hypot(this.output.timing.uncertaintyMs, this.timeline.uncertaintyMs());
+    if (this.drift.step({ atSharedMs: heardShared, errorMs, uncertaintyMs })) this.reschedule();
   }
 }
 

@@ -114,7 +114,8 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
   }
   try {
     deps.progress(CalibrationPhase.measuring);
-    const first = await measureWithRetry(deps, mic, speakers, runId, 0, passes);
+    const run: PassRun = { deps, mic, runId, details: passes };
+    const first = await measureWithRetry(run, speakers, 0);
     if (typeof first === 'string') return finish(false, first, blank);
     const decision = decideCorrections(first);
     const failedById = new Map(decision.failures.map((f) => [f.speakerId, f.message]));
@@ -132,7 +133,7 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
       }),
     );
     deps.progress(CalibrationPhase.verifying);
-    const second = await measureWithRetry(deps, mic, speakers, runId, 1, passes);
+    const second = await measureWithRetry(run, speakers, 1);
     const summary = typeof second === 'string' ? null : summarizeResiduals(second);
     const residualById = new Map(summary?.residuals.map((r) => [r.speakerId, r.residualMs]) ?? []);
     const rows = speakers.map((s) => {
@@ -156,35 +157,30 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
   }
 }
 
+/** What every pass of one run shares; `details` collects each pass's diagnostics. */
+interface PassRun {
+  readonly deps: CalibrationRunnerDeps;
+  readonly mic: MicCapture;
+  readonly runId: number;
+  readonly details: PassDetails[];
+}
+
 /** A pass, and a second try for the speakers it could not measure. */
-async function measureWithRetry(
-  deps: CalibrationRunnerDeps,
-  mic: MicCapture,
-  speakers: readonly CalibrationSpeaker[],
-  runId: number,
-  pass: number,
-  details: PassDetails[],
-): Promise<SpeakerMeasurement[] | string> {
-  let first = await measurePass(deps, mic, speakers, runId, 2 * pass, details);
+async function measureWithRetry(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
+  let first = await measurePass(run, speakers, 2 * pass);
   // A stalled recording: the whole pass once more.
-  if (typeof first === 'string') first = await measurePass(deps, mic, speakers, runId, 2 * pass + 1, details);
+  if (typeof first === 'string') first = await measurePass(run, speakers, 2 * pass + 1);
   if (typeof first === 'string') return first;
   const missed = first.filter((m) => !isMeasured(m));
   if (missed.length === 0) return first;
-  const again = await measurePass(deps, mic, missed.map((m) => ({ speakerId: m.speakerId, name: m.name })), runId, 2 * pass + 1, details);
+  const again = await measurePass(run, missed.map((m) => ({ speakerId: m.speakerId, name: m.name })), 2 * pass + 1);
   if (typeof again === 'string') return first;
   return first.map((m) => again.find((a) => a.speakerId === m.speakerId && isMeasured(a)) ?? m);
 }
 
 /** One pass: per speaker, its measurement; or why the pass could not be analysed. */
-async function measurePass(
-  deps: CalibrationRunnerDeps,
-  mic: MicCapture,
-  speakers: readonly CalibrationSpeaker[],
-  runId: number,
-  pass: number,
-  details: PassDetails[],
-): Promise<SpeakerMeasurement[] | string> {
+async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
+  const { deps, mic, runId, details } = run;
   // By frame and time, not index: the capture drops its oldest blocks on long runs.
   const fromFrame = mic.blocks().at(-1)?.frame ?? Number.NEGATIVE_INFINITY;
   const fromPerfMs = deps.perfNowMs();

@@ -10,7 +10,8 @@ import { SharedTimeline } from '../sync/shared-timeline.js';
 import type { Milliseconds } from '../sync/units.js';
 import { SignalingState, type RoomTransport } from '../shell/room-transport.js';
 import { MemberRegistry } from './member-registry.js';
-import { MemberState, type MemberView, type RoomSnapshot } from './room-snapshot.js';
+import { buildRoomSnapshot, clockReportOf, type RoomSnapshot } from './room-snapshot.js';
+import { ExtensionSet } from './extension-set.js';
 import { ClockLink, type RawClockSample } from './clock-link.js';
 import { MeshKeeper } from './mesh-keeper.js';
 import type { RoomExtension, RoomLinks } from './room-extension.js';
@@ -54,7 +55,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
   /** The leader whose timeline the clock serves or follows. */
   private clockLeaderId: string | null = null;
   private disposed = false;
-  private extensions: RoomExtension[] = [];
+  private readonly extensions = new ExtensionSet();
 
   constructor(private readonly options: RoomSessionOptions) {
     super();
@@ -103,10 +104,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
 
   /** Add a feature riding on the room's links; returns its removal. */
   addExtension(extension: RoomExtension): () => void {
-    this.extensions = [...this.extensions, extension];
-    return () => {
-      this.extensions = this.extensions.filter((e) => e !== extension);
-    };
+    return this.extensions.add(extension);
   }
 
   connectedPeers(): string[] {
@@ -164,21 +162,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
 
   snapshot(): RoomSnapshot {
     const leaderId = this.election.leaderId;
-    const alive = new Set(this.election.alivePeers());
-    const members: MemberView[] = [
-      {
-        peerId: this.selfId,
-        name: this.name,
-        role: this.options.role,
-        isSelf: true,
-        isLeader: leaderId === this.selfId,
-        state: MemberState.self,
-        rttMs: null,
-        clock: this.clockReport(),
-      },
-    ];
-    const peers = this.registry.views(leaderId, alive);
-    return {
+    return buildRoomSnapshot({
       roomId: this.options.roomId,
       selfId: this.selfId,
       name: this.name,
@@ -186,10 +170,10 @@ export class RoomSession extends EventTarget implements RoomLinks {
       leaderId,
       term: this.election.term,
       signaling: this.signaling,
-      members: [...members, ...peers],
+      peers: this.registry.views(leaderId, new Set(this.election.alivePeers())),
       clock: this.timeline.state(),
       dropped: { ...this.dropped },
-    };
+    });
   }
 
   dispose(): void {
@@ -342,14 +326,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
   }
 
   private statusMessage(): RoomMessage {
-    return { type: 'status', name: this.name, role: this.options.role, clock: this.clockReport() };
-  }
-
-  private clockReport(): RoomSnapshot['members'][number]['clock'] {
-    const state = this.timeline.state();
-    // Before a first estimate the uncertainty is infinite: nothing worth reporting yet.
-    if (state.role === 'unsynced' || !Number.isFinite(state.uncertaintyMs) || !Number.isFinite(state.offsetMs)) return null;
-    return { offsetMs: state.offsetMs, uncertaintyMs: state.uncertaintyMs, rttMs: state.bestRttMs, converged: state.converged };
+    return { type: 'status', name: this.name, role: this.options.role, clock: clockReportOf(this.timeline.state()) };
   }
 
   /** Send a message to every linked peer. */
@@ -363,13 +340,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
   }
 
   private notify(call: (extension: RoomExtension) => void): void {
-    for (const extension of this.extensions) {
-      try {
-        call(extension);
-      } catch (error) {
-        console.error('[tutti] room extension failed', error);
-      }
-    }
+    this.extensions.notify(call);
   }
 
   private changed(): void {

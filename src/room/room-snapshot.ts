@@ -41,3 +41,29 @@ export interface RoomSnapshot {
   /** Messages from peers dropped at the boundary, and the latest reason. */
   dropped: { count: number; lastReason: string | null };
 }
+
+/** This tab's clock as reported to peers and listed for itself; null before a first estimate. */
+export function clockReportOf(state: TimelineState): ClockReport | null {
+  // Before a first estimate the uncertainty is infinite: nothing worth reporting yet.
+  if (state.role === 'unsynced' || !Number.isFinite(state.uncertaintyMs) || !Number.isFinite(state.offsetMs)) return null;
+  return { offsetMs: state.offsetMs, uncertaintyMs: state.uncertaintyMs, rttMs: state.bestRttMs, converged: state.converged };
+}
+
+/** What a snapshot is made of: the room's own fields and the peers' views (self is added first). */
+export type SnapshotParts = Omit<RoomSnapshot, 'members'> & { readonly peers: readonly MemberView[] };
+
+/** The snapshot: self first (its clock from `clock`), then `peers` as given. */
+export function buildRoomSnapshot(parts: SnapshotParts): RoomSnapshot {
+  const { peers, ...room } = parts;
+  const self: MemberView = {
+    peerId: room.selfId,
+    name: room.name,
+    role: room.role,
+    isSelf: true,
+    isLeader: room.leaderId === room.selfId,
+    state: MemberState.self,
+    rttMs: null,
+    clock: clockReportOf(room.clock),
+  };
+  return { ...room, members: [self, ...peers] };
+}

@@ -1,0 +1,16 @@
+/** Command-line options of the benchmarks: `--name value` numbers and bare `--flag`s. */
+
+const args = process.argv.slice(2);
+
+/** The number after `--name`, or `fallback` when the option is absent; throws on a non-number. */
+export function numberArg(name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  const parsed = at >= 0 && at + 1 < args.length ? Number(args[at + 1]) : fallback;
+  if (!Number.isFinite(parsed)) throw new Error(`--${name} needs a number`);
+  return parsed;
+}
+
+/** Whether `--name` was given. */
+export function hasFlag(name: string): boolean {
+  return args.includes(`--${name}`);
+}

@@ -1,0 +1,107 @@
+/**
+ * The speaker engine's drift loop: each tick's playout error goes to the {@link DriftPolicy};
+ * its rate is realised by whole-sample slips of the voice ({@link SampleSlipper}), and a gross
+ * error (or the policy's own resync) asks the engine to re-schedule. Keeps the latest
+ * measurement and ~60 s of error history for the report and the dashboard.
+ */
+import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
+import { ErrorHistory } from '../sync/error-history.js';
+import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
+import { SampleSlipper } from './sample-slipper.js';
+import type { SourceVoice } from './source-voice.js';
+
+/** errorHistory() keeps this long, ms. */
+const HISTORY_MS = 60_000;
+/** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
+const GROSS_ERROR_MS = 50;
+/** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
+const GROSS_RESYNC_INTERVAL_MS = 3_000;
+
+/** One playout error estimate: shared time heard (ms), error (ms, + = late) and its 1σ (ms). */
+export interface Measurement {
+  readonly atSharedMs: Milliseconds;
+  readonly errorMs: Milliseconds;
+  readonly uncertaintyMs: Milliseconds;
+}
+
+export class DriftLoop {
+  private policy = new DriftPolicy();
+  private readonly slipper: SampleSlipper;
+  private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
+  private readonly history = new ErrorHistory(HISTORY_MS, 0);
+  /** Rate changes since the last `reset()`. */
+  rateChanges = 0;
+  /** The latest measurement since the last `reset()`, or null. */
+  last: Measurement | null = null;
+
+  /** `minLeadSec`: how far ahead of the context's time a slip may be scheduled, s. */
+  constructor(minLeadSec: Seconds) {
+    this.slipper = new SampleSlipper(minLeadSec);
+  }
+
+  /** A new plan: forget the learned rate, the pending slips and the counts (the history stays). */
+  reset(): void {
+    this.policy = new DriftPolicy();
+    this.slipper.clear();
+    this.rateChanges = 0;
+    this.last = null;
+  }
+
+  /** A voice starts at context time `whenSec`: slips count from there. */
+  restartAt(whenSec: Seconds): void {
+    this.slipper.restartAt(whenSec);
+  }
+
+  /** The correction rate in force, ppm. */
+  get ratePpm(): Ppm {
+    return this.slipper.ratePpm;
+  }
+
+  /**
+   * One step with a finite measurement; returns true when the engine must re-schedule (a gross
+   * error, rate-limited, or the policy's resync).
+   */
+  step(m: Measurement): boolean {
+    this.last = m;
+    this.history.add(m.atSharedMs, m.errorMs);
+    if (Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4) {
+      // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
+      if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
+      this.lastGrossResyncMs = m.atSharedMs;
+      this.policy = new DriftPolicy();
+      this.slipper.setRate(0);
+      return true;
+    }
+    const action = this.policy.update({ atMs: m.atSharedMs, errorMs: m.errorMs, uncertaintyMs: m.uncertaintyMs });
+    if (action.kind === DriftActionKind.SetRate) {
+      this.slipper.setRate(action.ratePpm);
+      this.rateChanges++;
+    } else if (action.kind === DriftActionKind.Reschedule) {
+      this.slipper.setRate(action.ratePpm);
+      return true;
+    }
+    return false;
+  }
+
+  /** Realise the rate on `voice` (a slip replaces it with a new one, which is returned). */
+  applySlips(voice: SourceVoice, buffer: AudioBuffer, bus: AudioNode, nowSec: Seconds): SourceVoice {
+    return this.slipper.apply(voice, buffer, bus, nowSec);
+  }
+
+  /** Last ~60 s of error estimates. */
+  errorHistory(): readonly { atSharedMs: Milliseconds; errorMs: Milliseconds }[] {
+    return this.history.points();
+  }
+
+  /** The policy's and the slipper's state, for diagnostics (plain JSON). */
+  diagnostics(): Record<string, unknown> {
+    const learned = this.policy.learnedRate;
+    return {
+      driftErrorEstimateMs: this.policy.errorEstimateMs,
+      learnedRatePpm: learned.ratePpm,
+      learnedRateSdPpm: learned.sdPpm,
+      ratePpm: this.slipper.ratePpm,
+      ...this.slipper.counts,
+    };
+  }
+}
