@@ -14,6 +14,8 @@ import { diagnostics, waitForDiagnostics } from '../test/e2e/harness.js';
 import type { Milliseconds } from '../src/sync/units.js';
 import { countDiscontinuities, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
 import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
+import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, startTrace, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
+import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
@@ -36,6 +38,10 @@ export interface AppSyncOptions {
   readonly pulseLatencyMs: number | undefined;
   /** The app's output-time mapping (`&outputTiming=`): cross-checked (default) or readings alone. */
   readonly outputTiming: 'cross-checked' | 'readings';
+  /** Put each browser's audio service under real-time scheduling (see makeAudioServiceRealtime). */
+  readonly realtimeAudioService: boolean;
+  /** Write the app's sampled estimates (poll rounds, host ms) as JSON here. */
+  readonly traceFile?: string;
 }
 
 /** |value| percentiles, ms. */
@@ -54,12 +60,18 @@ export interface AbsStats {
 export interface AppSyncReport {
   readonly speakers: number;
   readonly recordedSec: number;
+  /** How much faster the room sink's clock ran than the host clock, ppm (the speakers must follow it). */
+  readonly sinkRatePpm: number;
   readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
   /** Click → first sound on any speaker / on all speakers, ms (null when not measured or not found). */
   readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
+  /** The app's own error estimates against the truth, per original speaker. */
+  readonly estimates: readonly EstimateVsTruth[];
+  /** The app's own error estimates against the absolute truth (plan vs heard, common rig bias included). */
+  readonly absolute: readonly EstimateVsTruth[];
 }
 
 function absStats(values: readonly number[]): AbsStats {
@@ -153,7 +165,8 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       if (refusal !== null) throw new Error(`could not queue the demo again: ${String(refusal)}`);
     }
     await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => phaseOf(d) === 'playing', { what: 'playing', timeoutMs: 60_000 })));
-    await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
+    if (options.realtimeAudioService) await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
+    const trace = startTrace(() => speakers.slice(0, n).map((s) => s.page), 500, hostNowMs);
 
     let lateOpenHostMs: number | null = null;
     if (lateJoin) {
@@ -164,14 +177,16 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       await late.page.goto(url(n));
       // The analysis decides when it is in sync; this only boosts its audio once it plays.
       await waitForDiagnostics(late.page, (d) => phaseOf(d) === 'playing', { what: 'late joiner playing', timeoutMs: seconds * 1000 })
-        .then(() => makeAudioServiceRealtime(late))
+        .then(() => (options.realtimeAudioService ? makeAudioServiceRealtime(late) : []))
         .catch((error: unknown) => console.error(`late joiner: ${(error as Error).message.slice(0, 200)}`));
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
+    const rounds: TraceRound[] = await trace.stop();
     const finals = await Promise.all(speakers.map((s) => diagnostics(s.page).catch(() => null)));
     const states = finals.map((d) => phaseOf(d) ?? '?');
     for (const [k, d] of finals.entries()) console.error(`S${k} engine: ${engineSummary(d)}`);
     const recording = await recorder.stop();
+    console.error(`the room sink's clock ran ${recording.sinkRatePpm.toFixed(1)} ppm fast against the host clock (from the recording's arrivals)`);
     await disposeAllGuarded();
 
     console.error(`recorded ${(recording.frameCount / recording.rateHz).toFixed(1)} s (phases at the end: ${states.join(', ')}); analysing…`);
@@ -187,7 +202,13 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) pairs.push({ pair: `S${a}–S${b}`, stats: absStats(pairwiseOffsetsMs(steady[a]!, steady[b]!).map((s) => s.valueMs)) });
     }
-    const perSpeaker = errorsVsOthersMs(steady).map((errors, k) => ({
+    const truth = errorsVsOthersMs(steady);
+    const estimates = compareEstimates(rounds, truth, (frame) => recording.hostMsAt(frame), recording.hostMsAt(allLocked));
+    const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
+    const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec!, authorityTimeOriginMs: planned.timeOriginMs }));
+    const absolute = compareAbsolute(rounds, absoluteTruth, recording.hostMsAt(allLocked));
+    if (options.traceFile !== undefined) writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth }));
+    const perSpeaker = truth.map((errors, k) => ({
       speaker: `S${k}`,
       injected: `${clocks[k]!.offsetMs} ms, ${clocks[k]!.ratePpm} ppm (${states[k]})`,
       stats: absStats(errors.map((e) => e.valueMs)),
@@ -207,7 +228,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       const inSync = firstInSync(lateErrors, 1, 3);
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, pairs, perSpeaker, pressToSoundMs, lateJoinMs };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
@@ -225,6 +246,8 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     'The "± median" column is the p95 of |offset − its median|: how steadily the offset is held (drift',
     'correction), apart from its constant part (the output-latency model).',
     '',
+    `The room sink's clock ran ${report.sinkRatePpm.toFixed(0)} ppm fast against the host clock (the speakers' shared timeline runs on the host clock, so each must correct that much).`,
+    '',
     '| pair | windows | median ms | ± median p95 ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.pairs.map((p) => row(p.pair, p.stats, '')),
@@ -235,6 +258,8 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|',
     ...report.perSpeaker.map((s) => row(s.speaker, s.stats, ` ${s.injected} | ${s.discontinuities} | ${s.locked} |`)),
   ];
+  lines.push('', formatEstimates(report.estimates, "The app's estimate vs the rendered truth, each relative to the others (truth − estimate):"));
+  lines.push('', formatEstimates(report.absolute, "The app's estimate vs the absolute truth, heard − planned on the authority's clock (truth − estimate; the bias includes the recording's own latency, common to all):"));
   if (report.pressToSoundMs !== null) {
     const { first, all } = report.pressToSoundMs;
     lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'})`);

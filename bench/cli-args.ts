@@ -14,3 +14,9 @@ export function numberArg(name: string, fallback: number): number {
 export function hasFlag(name: string): boolean {
   return args.includes(`--${name}`);
 }
+
+/** The string after `--name`, or undefined when the option is absent. */
+export function stringArg(name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && at + 1 < args.length ? args[at + 1] : undefined;
+}

@@ -30,23 +30,28 @@ export class Recording {
     /** Interleaved samples. */
     readonly interleaved: Float32Array,
     /**
-     * Host ms of frame 0: the lower envelope of (chunk arrival − chunk end frame / rate). A frame
-     * can only arrive after it was rendered, so the earliest-arriving chunk bounds the mapping;
-     * what remains is the sink's render-ahead (≤ one block) and the pipe latency of that chunk.
+     * Host ms of frame 0: the lower envelope of (chunk arrival − chunk end frame's host time). A
+     * frame can only arrive after it was rendered, so the earliest-arriving chunk bounds the
+     * mapping; what remains is the sink's render-ahead (≤ one block) and the pipe latency of that chunk.
      */
     readonly frame0HostMs: number,
+    /**
+     * How much faster the sink's clock ran than the host clock, ppm (a busy PulseAudio null sink
+     * was measured 120–700 ppm fast): frames are mapped to host time at this rate.
+     */
+    readonly sinkRatePpm: number,
   ) {
     this.frameCount = Math.floor(interleaved.length / channels);
   }
 
   /** Host ms (epoch) at which `frame` was rendered by the sink. */
   hostMsAt(frame: number): number {
-    return this.frame0HostMs + (frame / this.rateHz) * 1000;
+    return this.frame0HostMs + ((frame / this.rateHz) * 1000) / (1 + this.sinkRatePpm * 1e-6);
   }
 
   /** Recording frame rendered at host ms `hostMs` (fractional). */
   frameAt(hostMs: number): number {
-    return ((hostMs - this.frame0HostMs) / 1000) * this.rateHz;
+    return ((hostMs - this.frame0HostMs) / 1000) * this.rateHz * (1 + this.sinkRatePpm * 1e-6);
   }
 
   /** Mono mix (L+R)/2 of speaker k's channel pair (2k, 2k+1). */
@@ -62,7 +67,8 @@ export class Recording {
 export class RoomRecorder {
   private readonly chunks: Buffer[] = [];
   private bytes = 0;
-  private frame0HostMs = Infinity;
+  /** (arrival host ms, end frame) of every chunk: the host mapping's lower envelope. */
+  private readonly arrivals: { hostMs: number; endFrame: number }[] = [];
   private readonly unguard: () => void;
 
   private constructor(
@@ -75,7 +81,7 @@ export class RoomRecorder {
       this.chunks.push(chunk);
       this.bytes += chunk.length;
       const endFrame = this.bytes / frameBytes;
-      this.frame0HostMs = Math.min(this.frame0HostMs, arrivedMs - (endFrame / options.rateHz) * 1000);
+      this.arrivals.push({ hostMs: arrivedMs, endFrame });
     });
     const killNow = (): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -134,6 +140,31 @@ export class RoomRecorder {
     const usable = all.length - (all.length % frameBytes);
     const samples = new Float32Array(usable / 4);
     new Uint8Array(samples.buffer).set(all.subarray(0, usable));
-    return new Recording(rateHz, channels, samples, this.frame0HostMs);
+    const ratePpm = this.sinkRatePpm();
+    const sinkRate = Number.isFinite(ratePpm) ? ratePpm : 0;
+    const frame0HostMs = Math.min(...this.arrivals.map((a) => a.hostMs - ((a.endFrame / rateHz) * 1000) / (1 + sinkRate * 1e-6)));
+    return new Recording(rateHz, channels, samples, frame0HostMs, sinkRate);
+  }
+
+  /**
+   * How much faster the sink's clock ran than the host clock, ppm: the slope of the lower envelope
+   * (per 2 s bucket minimum) of (arrival − end frame / rate), by least squares. NaN if too short.
+   */
+  private sinkRatePpm(): number {
+    const rate = this.options.rateHz;
+    const minima = new Map<number, { t: number; y: number }>();
+    for (const a of this.arrivals) {
+      const t = (a.endFrame / rate) * 1000;
+      const y = a.hostMs - t;
+      const key = Math.floor(t / 2000);
+      const m = minima.get(key);
+      if (m === undefined || y < m.y) minima.set(key, { t, y });
+    }
+    const points = [...minima.values()];
+    if (points.length < 3) return Number.NaN;
+    const mt = points.reduce((s, p) => s + p.t, 0) / points.length;
+    const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+    const slope = points.reduce((s, p) => s + (p.t - mt) * (p.y - my), 0) / points.reduce((s, p) => s + (p.t - mt) ** 2, 0);
+    return (1 / (1 + slope) - 1) * 1e6;
   }
 }

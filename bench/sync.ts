@@ -4,6 +4,8 @@
  *   npm run bench:sync -- --speakers 3 --seconds 600 --no-late-join
  *   npm run bench:sync -- --validate           rig check without the app (synthetic + plain Web Audio)
  *   npm run bench:sync -- --validate --synthetic-only
+ * --no-realtime leaves the browsers' audio services at normal priority.
+ * --trace FILE writes the app's own error estimates (polled every 500 ms) as JSON.
  * --output-timing readings: the app maps output time from getOutputTimestamp() alone (comparison).
  * --pulse-latency-ms N (default 40; 0 = Chromium's own request) sets PULSE_LATENCY_MSEC for the
  * browsers: server-side buffering that keeps a busy shared machine from causing underruns.
@@ -12,7 +14,7 @@ import { runAppSyncBenchmark, formatAppSyncReport } from './app-sync.js';
 import { disposeAllGuarded } from './process-guard.js';
 import { ReferenceTrack } from './reference-track.js';
 import { formatRigCheck, runRigCheck, runSyntheticCheck } from './rig-check.js';
-import { numberArg, hasFlag } from './cli-args.js';
+import { numberArg, hasFlag, stringArg } from './cli-args.js';
 
 const speakers = numberArg('speakers', 3);
 const seconds = numberArg('seconds', hasFlag('validate') ? 20 : 60);
@@ -26,7 +28,7 @@ try {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), reference: track, pulseLatencyMs, outputTiming: process.argv.includes('readings') ? 'readings' : 'cross-checked' });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), reference: track, pulseLatencyMs, outputTiming: process.argv.includes('readings') ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), realtimeAudioService: !hasFlag('no-realtime') });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

@@ -14,11 +14,17 @@ export interface DriftPolicyOptions {
   readonly releaseMs: Milliseconds;
   /** Proportional gain, ppm per ms of error: error decays with time constant 1000/gain s. */
   readonly gainPpmPerMs: number;
-  /** |rate| cap while |error| ≤ largeErrorMs, ppm. */
+  /**
+   * Cap of the correction on top of the learned rate while |error| ≤ largeErrorMs, ppm. The
+   * learned rate only cancels the device's clock skew (it restores the true pitch), so the cap
+   * bounds what is heard: a pitch change against the other speakers.
+   */
   readonly maxRatePpm: Ppm;
   /** Above this |error| (ms) the cap is maxLargeRatePpm. */
   readonly largeErrorMs: Milliseconds;
   readonly maxLargeRatePpm: Ppm;
+  /** |learned rate| is held within this, ppm (a busy PulseAudio sink was measured 700 ppm fast). */
+  readonly maxSkewPpm: Ppm;
   /** While correcting, smaller rate changes than this are not made, ppm. */
   readonly minRateStepPpm: Ppm;
   /** At least this long between two rate changes, ms. */
@@ -57,7 +63,7 @@ export interface DriftPolicyOptions {
  */
 export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
   deadbandMs: 0.05, engageSigmas: 4, releaseMs: 0.01, gainPpmPerMs: 100,
-  maxRatePpm: 1_000, largeErrorMs: 5, maxLargeRatePpm: 5_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
+  maxRatePpm: 1_000, largeErrorMs: 5, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
   hardResyncMs: 20, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
   medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
   priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 0.01,
@@ -104,8 +110,8 @@ export function representableRatePpm(ratePpm: Ppm): Ppm {
  * de/dt = (r − applied)·1e-3 ms/s: r is the learned skew (the integral term). Single outliers
  * are gated out; a step (the median of the recent measurements disagrees with the estimate)
  * re-seeds e. Control: idle (rate unchanged) while |ê| ≤ deadband; once beyond, steer with
- * rate = r̂ + gain·ê (capped by tier), at most every minRateIntervalMs and in steps ≥
- * minRateStepPpm, until |ê| < releaseMs, then set rate = r̂ and idle again (hysteresis). A
+ * rate = r̂ + gain·ê (the correction capped by tier, r̂ within maxSkewPpm), at most every
+ * minRateIntervalMs and in steps ≥ minRateStepPpm, until |ê| < releaseMs, then set rate = r̂ and idle again (hysteresis). A
  * median |error| > hardResyncMs asks for a rate-limited reschedule.
  */
 export class DriftPolicy {
@@ -201,7 +207,7 @@ export class DriftPolicy {
 
   private resync(atMs: Milliseconds, median: Milliseconds): DriftAction {
     const o = this.o;
-    this.applied = representableRatePpm(clamp(this.r, o.maxRatePpm));
+    this.applied = representableRatePpm(this.skewRate);
     this.recent = [];
     this.seeded = false;
     this.correcting = false;
@@ -218,13 +224,18 @@ export class DriftPolicy {
     if (!this.correcting || atMs - this.lastRateChangeMs < o.minRateIntervalMs) return KEEP;
     const releasing = absE < o.releaseMs;
     const cap = absE > o.largeErrorMs ? o.maxLargeRatePpm : o.maxRatePpm;
-    const target = representableRatePpm(clamp(releasing ? this.r : this.r + o.gainPpmPerMs * this.e, cap));
+    const target = representableRatePpm(this.skewRate + (releasing ? 0 : clamp(o.gainPpmPerMs * this.e, cap)));
     if (releasing) this.correcting = false;
     const step = Math.abs(target - this.applied);
     if (step === 0 || (!releasing && step < o.minRateStepPpm)) return KEEP;
     this.applied = target;
     this.lastRateChangeMs = atMs;
     return { kind: DriftActionKind.SetRate, ratePpm: target };
+  }
+
+  /** The learned rate, held within maxSkewPpm. */
+  private get skewRate(): Ppm {
+    return clamp(this.r, this.o.maxSkewPpm);
   }
 }
 

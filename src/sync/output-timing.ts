@@ -8,6 +8,11 @@
  * (performanceTime − renderEnvelope(contextTime)) of the first good readings. Later readings are
  * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
  * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
+ * Readings that imply a LOWER latency than the one in use (most of the last `followDownReadings`)
+ * become the baseline at once, however noisy they are: the ramp bug only ever makes readings late,
+ * so a latency above what the readings say is a wrong baseline (seen: taken while the render clock
+ * was still wrong at start-up, 90 ms too high, then held for minutes because noisy readings were
+ * never flat enough for the safety net below).
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -68,6 +73,11 @@ export interface OutputTimingOptions {
   readonly maxAgeMs: Milliseconds;
   /** Without any frame report after this many valid readings, the readings alone are used. */
   readonly fallbackAfterReadings: number;
+  /**
+   * The last this many readings become the new baseline when their median is more than
+   * 2·toleranceMs below the latency and three quarters of them more than toleranceMs below it.
+   */
+  readonly followDownReadings: number;
   /** Readings rejected this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;
   /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
@@ -88,7 +98,7 @@ export interface OutputTimingOptions {
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
-  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8,
+  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followDownReadings: 16,
   mode: 'cross-checked',
 };
 
@@ -131,6 +141,8 @@ export class OutputTiming {
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   private recentImplied: Milliseconds[] = [];
   private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
+  /** The latest readings on the current render line (for following down). */
+  private recent: (Anchor & { implied: Milliseconds })[] = [];
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
   private browserLatencyMs: Milliseconds | null = null;
@@ -168,6 +180,7 @@ export class OutputTiming {
     const previous = this.lastImplied;
     this.lastImplied = implied;
     this.recentImplied = [...this.recentImplied, implied].slice(-this.o.stepConfirmReadings);
+    this.recent = [...this.recent, { ctxMs, perfMs: r.performanceTimeMs, implied }].slice(-this.o.followDownReadings);
     this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
@@ -181,15 +194,16 @@ export class OutputTiming {
       this.flatRejections.reset();
       return this.count('accepted');
     }
+    if (this.followDown(latency)) return this.count('rebaselined');
     const verdict = this.trackStep(implied, previous);
     if (verdict === 'rebaselined') {
-      this.flatRejections.reset();
+      this.resetRuns();
       return this.count(verdict);
     }
     const agreed = this.flatRejections.add(r.readAtMs, implied);
     if (agreed === null) return this.count(verdict);
     this.adjustMs += agreed - this.latencyMs;
-    this.run = null;
+    this.resetRuns();
     return this.count('rebaselined');
   }
 
@@ -256,6 +270,30 @@ export class OutputTiming {
     return verdict;
   }
 
+  /**
+   * Whether the recent readings say the latency is too high (see the module comment); if so they
+   * become the baseline (live anchors: re-evaluated as the render line improves).
+   */
+  private followDown(latency: Milliseconds): boolean {
+    const o = this.o;
+    if (this.recent.length < o.followDownReadings) return false;
+    const implied = this.recent.map((a) => a.implied);
+    const below = implied.filter((v) => v < latency - o.toleranceMs).length;
+    if (median(implied) >= latency - 2 * o.toleranceMs || below < 0.75 * implied.length) return false;
+    this.anchors = this.recent.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs }));
+    this.anchorLatency = null;
+    this.anchorsLive = true;
+    this.adjustMs = 0;
+    this.resetRuns();
+    return true;
+  }
+
+  private resetRuns(): void {
+    this.run = null;
+    this.recent = [];
+    this.flatRejections.reset();
+  }
+
   /** A rejected reading: start, extend or confirm a step (a jump, then steady readings). */
   private trackStep(implied: Milliseconds, previous: Milliseconds | null): OutputReadingVerdict {
     const o = this.o;
@@ -316,12 +354,12 @@ export class OutputTiming {
     this.anchorLatency = null;
     this.anchorsLive = true;
     this.adjustMs = 0;
-    this.run = null;
-    this.flatRejections.reset();
+    this.resetRuns();
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
+    this.recent = [];
     if (this.anchorLatency !== null && this.anchors.length >= this.o.minBaselineReadings) {
       this.anchorsLive = false;
       return;

@@ -99,6 +99,17 @@ describe('DriftPolicy', () => {
     expectRateLimited(result);
   });
 
+  it('keeps its full correction on top of a large learned skew (a sink 800 ppm fast)', () => {
+    // Needed rate ≈ −800 ppm; then the audio jumps 4 ms early. An absolute ±1000 ppm cap left
+    // 200 ppm for the correction; on top of the skew it gets gain·error (400 ppm at first).
+    const result = simulatePlayout({ seed: 9, skewPpm: 800, durationMs: 240_000, steps: [{ atMs: 150_000, deltaMs: -4 }] });
+    expect(result.resyncs).to.have.length(0);
+    expect(errorAfter(result, 195_000).max).to.be.at.most(0.1);
+    const corrections = result.rateChanges.filter((s) => s.atMs > 150_000).map((s) => s.ratePpm);
+    expect(Math.min(...corrections)).to.be.below(-1_150);
+    expectRateLimited(result);
+  });
+
   it('resyncs a large initial error once, not again within the minimum interval', () => {
     const result = simulatePlayout({ seed: 3, skewPpm: -200, initialErrorMs: 100, durationMs: 120_000 });
     expect(result.resyncs.map((s) => s.atMs)).to.deep.equal([600]);

@@ -246,13 +246,34 @@ describe('OutputTiming', () => {
   });
 
   it('recovers from a baseline taken on garbage readings at start-up (flat rejections replace it)', () => {
-    // Step detection off, so only the steady-rejection net can repair the baseline.
-    const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
+    // Step detection and following down off, so only the steady-rejection net can repair the baseline.
+    const netOnly = { stepMinMs: Number.POSITIVE_INFINITY, followDownReadings: Number.POSITIVE_INFINITY };
+    const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: netOnly });
     expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
     expect(maxAbsAfter(r, 25_000)).to.be.below(0.35);
     expect(r.timing.diagnostics().baselineResets, 'a plausible wrong latency is the net\'s job').to.equal(0);
-    const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { stepMinMs: Number.POSITIVE_INFINITY, steadyWindowMs: Number.POSITIVE_INFINITY } });
+    const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { ...netOnly, steadyWindowMs: Number.POSITIVE_INFINITY } });
     expect(maxAbsAfter(off, 25_000), 'without the net the error stays').to.be.above(80);
+  });
+
+  it('follows noisy readings down from a baseline that was too high, within 7 s', () => {
+    // Readings 90 ms late during the baseline, then right but with 2 ms jitter: never flat enough
+    // for the safety net, and the first right reading is no sudden step from a steady level.
+    const noisy = { badStart: { untilMs: 8_000, offsetMs: 90 }, readingJitterMs: 2, durationMs: 60_000 };
+    for (const seed of [31, 37, 41]) {
+      const r = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
+      expect(maxAbsAfter(r, 15_000), `seed ${seed}`).to.be.below(2.5);
+      expect(r.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.be.at.least(1);
+      const off = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY, followDownReadings: Number.POSITIVE_INFINITY } });
+      expect(maxAbsAfter(off, 30_000), `seed ${seed}: without following down the error stays`).to.be.above(80);
+    }
+  });
+
+  it('does not follow readings that are only noisy (2 ms jitter around the truth) down', () => {
+    for (const seed of [43, 47]) {
+      const r = simulate({ readingJitterMs: 2, durationMs: 300_000, seed });
+      expect(p95AbsAfter(r, 10_000), `seed ${seed}`).to.be.below(1.5);
+    }
   });
 
   it('never takes implausible start-up readings (negative latency) into the baseline', () => {

@@ -1,0 +1,181 @@
+/**
+ * The app's own view of its playout, sampled during a sync benchmark and set against the ground
+ * truth from the rendered audio: does the estimate the drift loop acts on follow what is heard?
+ *
+ * Each speaker's estimate is against the shared timeline, the truth (from the recording) against
+ * the mean of the others; so the estimate is compared as "own estimate − mean of the others'
+ * estimates" at the same poll round. Whatever the estimates get wrong shows as (truth − estimate):
+ * its median is a constant bias (latency model), its spread the estimate's noise.
+ */
+import type { Page } from 'playwright-core';
+import type { Milliseconds } from '../src/sync/units.js';
+import type { FrameSample } from './playout-compare.js';
+import type { PlayoutWindow } from './playout-analysis.js';
+import { percentile } from './stats.js';
+
+/** One poll of one speaker. */
+export interface TraceSample {
+  readonly hostMs: Milliseconds;
+  readonly errorMs: Milliseconds | null;
+  readonly uncertaintyMs: Milliseconds | null;
+  readonly latencyMs: Milliseconds | null;
+  readonly impliedLatencyMs: Milliseconds | null;
+  readonly renderRestarts: number | null;
+  readonly ratePpm: number | null;
+  readonly reschedules: number | null;
+  readonly renderRatePpm: number | null;
+  readonly slippedSamples: number | null;
+  /** The zone's plan: track position `startPositionSec` heard at shared ms `startSharedMs`. */
+  readonly startSharedMs: Milliseconds | null;
+  readonly startPositionSec: number | null;
+  /** performance.timeOrigin of the page, ms since the epoch (host ms). */
+  readonly timeOriginMs: Milliseconds;
+}
+
+/** A poll round: one sample per speaker (null: that page did not answer). */
+export type TraceRound = ReadonlyArray<TraceSample | null>;
+
+async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSample | null> {
+  const raw = await page
+    .evaluate(() => {
+      type Zone = { startSharedMs: number; startPositionSec: number };
+      const p = (window.tutti?.diagnostics() as { playback?: { report?: Record<string, number | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
+      if (p == null) return null;
+      const r = p.report ?? {};
+      const t = p.timing ?? {};
+      const z = p.zones?.zones[p.ownZoneId ?? ''];
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin] as const;
+    })
+    .catch(() => null);
+  if (raw === null) return null;
+  const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
+    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11] };
+}
+
+/** Polls `pages()` every `everyMs` until `stop()` is called; resolves with the rounds. */
+export function startTrace(pages: () => readonly Page[], everyMs: Milliseconds, hostNow: () => Milliseconds): { stop(): Promise<TraceRound[]> } {
+  const rounds: TraceRound[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = hostNow();
+      rounds.push(await Promise.all(pages().map((page) => sample(page, hostNow))));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (hostNow() - started))));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return rounds;
+    },
+  };
+}
+
+/** Per speaker: how the app's relative estimate compares with the truth. */
+export interface EstimateVsTruth {
+  readonly speaker: string;
+  readonly samples: number;
+  /** Median of (truth − estimate), ms: a constant bias of the latency model. */
+  readonly biasMs: Milliseconds;
+  /** p95 of |(truth − estimate) − bias|, ms: noise of the estimate. */
+  readonly noiseP95Ms: Milliseconds;
+  /** p95 of |estimate − its median|, ms: how much the estimate itself moves. */
+  readonly estimateSpreadP95Ms: Milliseconds;
+  /** p95 of |truth − its median|, ms: how much the heard offset moves. */
+  readonly truthSpreadP95Ms: Milliseconds;
+}
+
+const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 0.5);
+const p95Around = (values: readonly number[], centre: number): number => percentile(values.map((v) => Math.abs(v - centre)).sort((a, b) => a - b), 0.95);
+
+/**
+ * Matches each poll round (from `fromHostMs`) to the nearest truth sample within `maxGapMs` for
+ * every speaker of `truth` (per speaker: error vs the others, positive = late; `hostMsAt` maps a
+ * recording frame to host ms).
+ */
+export function compareEstimates(rounds: readonly TraceRound[], truth: ReadonlyArray<readonly FrameSample[]>, hostMsAt: (frame: number) => Milliseconds, fromHostMs: Milliseconds, maxGapMs: Milliseconds = 100): EstimateVsTruth[] {
+  const truthHost = truth.map((series) => series.map((s) => ({ hostMs: hostMsAt(s.recordingFrame), valueMs: s.valueMs })));
+  return truth.map((_, k) => {
+    const pairs: { est: number; truth: number }[] = [];
+    for (const round of rounds) {
+      const own = round[k];
+      if (own == null || own.errorMs === null || own.hostMs < fromHostMs) continue;
+      const others = truth.map((__, j) => round[j]).filter((s, j): s is TraceSample => j !== k && s != null && s.errorMs !== null);
+      if (others.length === 0) continue;
+      const t = nearestValue(truthHost[k]!, own.hostMs, maxGapMs);
+      if (t === null) continue;
+      pairs.push({ est: own.errorMs - others.reduce((sum, s) => sum + s.errorMs!, 0) / others.length, truth: t });
+    }
+    return summarise(`S${k}`, pairs);
+  });
+}
+
+/** Markdown table of {@link compareEstimates}. */
+export function formatEstimates(rows: readonly EstimateVsTruth[], title: string): string {
+  const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '—');
+  return [
+    title,
+    '',
+    '| speaker | polls | bias ms (latency model) | noise p95 ms | estimate moves p95 ms | truth moves p95 ms |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.speaker} | ${r.samples} | ${f(r.biasMs)} | ${f(r.noiseP95Ms)} | ${f(r.estimateSpreadP95Ms)} | ${f(r.truthSpreadP95Ms)} |`),
+  ].join('\n');
+}
+
+/**
+ * Absolute playout error from the recording, ms (positive = late): when each locked window's
+ * track position was heard (host ms) − when the plan wanted it heard, with shared time mapped to
+ * host ms through the authority's timeOrigin (the authority's shared clock is its own, un-injected
+ * performance clock). Includes the rig's own recording-latency bias, common to all speakers.
+ */
+export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }): { hostMs: Milliseconds; valueMs: Milliseconds }[] {
+  return windows.flatMap((w) => {
+    if (w.trackPositionSec === null) return [];
+    const hostMs = hostMsAt(w.recordingFrame);
+    const plannedHostMs = plan.authorityTimeOriginMs + plan.startSharedMs + (w.trackPositionSec - plan.startPositionSec) * 1000;
+    return [{ hostMs, valueMs: hostMs - plannedHostMs }];
+  });
+}
+
+/**
+ * Per speaker: the app's own errorMs at each poll against the absolute truth (see
+ * {@link absoluteErrorsMs}) nearest in host time (within `maxGapMs`).
+ */
+export function compareAbsolute(rounds: readonly TraceRound[], truth: ReadonlyArray<ReadonlyArray<{ hostMs: Milliseconds; valueMs: Milliseconds }>>, fromHostMs: Milliseconds, maxGapMs: Milliseconds = 100): EstimateVsTruth[] {
+  return truth.map((series, k) => {
+    const pairs: { est: number; truth: number }[] = [];
+    for (const round of rounds) {
+      const own = round[k];
+      if (own == null || own.errorMs === null || own.hostMs < fromHostMs) continue;
+      const t = nearestValue(series, own.hostMs, maxGapMs);
+      if (t !== null) pairs.push({ est: own.errorMs, truth: t });
+    }
+    return summarise(`S${k}`, pairs);
+  });
+}
+
+function nearestValue(series: ReadonlyArray<{ hostMs: Milliseconds; valueMs: Milliseconds }>, hostMs: Milliseconds, maxGapMs: Milliseconds): number | null {
+  let best: { d: number; v: number } | null = null;
+  for (const s of series) {
+    const d = Math.abs(s.hostMs - hostMs);
+    if (d <= maxGapMs && (best === null || d < best.d)) best = { d, v: s.valueMs };
+  }
+  return best?.v ?? null;
+}
+
+function summarise(speaker: string, pairs: ReadonlyArray<{ est: number; truth: number }>): EstimateVsTruth {
+  const diffs = pairs.map((p) => p.truth - p.est);
+  const bias = median(diffs);
+  const est = pairs.map((p) => p.est);
+  const tru = pairs.map((p) => p.truth);
+  return {
+    speaker,
+    samples: pairs.length,
+    biasMs: bias,
+    noiseP95Ms: p95Around(diffs, bias),
+    estimateSpreadP95Ms: p95Around(est, median(est)),
+    truthSpreadP95Ms: p95Around(tru, median(tru)),
+  };
+}
