@@ -46,7 +46,7 @@ export interface DriftPolicyOptions {
   readonly maxUncertaintyMs: Milliseconds;
   /** Prior standard deviation of the rate that holds the error constant (the skew), ppm. */
   readonly priorRateSdPpm: Ppm;
-  /** Random walk of that rate (temperature drift), ppm per √s. */
+  /** Random walk of that rate (temperature drift, a busy sink's clock), ppm per √s. */
   readonly rateWanderPpmPerSqrtS: Ppm;
 }
 
@@ -59,14 +59,18 @@ export interface DriftPolicyOptions {
  * learned skew plus a few ppm, so the error is held within the 0.05 ms deadband (a 0.1 ms one
  * lets it sit near 0.1 ms between corrections). engageSigmas 4: no false starts on noise of
  * 0.05–0.2 ms (3 made some). Hard resync from a 20 ms median (Snapcast: 20-sample median
- * > 50 ms; Sendspin > 200 ms), at most every 5 s (as Soundsync).
+ * > 50 ms; Sendspin > 200 ms), at most every 5 s (as Soundsync). Rate wander 3 ppm/√s: a busy
+ * PulseAudio sink's clock was measured ramping from ~40 to ~740 ppm within 40 s; with the
+ * 0.01 ppm/√s of a crystal's temperature drift the learned rate froze and the simulated error
+ * stood at 6.7 ms long after such a ramp (now ≤ 0.11 ms), at the price of ~15 rate changes a
+ * minute instead of ~3 at a constant skew (each moves the slip spacing only: inaudible).
  */
 export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
   deadbandMs: 0.05, engageSigmas: 4, releaseMs: 0.01, gainPpmPerMs: 100,
   maxRatePpm: 1_000, largeErrorMs: 5, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
   hardResyncMs: 20, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
   medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
-  priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 0.01,
+  priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 3,
 };
 
 /** Random walk of the error itself (beyond the rate model), ms per √s: keeps the filter responsive. */

@@ -31,6 +31,8 @@ export interface PlayoutSimOptions {
   /** Residual error of a hard resync (the new source's scheduling error), ms (1σ). */
   readonly resyncSdMs: Milliseconds;
   readonly steps: readonly ErrorStep[];
+  /** The skew moves linearly from skewPpm at fromMs to toPpm at toMs (a busy sink's clock), then stays. */
+  readonly skewRamp?: { readonly fromMs: Milliseconds; readonly toMs: Milliseconds; readonly toPpm: Ppm };
   readonly policy: Partial<DriftPolicyOptions>;
 }
 
@@ -82,7 +84,11 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
   let rate = 1;
   let errorMs = o.initialErrorMs;
   for (let atMs = o.tickMs; atMs <= o.durationMs; atMs += o.tickMs) {
-    const playedMs = o.tickMs * (1 + o.skewPpm * 1e-6) * rate;
+    const ramp = o.skewRamp;
+    const skewPpm = ramp === undefined || atMs <= ramp.fromMs ? o.skewPpm
+      : atMs >= ramp.toMs ? ramp.toPpm
+      : o.skewPpm + ((atMs - ramp.fromMs) / (ramp.toMs - ramp.fromMs)) * (ramp.toPpm - o.skewPpm);
+    const playedMs = o.tickMs * (1 + skewPpm * 1e-6) * rate;
     errorMs += o.tickMs - playedMs;
     for (const step of o.steps) if (step.atMs > atMs - o.tickMs && step.atMs <= atMs) errorMs += step.deltaMs;
     const outlier = rng.chance(o.outlierProbability) ? rng.pick([-1, 1]) * o.outlierMs : 0;

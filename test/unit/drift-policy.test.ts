@@ -39,12 +39,13 @@ describe('DriftPolicy', () => {
         expect(after.max, `seed ${seed}`).to.be.at.most(0.1);
         expect(errorAfter(result, 0).max, `seed ${seed}`).to.be.below(0.5);
         expect(result.resyncs).to.have.length(0);
-        expect(result.rateChanges.length, `seed ${seed}`).to.be.at.most(60);
-        expect(result.rateChanges.filter((s) => s.atMs >= 60_000).length, `seed ${seed}`).to.be.at.most(15);
+        // The rate keeps learning (3 ppm/√s wander): ~10–20 changes a minute, each only a new slip spacing.
+        expect(result.rateChanges.length, `seed ${seed}`).to.be.at.most(250);
         for (const s of result.rateChanges) expect(Math.abs(s.ratePpm)).to.be.at.most(DEFAULT_DRIFT_POLICY_OPTIONS.maxRatePpm);
         expectRateLimited(result);
         const needed = (1 / (1 + skewPpm * 1e-6) - 1) * 1e6;
-        expect(result.policy.learnedRate.ratePpm).to.be.closeTo(needed, 0.2);
+        // The learned rate keeps wandering with the model (1σ ≈ 6 ppm): the error term absorbs it.
+        expect(result.policy.learnedRate.ratePpm).to.be.closeTo(needed, 15);
       }
     });
   }
@@ -85,7 +86,7 @@ describe('DriftPolicy', () => {
       const resync = result.resyncs[0];
       expect(resync.atMs).to.be.within(120_000, 121_000);
       expect(resync.action.kind === DriftActionKind.Reschedule && Math.abs(resync.action.errorMs - deltaMs) < 1).to.equal(true);
-      expect(Math.abs(resync.ratePpm + 200)).to.be.below(1);
+      expect(Math.abs(resync.ratePpm + 200), "the new source carries the learned skew").to.be.below(10);
       expect(errorAfter(result, 125_000).max).to.be.at.most(0.1);
     });
   }
@@ -97,6 +98,16 @@ describe('DriftPolicy', () => {
     const maxRate = Math.max(...result.rateChanges.map((s) => Math.abs(s.ratePpm)));
     expect(maxRate).to.be.above(DEFAULT_DRIFT_POLICY_OPTIONS.maxRatePpm);
     expectRateLimited(result);
+  });
+
+  it('follows a sink clock that ramps by 700 ppm in 40 s (measured on a busy PulseAudio sink)', () => {
+    for (const seed of [3, 4, 5]) {
+      const result = simulatePlayout({ seed, skewPpm: 40, durationMs: 180_000, noiseSdMs: 0.1, skewRamp: { fromMs: 10_000, toMs: 50_000, toPpm: 740 } });
+      expect(errorAfter(result, 0).max, `seed ${seed}: during the ramp`).to.be.below(2);
+      expect(errorAfter(result, 90_000).max, `seed ${seed}: 40 s after it`).to.be.below(0.15);
+      expect(result.resyncs, `seed ${seed}`).to.have.length(0);
+      expectRateLimited(result);
+    }
   });
 
   it('keeps its full correction on top of a large learned skew (a sink 800 ppm fast)', () => {
