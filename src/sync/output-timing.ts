@@ -8,11 +8,13 @@
  * (performanceTime − renderEnvelope(contextTime)) of the first good readings. Later readings are
  * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
  * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
- * Readings that imply a LOWER latency than the one in use (most of the last `followDownReadings`)
- * become the baseline at once, however noisy they are: the ramp bug only ever makes readings late,
- * so a latency above what the readings say is a wrong baseline (seen: taken while the render clock
- * was still wrong at start-up, 90 ms too high, then held for minutes because noisy readings were
- * never flat enough for the safety net below).
+ * When most of the last `followReadings` readings disagree with the latency in use, they become
+ * the baseline at once, however noisy they are, if the ramp bug cannot explain them: it only ever
+ * makes readings late, and slowly. So readings implying a LOWER latency are always followed, and
+ * readings implying a higher one while their lead exceeds `maxRampMsPerSec` times the age of the
+ * latency in use. (Seen: baselines taken while the render clock was still wrong at start-up, 25 ms
+ * too low or 90 ms too high, then held for minutes because noisy readings were never flat enough
+ * for the safety net below.)
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -77,7 +79,9 @@ export interface OutputTimingOptions {
    * The last this many readings become the new baseline when their median is more than
    * 2·toleranceMs below the latency and three quarters of them more than toleranceMs below it.
    */
-  readonly followDownReadings: number;
+  readonly followReadings: number;
+  /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
+  readonly maxRampMsPerSec: number;
   /** Readings rejected this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;
   /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
@@ -98,7 +102,8 @@ export interface OutputTimingOptions {
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
-  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followDownReadings: 16,
+  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
+  maxRampMsPerSec: 0.2,
   mode: 'cross-checked',
 };
 
@@ -141,7 +146,9 @@ export class OutputTiming {
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   private recentImplied: Milliseconds[] = [];
   private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
-  /** The latest readings on the current render line (for following down). */
+  /** When (readAtMs) the latency in use was last set. */
+  private latencySinceMs = Number.NaN;
+  /** The latest readings on the current render line (for following them). */
   private recent: (Anchor & { implied: Milliseconds })[] = [];
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
@@ -180,12 +187,13 @@ export class OutputTiming {
     const previous = this.lastImplied;
     this.lastImplied = implied;
     this.recentImplied = [...this.recentImplied, implied].slice(-this.o.stepConfirmReadings);
-    this.recent = [...this.recent, { ctxMs, perfMs: r.performanceTimeMs, implied }].slice(-this.o.followDownReadings);
+    this.recent = [...this.recent, { ctxMs, perfMs: r.performanceTimeMs, implied }].slice(-this.o.followReadings);
     this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
       if (!this.plausible(implied)) return this.count('rejected');
       this.anchors.push({ ctxMs, perfMs: r.performanceTimeMs });
+      this.latencySinceMs = r.readAtMs;
       return this.count('baseline');
     }
     const latency = this.latencyMs;
@@ -194,16 +202,18 @@ export class OutputTiming {
       this.flatRejections.reset();
       return this.count('accepted');
     }
-    if (this.followDown(latency)) return this.count('rebaselined');
+    if (this.followReadings(latency, r.readAtMs)) return this.count('rebaselined');
     const verdict = this.trackStep(implied, previous);
     if (verdict === 'rebaselined') {
       this.resetRuns();
+      this.latencySinceMs = r.readAtMs;
       return this.count(verdict);
     }
     const agreed = this.flatRejections.add(r.readAtMs, implied);
     if (agreed === null) return this.count(verdict);
     this.adjustMs += agreed - this.latencyMs;
     this.resetRuns();
+    this.latencySinceMs = r.readAtMs;
     return this.count('rebaselined');
   }
 
@@ -271,19 +281,24 @@ export class OutputTiming {
   }
 
   /**
-   * Whether the recent readings say the latency is too high (see the module comment); if so they
-   * become the baseline (live anchors: re-evaluated as the render line improves).
+   * Whether the recent readings say the latency is wrong in a way the ramp bug cannot explain
+   * (see the module comment); if so they become the baseline (live anchors: re-evaluated as the
+   * render line improves).
    */
-  private followDown(latency: Milliseconds): boolean {
+  private followReadings(latency: Milliseconds, nowMs: Milliseconds): boolean {
     const o = this.o;
-    if (this.recent.length < o.followDownReadings) return false;
+    if (this.recent.length < o.followReadings) return false;
     const implied = this.recent.map((a) => a.implied);
-    const below = implied.filter((v) => v < latency - o.toleranceMs).length;
-    if (median(implied) >= latency - 2 * o.toleranceMs || below < 0.75 * implied.length) return false;
+    const gap = median(implied) - latency;
+    const beyond = implied.filter((v) => Math.sign(gap) * (v - latency) > o.toleranceMs).length;
+    if (Math.abs(gap) <= 2 * o.toleranceMs || beyond < 0.75 * implied.length) return false;
+    const ageSec = (nowMs - this.latencySinceMs) / 1000;
+    if (gap > 0 && !(gap > o.maxRampMsPerSec * ageSec)) return false;
     this.anchors = this.recent.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs }));
     this.anchorLatency = null;
     this.anchorsLive = true;
     this.adjustMs = 0;
+    this.latencySinceMs = nowMs;
     this.resetRuns();
     return true;
   }

@@ -247,7 +247,7 @@ describe('OutputTiming', () => {
 
   it('recovers from a baseline taken on garbage readings at start-up (flat rejections replace it)', () => {
     // Step detection and following down off, so only the steady-rejection net can repair the baseline.
-    const netOnly = { stepMinMs: Number.POSITIVE_INFINITY, followDownReadings: Number.POSITIVE_INFINITY };
+    const netOnly = { stepMinMs: Number.POSITIVE_INFINITY, followReadings: Number.POSITIVE_INFINITY };
     const r = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: netOnly });
     expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
     expect(maxAbsAfter(r, 25_000)).to.be.below(0.35);
@@ -264,12 +264,22 @@ describe('OutputTiming', () => {
       const r = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
       expect(maxAbsAfter(r, 15_000), `seed ${seed}`).to.be.below(2.5);
       expect(r.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.be.at.least(1);
-      const off = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY, followDownReadings: Number.POSITIVE_INFINITY } });
+      const off = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY, followReadings: Number.POSITIVE_INFINITY } });
       expect(maxAbsAfter(off, 30_000), `seed ${seed}: without following down the error stays`).to.be.above(80);
     }
   });
 
-  it('does not follow readings that are only noisy (2 ms jitter around the truth) down', () => {
+  it('follows noisy readings up from a baseline that was too low (no ramp grows 25 ms in seconds)', () => {
+    const noisy = { badStart: { untilMs: 8_000, offsetMs: -25 }, readingJitterMs: 2, durationMs: 60_000 };
+    for (const seed of [53, 59]) {
+      const r = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY } });
+      expect(maxAbsAfter(r, 15_000), `seed ${seed}`).to.be.below(2.5);
+      const off = simulate({ ...noisy, seed, timing: { stepMinMs: Number.POSITIVE_INFINITY, maxRampMsPerSec: Number.POSITIVE_INFINITY } });
+      expect(maxAbsAfter(off, 30_000), `seed ${seed}: without it the error stays`).to.be.above(20);
+    }
+  });
+
+  it('does not follow readings that are only noisy (2 ms jitter around the truth)', () => {
     for (const seed of [43, 47]) {
       const r = simulate({ readingJitterMs: 2, durationMs: 300_000, seed });
       expect(p95AbsAfter(r, 10_000), `seed ${seed}`).to.be.below(1.5);
