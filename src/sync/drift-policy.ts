@@ -115,8 +115,8 @@ export function representableRatePpm(ratePpm: Ppm): Ppm {
  * are gated out; a step (the median of the recent measurements disagrees with the estimate)
  * re-seeds e. Control: idle (rate unchanged) while |ê| ≤ deadband; once beyond, steer with
  * rate = r̂ + gain·ê (the correction capped by tier, r̂ within maxSkewPpm), at most every
- * minRateIntervalMs and in steps ≥ minRateStepPpm, until |ê| < releaseMs, then set rate = r̂ and idle again (hysteresis). A
- * median |error| > hardResyncMs asks for a rate-limited reschedule.
+ * minRateIntervalMs and in steps ≥ minRateStepPpm, until |ê| < releaseMs, then set rate = r̂
+ * and idle again (hysteresis). A median |error| > hardResyncMs asks for a rate-limited reschedule.
  */
 export class DriftPolicy {
   private readonly o: DriftPolicyOptions;

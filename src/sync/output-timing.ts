@@ -77,7 +77,8 @@ export interface OutputTimingOptions {
   readonly fallbackAfterReadings: number;
   /**
    * The last this many readings become the new baseline when their median is more than
-   * 2·toleranceMs below the latency and three quarters of them more than toleranceMs below it.
+   * 2·toleranceMs off the latency and three quarters of them more than toleranceMs off on the
+   * same side (above it only while the ramp bug cannot explain the lead; see maxRampMsPerSec).
    */
   readonly followReadings: number;
   /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
