@@ -11,7 +11,14 @@ import type { Page } from 'playwright-core';
 import type { Milliseconds } from '../src/sync/units.js';
 import type { FrameSample } from './playout-compare.js';
 import type { PlayoutWindow } from './playout-analysis.js';
+import { median } from '../src/sync/median.js';
 import { percentile } from './stats.js';
+
+/** A value at a host time, ms. */
+export interface HostSample {
+  readonly hostMs: Milliseconds;
+  readonly valueMs: Milliseconds;
+}
 
 /** One poll of one speaker. */
 export interface TraceSample {
@@ -87,7 +94,6 @@ export interface EstimateVsTruth {
   readonly truthSpreadP95Ms: Milliseconds;
 }
 
-const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 0.5);
 const p95Around = (values: readonly number[], centre: number): number => percentile(values.map((v) => Math.abs(v - centre)).sort((a, b) => a - b), 0.95);
 
 /**
@@ -97,18 +103,10 @@ const p95Around = (values: readonly number[], centre: number): number => percent
  */
 export function compareEstimates(rounds: readonly TraceRound[], truth: ReadonlyArray<readonly FrameSample[]>, hostMsAt: (frame: number) => Milliseconds, fromHostMs: Milliseconds, maxGapMs: Milliseconds = 100): EstimateVsTruth[] {
   const truthHost = truth.map((series) => series.map((s) => ({ hostMs: hostMsAt(s.recordingFrame), valueMs: s.valueMs })));
-  return truth.map((_, k) => {
-    const pairs: { est: number; truth: number }[] = [];
-    for (const round of rounds) {
-      const own = round[k];
-      if (own == null || own.errorMs === null || own.hostMs < fromHostMs) continue;
-      const others = truth.map((__, j) => round[j]).filter((s, j): s is TraceSample => j !== k && s != null && s.errorMs !== null);
-      if (others.length === 0) continue;
-      const t = nearestValue(truthHost[k]!, own.hostMs, maxGapMs);
-      if (t === null) continue;
-      pairs.push({ est: own.errorMs - others.reduce((sum, s) => sum + s.errorMs!, 0) / others.length, truth: t });
-    }
-    return summarise(`S${k}`, pairs);
+  return compareWith(rounds, truthHost, fromHostMs, maxGapMs, (round, k) => {
+    const others = truth.flatMap((_, j) => (j !== k && round[j]?.errorMs != null ? [round[j]!.errorMs!] : []));
+    const own = round[k]!.errorMs!;
+    return others.length === 0 ? null : own - others.reduce((sum, e) => sum + e, 0) / others.length;
   });
 }
 
@@ -130,7 +128,7 @@ export function formatEstimates(rows: readonly EstimateVsTruth[], title: string)
  * host ms through the authority's timeOrigin (the authority's shared clock is its own, un-injected
  * performance clock). Includes the rig's own recording-latency bias, common to all speakers.
  */
-export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }): { hostMs: Milliseconds; valueMs: Milliseconds }[] {
+export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }): HostSample[] {
   return windows.flatMap((w) => {
     if (w.trackPositionSec === null) return [];
     const hostMs = hostMsAt(w.recordingFrame);
@@ -143,20 +141,29 @@ export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (f
  * Per speaker: the app's own errorMs at each poll against the absolute truth (see
  * {@link absoluteErrorsMs}) nearest in host time (within `maxGapMs`).
  */
-export function compareAbsolute(rounds: readonly TraceRound[], truth: ReadonlyArray<ReadonlyArray<{ hostMs: Milliseconds; valueMs: Milliseconds }>>, fromHostMs: Milliseconds, maxGapMs: Milliseconds = 100): EstimateVsTruth[] {
+export function compareAbsolute(rounds: readonly TraceRound[], truth: ReadonlyArray<readonly HostSample[]>, fromHostMs: Milliseconds, maxGapMs: Milliseconds = 100): EstimateVsTruth[] {
+  return compareWith(rounds, truth, fromHostMs, maxGapMs, (round, k) => round[k]!.errorMs);
+}
+
+/**
+ * Per speaker k of `truth`: pairs each poll (from `fromHostMs`, with an errorMs) with the truth
+ * sample nearest in host time (within `maxGapMs`); `estimateOf` gives the estimate to compare.
+ */
+function compareWith(rounds: readonly TraceRound[], truth: ReadonlyArray<readonly HostSample[]>, fromHostMs: Milliseconds, maxGapMs: Milliseconds, estimateOf: (round: TraceRound, k: number) => number | null): EstimateVsTruth[] {
   return truth.map((series, k) => {
     const pairs: { est: number; truth: number }[] = [];
     for (const round of rounds) {
       const own = round[k];
       if (own == null || own.errorMs === null || own.hostMs < fromHostMs) continue;
-      const t = nearestValue(series, own.hostMs, maxGapMs);
-      if (t !== null) pairs.push({ est: own.errorMs, truth: t });
+      const est = estimateOf(round, k);
+      const t = est === null ? null : nearestValue(series, own.hostMs, maxGapMs);
+      if (est !== null && t !== null) pairs.push({ est, truth: t });
     }
     return summarise(`S${k}`, pairs);
   });
 }
 
-function nearestValue(series: ReadonlyArray<{ hostMs: Milliseconds; valueMs: Milliseconds }>, hostMs: Milliseconds, maxGapMs: Milliseconds): number | null {
+function nearestValue(series: readonly HostSample[], hostMs: Milliseconds, maxGapMs: Milliseconds): number | null {
   let best: { d: number; v: number } | null = null;
   for (const s of series) {
     const d = Math.abs(s.hostMs - hostMs);

@@ -4,6 +4,7 @@
  * same clock the Chromium pages read), so recording frames map to host time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { solveLeastSquares } from '../src/sync/least-squares.js';
 import { guard } from './process-guard.js';
 
 export interface RecorderOptions {
@@ -162,9 +163,9 @@ export class RoomRecorder {
     }
     const points = [...minima.values()];
     if (points.length < 3) return Number.NaN;
-    const mt = points.reduce((s, p) => s + p.t, 0) / points.length;
-    const my = points.reduce((s, p) => s + p.y, 0) / points.length;
-    const slope = points.reduce((s, p) => s + (p.t - mt) * (p.y - my), 0) / points.reduce((s, p) => s + (p.t - mt) ** 2, 0);
-    return (1 / (1 + slope) - 1) * 1e6;
+    const meanT = points.reduce((sum, p) => sum + p.t, 0) / points.length;
+    const fit = solveLeastSquares(2, points.map((p) => ({ x: [1, p.t - meanT], y: p.y, weight: 1 })));
+    const slope = fit?.coef[1];
+    return slope === undefined ? Number.NaN : (1 / (1 + slope) - 1) * 1e6;
   }
 }

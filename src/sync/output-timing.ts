@@ -8,13 +8,9 @@
  * (performanceTime − renderEnvelope(contextTime)) of the first good readings. Later readings are
  * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
  * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
- * When most of the last `followReadings` readings disagree with the latency in use, they become
- * the baseline at once, however noisy they are, if the ramp bug cannot explain them: it only ever
- * makes readings late, and slowly. So readings implying a LOWER latency are always followed, and
- * readings implying a higher one while their lead exceeds `maxRampMsPerSec` times the age of the
- * latency in use. (Seen: baselines taken while the render clock was still wrong at start-up, 25 ms
- * too low or 90 ms too high, then held for minutes because noisy readings were never flat enough
- * for the safety net below.)
+ * Readings that disagree with the latency in a way the ramp bug cannot explain become the
+ * baseline at once ({@link ReadingDisagreement}; seen: start-up baselines 25 ms too low or 90 ms
+ * too high, held for minutes because noisy readings were never flat enough for the net below).
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -24,89 +20,15 @@
  */
 import { median } from './median.js';
 import { AudioClockMap } from './audio-clock-map.js';
+import { ReadingDisagreement } from './output-disagreement.js';
 import { FlatRejections } from './output-flat-rejections.js';
-import { RenderClock, type RenderClockOptions, type RenderFrameReport } from './output-render-clock.js';
+import { LatencyStep } from './output-latency-step.js';
+import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
+import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds, Seconds } from './units.js';
 
 export type { RenderFrameReport } from './output-render-clock.js';
-
-/** One AudioContext.getOutputTimestamp() result (plus outputLatency), and when it was read. */
-export interface OutputReading {
-  /** Context time of the frame being heard, s. */
-  readonly contextTimeSec: Seconds;
-  /** performance.now() at which that frame is heard, ms. */
-  readonly performanceTimeMs: Milliseconds;
-  /** performance.now() when read, ms. */
-  readonly readAtMs: Milliseconds;
-  /** AudioContext.outputLatency at the time, s (diagnostics only). */
-  readonly outputLatencySec?: Seconds;
-}
-
-/** What {@link OutputTiming.addReading} did with a reading. */
-export const OutputReadingVerdict = {
-  /** Part of the latency baseline. */
-  Baseline: 'baseline',
-  /** Agrees with the latency in use. */
-  Accepted: 'accepted',
-  /** Disagrees (e.g. the ramping-latency bug): ignored. */
-  Rejected: 'rejected',
-  /** Invalid, too old, not advancing, or no render clock yet: ignored. */
-  Stale: 'stale',
-  /** Confirmed a step of the latency: the latency moved by it. */
-  Rebaselined: 'rebaselined',
-} as const;
-export type OutputReadingVerdict = (typeof OutputReadingVerdict)[keyof typeof OutputReadingVerdict];
-
-/** Tuning of {@link OutputTiming}. */
-export interface OutputTimingOptions {
-  readonly sampleRateHz: number;
-  readonly render: Partial<Omit<RenderClockOptions, 'sampleRateHz'>>;
-  /** The first this many readings (once the render clock runs) form the baseline. */
-  readonly baselineReadings: number;
-  /** `ready` once this many baseline readings are in. */
-  readonly minBaselineReadings: number;
-  /** Readings within this of the latency are accepted, ms. */
-  readonly toleranceMs: Milliseconds;
-  /** A step starts with a jump of at least this between consecutive readings, ms… */
-  readonly stepMinMs: Milliseconds;
-  /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
-  readonly stepConfirmReadings: number;
-  /** Readings older than this when read are stale, ms. */
-  readonly maxAgeMs: Milliseconds;
-  /** Without any frame report after this many valid readings, the readings alone are used. */
-  readonly fallbackAfterReadings: number;
-  /**
-   * The last this many readings become the new baseline when their median is more than
-   * 2·toleranceMs off the latency and three quarters of them more than toleranceMs off on the
-   * same side (above it only while the ramp bug cannot explain the lead; see maxRampMsPerSec).
-   */
-  readonly followReadings: number;
-  /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
-  readonly maxRampMsPerSec: number;
-  /** Readings rejected this long, yet flat, replace the latency, ms… */
-  readonly steadyWindowMs: Milliseconds;
-  /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
-  readonly maxSteadySlopeMsPerSec: number;
-  /** A latency above the browser's outputLatency plus this (ms), or below −1 ms, is implausible… */
-  readonly maxExtraLatencyMs: Milliseconds;
-  /** …and this many readings in a row with it discard the baseline. */
-  readonly implausibleReadings: number;
-  /** 'readings': ignore the frame counter and map from the readings alone (diagnostic comparison). */
-  readonly mode: 'cross-checked' | 'readings';
-  /** Model floor added to the uncertainty, ms (1σ). */
-  readonly floorMs: Milliseconds;
-  /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
-  readonly minRenderSpanMs: Milliseconds;
-}
-
-/** Defaults (sampleRateHz must be given). */
-export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
-  render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
-  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
-  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
-  maxRampMsPerSec: 0.2,
-  mode: 'cross-checked',
-};
+export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading, type OutputTimingOptions } from './output-timing-options.js';
 
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
 const FALLBACK_UNCERTAINTY_MS = 2;
@@ -145,12 +67,10 @@ export class OutputTiming {
   private adjustMs = 0;
   private lastImplied: Milliseconds | null = null;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
-  private recentImplied: Milliseconds[] = [];
-  private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
   /** When (readAtMs) the latency in use was last set. */
   private latencySinceMs = Number.NaN;
-  /** The latest readings on the current render line (for following them). */
-  private recent: (Anchor & { implied: Milliseconds })[] = [];
+  private readonly step: LatencyStep;
+  private readonly disagreement: ReadingDisagreement;
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
   private browserLatencyMs: Milliseconds | null = null;
@@ -161,6 +81,8 @@ export class OutputTiming {
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
     this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
+    this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
+    this.disagreement = new ReadingDisagreement({ readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec });
     this.flatRejections = new FlatRejections({
       windowMs: this.o.steadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
@@ -187,8 +109,7 @@ export class OutputTiming {
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    this.recentImplied = [...this.recentImplied, implied].slice(-this.o.stepConfirmReadings);
-    this.recent = [...this.recent, { ctxMs, perfMs: r.performanceTimeMs, implied }].slice(-this.o.followReadings);
+    this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
     this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
@@ -199,20 +120,19 @@ export class OutputTiming {
     }
     const latency = this.latencyMs;
     if (Math.abs(implied - latency) <= this.o.toleranceMs) {
-      this.run = null;
+      this.step.reset();
       this.flatRejections.reset();
       return this.count('accepted');
     }
-    if (this.followReadings(latency, r.readAtMs)) return this.count('rebaselined');
-    const verdict = this.trackStep(implied, previous);
-    if (verdict === 'rebaselined') {
-      this.resetRuns();
-      this.latencySinceMs = r.readAtMs;
-      return this.count(verdict);
+    const disagreeing = this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
+    if (disagreeing !== null) {
+      this.rebaseline(disagreeing.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
+      return this.count('rebaselined');
     }
-    const agreed = this.flatRejections.add(r.readAtMs, implied);
-    if (agreed === null) return this.count(verdict);
-    this.adjustMs += agreed - this.latencyMs;
+    const stepMs = this.step.add(implied, previous);
+    const agreedMs = stepMs === null ? this.flatRejections.add(r.readAtMs, implied) : null;
+    if (stepMs === null && agreedMs === null) return this.count('rejected');
+    this.adjustMs += stepMs ?? (agreedMs! - latency);
     this.resetRuns();
     this.latencySinceMs = r.readAtMs;
     return this.count('rebaselined');
@@ -281,52 +201,21 @@ export class OutputTiming {
     return verdict;
   }
 
-  /**
-   * Whether the recent readings say the latency is wrong in a way the ramp bug cannot explain
-   * (see the module comment); if so they become the baseline (live anchors: re-evaluated as the
-   * render line improves).
-   */
-  private followReadings(latency: Milliseconds, nowMs: Milliseconds): boolean {
-    const o = this.o;
-    if (this.recent.length < o.followReadings) return false;
-    const implied = this.recent.map((a) => a.implied);
-    const gap = median(implied) - latency;
-    const beyond = implied.filter((v) => Math.sign(gap) * (v - latency) > o.toleranceMs).length;
-    if (Math.abs(gap) <= 2 * o.toleranceMs || beyond < 0.75 * implied.length) return false;
-    const ageSec = (nowMs - this.latencySinceMs) / 1000;
-    if (gap > 0 && !(gap > o.maxRampMsPerSec * ageSec)) return false;
-    this.anchors = this.recent.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs }));
+  /** New anchors (empty: a fresh baseline is taken from the next readings), set at `atMs`. */
+  private rebaseline(anchors: Anchor[], atMs: Milliseconds): void {
+    this.anchors = anchors;
     this.anchorLatency = null;
     this.anchorsLive = true;
     this.adjustMs = 0;
-    this.latencySinceMs = nowMs;
+    this.latencySinceMs = atMs;
     this.resetRuns();
-    return true;
   }
 
+  /** Forget every run of rejected readings (the latency in use changed). */
   private resetRuns(): void {
-    this.run = null;
-    this.recent = [];
+    this.step.reset();
+    this.disagreement.clear();
     this.flatRejections.reset();
-  }
-
-  /** A rejected reading: start, extend or confirm a step (a jump, then steady readings). */
-  private trackStep(implied: Milliseconds, previous: Milliseconds | null): OutputReadingVerdict {
-    const o = this.o;
-    const jumped = previous !== null && Math.abs(implied - previous) >= o.stepMinMs;
-    const run = this.run;
-    if (run !== null && Math.abs(implied - median(run.values)) <= o.toleranceMs) {
-      run.values.push(implied);
-    } else if (jumped) {
-      this.run = { preLevel: previous, values: [implied] };
-    } else {
-      this.run = null;
-    }
-    const current = this.run;
-    if (current === null || current.values.length < o.stepConfirmReadings) return 'rejected';
-    this.adjustMs += median(current.values) - current.preLevel;
-    this.run = null;
-    return 'rebaselined';
   }
 
   /** Latency from the anchors, recomputed against the current line while they are in its window. */
@@ -366,16 +255,12 @@ export class OutputTiming {
     if (++this.implausibleRun < this.o.implausibleReadings) return;
     this.implausibleRun = 0;
     this.baselineResets++;
-    this.anchors = [];
-    this.anchorLatency = null;
-    this.anchorsLive = true;
-    this.adjustMs = 0;
-    this.resetRuns();
+    this.rebaseline([], Number.NaN);
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
-    this.recent = [];
+    this.disagreement.clear();
     if (this.anchorLatency !== null && this.anchors.length >= this.o.minBaselineReadings) {
       this.anchorsLive = false;
       return;

@@ -1,0 +1,61 @@
+/**
+ * The output timing's quick repair of a wrong latency baseline: when most of the latest readings
+ * disagree with the latency in use in a way Chromium's ramping-latency bug cannot explain, they
+ * become the new baseline. The bug only ever makes readings late, and slowly, so readings implying
+ * a LOWER latency always count, and readings implying a higher one only while their lead exceeds
+ * `maxRampMsPerSec` times the age of the latency in use. Noise does not stop it: no flat run is
+ * needed. Pure.
+ */
+import { median } from './median.js';
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link ReadingDisagreement}. */
+export interface ReadingDisagreementOptions {
+  /** The latest this many readings are judged together. */
+  readonly readings: number;
+  /**
+   * They disagree when their median is more than 2·toleranceMs off the latency and three
+   * quarters of them more than toleranceMs off on the same side, ms.
+   */
+  readonly toleranceMs: Milliseconds;
+  /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
+  readonly maxRampMsPerSec: number;
+}
+
+/** One reading on the current render line: its context and performance time and implied latency, ms. */
+export interface ImpliedReading {
+  readonly ctxMs: Milliseconds;
+  readonly perfMs: Milliseconds;
+  readonly impliedMs: Milliseconds;
+}
+
+/** The latest readings; see the module comment. */
+export class ReadingDisagreement {
+  private recent: ImpliedReading[] = [];
+
+  constructor(private readonly options: ReadingDisagreementOptions) {}
+
+  add(reading: ImpliedReading): void {
+    this.recent = [...this.recent, reading].slice(-this.options.readings);
+  }
+
+  /** Forget the readings (the latency changed, or the render line they refer to restarted). */
+  clear(): void {
+    this.recent = [];
+  }
+
+  /**
+   * The readings to take as the new baseline if they disagree with `latencyMs` (set `ageSec`
+   * ago) beyond what the ramp bug explains; otherwise null.
+   */
+  check(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+    const o = this.options;
+    if (this.recent.length < o.readings) return null;
+    const implied = this.recent.map((r) => r.impliedMs);
+    const gap = median(implied) - latencyMs;
+    const beyond = implied.filter((v) => Math.sign(gap) * (v - latencyMs) > o.toleranceMs).length;
+    if (Math.abs(gap) <= 2 * o.toleranceMs || beyond < 0.75 * implied.length) return null;
+    if (gap > 0 && !(gap > o.maxRampMsPerSec * ageSec)) return null;
+    return this.recent;
+  }
+}

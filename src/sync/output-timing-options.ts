@@ -1,0 +1,84 @@
+/**
+ * The output timing's inputs and tuning: one getOutputTimestamp() reading, what was done with it,
+ * and the options of `OutputTiming` with their defaults (see output-timing.ts).
+ */
+import type { RenderClockOptions } from './output-render-clock.js';
+import type { Milliseconds, Seconds } from './units.js';
+
+/** One AudioContext.getOutputTimestamp() result (plus outputLatency), and when it was read. */
+export interface OutputReading {
+  /** Context time of the frame being heard, s. */
+  readonly contextTimeSec: Seconds;
+  /** performance.now() at which that frame is heard, ms. */
+  readonly performanceTimeMs: Milliseconds;
+  /** performance.now() when read, ms. */
+  readonly readAtMs: Milliseconds;
+  /** AudioContext.outputLatency at the time, s (diagnostics only). */
+  readonly outputLatencySec?: Seconds;
+}
+
+/** What {@link OutputTiming.addReading} did with a reading. */
+export const OutputReadingVerdict = {
+  /** Part of the latency baseline. */
+  Baseline: 'baseline',
+  /** Agrees with the latency in use. */
+  Accepted: 'accepted',
+  /** Disagrees (e.g. the ramping-latency bug): ignored. */
+  Rejected: 'rejected',
+  /** Invalid, too old, not advancing, or no render clock yet: ignored. */
+  Stale: 'stale',
+  /** Confirmed a step of the latency: the latency moved by it. */
+  Rebaselined: 'rebaselined',
+} as const;
+export type OutputReadingVerdict = (typeof OutputReadingVerdict)[keyof typeof OutputReadingVerdict];
+
+/** Tuning of `OutputTiming`. */
+export interface OutputTimingOptions {
+  readonly sampleRateHz: number;
+  readonly render: Partial<Omit<RenderClockOptions, 'sampleRateHz'>>;
+  /** The first this many readings (once the render clock runs) form the baseline. */
+  readonly baselineReadings: number;
+  /** `ready` once this many baseline readings are in. */
+  readonly minBaselineReadings: number;
+  /** Readings within this of the latency are accepted, ms. */
+  readonly toleranceMs: Milliseconds;
+  /** A step starts with a jump of at least this between consecutive readings, ms… */
+  readonly stepMinMs: Milliseconds;
+  /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
+  readonly stepConfirmReadings: number;
+  /** Readings older than this when read are stale, ms. */
+  readonly maxAgeMs: Milliseconds;
+  /** Without any frame report after this many valid readings, the readings alone are used. */
+  readonly fallbackAfterReadings: number;
+  /**
+   * The last this many readings become the new baseline when their median is more than
+   * 2·toleranceMs off the latency and three quarters of them more than toleranceMs off on the
+   * same side (above it only while the ramp bug cannot explain the lead; see maxRampMsPerSec).
+   */
+  readonly followReadings: number;
+  /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
+  readonly maxRampMsPerSec: number;
+  /** Readings rejected this long, yet flat, replace the latency, ms… */
+  readonly steadyWindowMs: Milliseconds;
+  /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
+  readonly maxSteadySlopeMsPerSec: number;
+  /** A latency above the browser's outputLatency plus this (ms), or below −1 ms, is implausible… */
+  readonly maxExtraLatencyMs: Milliseconds;
+  /** …and this many readings in a row with it discard the baseline. */
+  readonly implausibleReadings: number;
+  /** 'readings': ignore the frame counter and map from the readings alone (diagnostic comparison). */
+  readonly mode: 'cross-checked' | 'readings';
+  /** Model floor added to the uncertainty, ms (1σ). */
+  readonly floorMs: Milliseconds;
+  /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
+  readonly minRenderSpanMs: Milliseconds;
+}
+
+/** Defaults (sampleRateHz must be given). */
+export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
+  render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
+  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
+  maxRampMsPerSec: 0.2,
+  mode: 'cross-checked',
+};
