@@ -48,6 +48,8 @@ export default defineConfig({
         // Signaling and discovery always go to the network.
         navigateFallbackDenylist: [/^\/peerjs(\/|$)/],
         runtimeCaching: [],
+        // public/sw-routes.js: /peerjs/ bypasses the worker entirely (static routing).
+        importScripts: ['sw-routes.js'],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: false,
