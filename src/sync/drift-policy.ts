@@ -52,23 +52,26 @@ export interface DriftPolicyOptions {
 
 /**
  * Defaults. Pitch: 1000 ppm is 1.7 cents, below the ~5–10 cent pitch discrimination threshold
- * for music, so errors up to largeErrorMs are corrected inaudibly; the 5000 ppm tier (8.6 cents,
- * as Sendspin's top tier of ±0.5 %) only serves errors > 5 ms, already audible as echo between
- * rooms (reached only when a resync is rate-limited: the gain gives 2000 ppm at 20 ms). Sendspin
- * does nothing below 1 ms and uses ±3000/±5000 ppm tiers above 8/35 ms; here the rate is the
- * learned skew plus a few ppm, so the error is held within the 0.05 ms deadband (a 0.1 ms one
- * lets it sit near 0.1 ms between corrections). engageSigmas 4: no false starts on noise of
- * 0.05–0.2 ms (3 made some). Hard resync from a 20 ms median (Snapcast: 20-sample median
- * > 50 ms; Sendspin > 200 ms), at most every 5 s (as Soundsync). Rate wander 3 ppm/√s: a busy
- * PulseAudio sink's clock was measured ramping from ~40 to ~740 ppm within 40 s; with the
- * 0.01 ppm/√s of a crystal's temperature drift the learned rate froze and the simulated error
- * stood at 6.7 ms long after such a ramp (now ≤ 0.11 ms), at the price of ~15 rate changes a
- * minute instead of ~3 at a constant skew (each moves the slip spacing only: inaudible).
+ * for music, so small errors are corrected inaudibly; the 5000 ppm tier (8.6 cents, as Sendspin's
+ * top tier of ±0.5 %) serves errors > 1 ms only while a resync is rate-limited. Gain 250 ppm/ms:
+ * a time constant of 4 s. Hard resync from a 2 ms median, at most every 5 s (as Soundsync): an
+ * underrun moves a speaker's audio by 20–30 ms at once (measured in bench:sync), and 2 ms between
+ * two speakers is already heard as colouring (a comb filter notch at 250 Hz), so one crossfaded
+ * jump beats holding the offset while a rate corrects it. Against underrun-sized steps (1.5–28 ms,
+ * one a minute, 10 simulated minutes, 3 seeds), the share of time beyond 0.25 ms fell from 41 %
+ * (20 ms resync, gain 100: a 20 ms step held for 40 s) to 1.9 %; at a constant ±200 ppm skew the
+ * error stays within 0.1 ms with fewer rate changes (69 against 169 in 10 minutes). Snapcast
+ * resyncs from a 20-sample median > 50 ms and Sendspin > 200 ms. Here the rate is the learned skew
+ * plus the correction, so the error is held within the 0.05 ms deadband. engageSigmas 4: no false
+ * starts on noise of 0.05–0.2 ms (3 made some). Rate wander 3 ppm/√s: a busy PulseAudio sink's
+ * clock was measured ramping from ~40 to ~740 ppm within 40 s; with the 0.01 ppm/√s of a
+ * crystal's temperature drift the learned rate froze and the simulated error stood at 6.7 ms long
+ * after such a ramp.
  */
 export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
-  deadbandMs: 0.05, engageSigmas: 4, releaseMs: 0.01, gainPpmPerMs: 100,
-  maxRatePpm: 1_000, largeErrorMs: 5, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
-  hardResyncMs: 20, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
+  deadbandMs: 0.05, engageSigmas: 4, releaseMs: 0.01, gainPpmPerMs: 250,
+  maxRatePpm: 1_000, largeErrorMs: 1, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
+  hardResyncMs: 2, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
   medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
   priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 3,
 };
