@@ -33,6 +33,8 @@ interface SimOptions {
   suspend?: { atMs: number; forMs: number };
   /** Readings before `untilMs` are off by `offsetMs` (garbage at start-up). */
   badStart?: { untilMs: number; offsetMs: number };
+  /** Readings in [fromMs, untilMs) are off by offsetMs (transients, e.g. after an underrun). */
+  wander?: readonly { fromMs: number; untilMs: number; offsetMs: number }[];
   /** Options of the estimator under test. */
   timing?: Partial<OutputTimingOptions>;
 }
@@ -90,7 +92,8 @@ function simulate(partial: Partial<SimOptions>): SimResult {
       const frame = consumed - o.callbackFrames;
       if (frame > 0) {
         const ramp = (o.ramp !== undefined && nextReadingMs > o.ramp.fromMs ? ((nextReadingMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
-          + (o.badStart !== undefined && nextReadingMs < o.badStart.untilMs ? o.badStart.offsetMs : 0);
+          + (o.badStart !== undefined && nextReadingMs < o.badStart.untilMs ? o.badStart.offsetMs : 0)
+          + (o.wander ?? []).reduce((sum, w) => sum + (nextReadingMs >= w.fromMs && nextReadingMs < w.untilMs ? w.offsetMs : 0), 0);
         const v = timing.addReading({
           contextTimeSec: frame / SR,
           performanceTimeMs: heard(frame) + rng.normal(0, o.readingJitterMs) + ramp,
@@ -243,6 +246,20 @@ describe('OutputTiming', () => {
     expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
     expect(maxAbsAfter(r, 33_000)).to.be.below(0.35);
     expect(maxAbsAfter({ ...r, errors: r.errors.filter((e) => e.atMs < 30_000) }, 10_000)).to.be.below(0.35);
+  });
+
+  it('takes no step from readings that wander before they settle (after an underrun)', () => {
+    // Seen in bench:sync: 42, 51, then 62 ms for a latency of 57 for ~1.5 s. A step measured from
+    // the wandering 51 ms reading moved the latency in use 11 ms the wrong way, for 6 s.
+    const wander = [
+      { fromMs: 30_000, untilMs: 30_250, offsetMs: -15 },
+      { fromMs: 30_250, untilMs: 30_500, offsetMs: -6 },
+      { fromMs: 30_500, untilMs: 32_250, offsetMs: 5 },
+    ];
+    for (const seed of [61, 67]) {
+      const r = simulate({ durationMs: 60_000, wander, seed });
+      expect(maxAbsAfter(r, 30_000), `seed ${seed}`).to.be.below(0.35);
+    }
   });
 
   it('recovers from a baseline taken on garbage readings at start-up (flat rejections replace it)', () => {
