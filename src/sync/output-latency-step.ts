@@ -1,6 +1,6 @@
 /**
  * Step detection for the output timing's latency: a rejected reading that jumps at least `stepMinMs`
- * from the previous one starts a run; readings within `toleranceMs` of the run's median extend it;
+ * from the previous one (which the caller passes only when it lay at the level in use) starts a run; readings within `toleranceMs` of the run's median extend it;
  * `confirmReadings` of them confirm a step of (run median − level before the jump), as when the
  * output moves to a new route. Pure.
  */
@@ -23,8 +23,8 @@ export class LatencyStep {
   constructor(private readonly options: LatencyStepOptions) {}
 
   /**
-   * A rejected reading's implied latency (ms) and the one before it (null if none). Returns the
-   * confirmed step (ms, to add to the latency), or null.
+   * A rejected reading's implied latency (ms) and the one before it (null if none, or if no step
+   * may be measured from it). Returns the confirmed step (ms, to add to the latency), or null.
    */
   add(implied: Milliseconds, previous: Milliseconds | null): Milliseconds | null {
     const o = this.options;
