@@ -68,20 +68,16 @@ const MIN_SCALE_MS = 0.1;
 
 /**
  * Render clock: `frameToPerfMs(frame)` is the lower envelope of the arrival of `frame`'s report,
- * i.e. a fixed (unknown) offset before the frame is heard. A discontinuity (suspend, underrun)
- * shifts the line; frames that go back restart it, keeping the learned rate as the prior.
+ * i.e. a fixed (unknown) offset before the frame is heard. Restarts on discontinuities, keeping
+ * the learned rate as the prior.
  */
 export class RenderClock {
   private readonly o: RenderClockOptions;
   private buckets: Bucket[] = [];
   private line: Line | null = null;
   private priorSlope = 0;
-  /** A run of reports beyond stepMs on one side: since when, the newest arrival, its lowest residual (ms). */
-  private run: { side: number; sinceMs: Milliseconds; lastMs: Milliseconds; minMs: Milliseconds } | null = null;
+  private run: { side: number; sinceMs: Milliseconds } | null = null;
   private lastFrame = -1;
-  /** Until this arrival time (ms) after a shift, a report below the line lowers it (see shift()). */
-  private refineUntilMs = Number.NEGATIVE_INFINITY;
-  private lastArrivalMs = Number.NEGATIVE_INFINITY;
   private reportCount = 0;
   private restartCount = 0;
   /** Bumped on every refit (callers cache derived values on it). */
@@ -101,7 +97,7 @@ export class RenderClock {
     return this.line === null ? 0 : (1 / (1 + this.line.slope) - 1) * 1e6;
   }
 
-  /** Reports taken, and discontinuities so far (shifts of the line, and restarts when frames go back). */
+  /** Reports taken and restarts so far. */
   get counters(): { readonly reports: number; readonly restarts: number; readonly buckets: number } {
     return { reports: this.reportCount, restarts: this.restartCount, buckets: this.buckets.length };
   }
@@ -125,14 +121,9 @@ export class RenderClock {
     if (frame < this.lastFrame) this.restart();
     this.lastFrame = frame;
     this.reportCount++;
-    this.lastArrivalMs = arrivalPerfMs;
     const tMs = this.frameMs(frame);
     const y = arrivalPerfMs - tMs;
     if (this.line !== null && this.isStep(tMs, y, arrivalPerfMs)) return true;
-    if (arrivalPerfMs < this.refineUntilMs) {
-      const below = y - (this.timeToPerfMs(tMs) - tMs);
-      if (below < 0) this.move(below);
-    }
     this.insert(tMs, y);
     return true;
   }
@@ -157,18 +148,6 @@ export class RenderClock {
     return Math.sqrt(Math.max(0, l.varOffset + 2 * dt * l.covar + dt * dt * l.varSlope));
   }
 
-  /**
-   * Another clock saw the line move by `expectedMs` (e.g. the output timestamps after an underrun):
-   * if a run of reports has lasted `minRunMs` of arrival time with its lowest residual within
-   * `toleranceMs` of that, take the step now instead of after stepConfirmMs. True if taken.
-   */
-  confirmStep(expectedMs: Milliseconds, toleranceMs: Milliseconds, minRunMs: Milliseconds): boolean {
-    const run = this.run;
-    if (run === null || run.lastMs - run.sinceMs < minRunMs || Math.abs(run.minMs - expectedMs) > toleranceMs) return false;
-    this.shift(run.minMs);
-    return true;
-  }
-
   private frameMs(frame: number): Milliseconds {
     return (frame / this.o.sampleRateHz) * 1000;
   }
@@ -176,9 +155,8 @@ export class RenderClock {
   /**
    * Tracks a run of reports all beyond stepMs on one side of the line (arrivals are one-sided, so
    * a burst always holds reports near it unless the line moved); a run lasting stepConfirmMs of
-   * arrival time is a discontinuity (suspend, underrun): the line shifts by the run's lowest
-   * residual, keeping its history, rate and readiness. A main-thread backlog arrives at once, so
-   * it never lasts. True if the report was held back.
+   * arrival time is a discontinuity: restart. A main-thread backlog arrives at once, so it never
+   * lasts. True if the report was held back.
    */
   private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
     const r = y - (this.timeToPerfMs(tMs) - tMs);
@@ -187,34 +165,10 @@ export class RenderClock {
       this.run = null;
       return false;
     }
-    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs, lastMs: arrivalMs, minMs: r };
-    this.run.lastMs = arrivalMs;
-    this.run.minMs = Math.min(this.run.minMs, r);
+    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs };
     if (arrivalMs - this.run.sinceMs < this.o.stepConfirmMs) return true;
-    this.shift(this.run.minMs);
+    this.restart();
     return false;
-  }
-
-  /**
-   * The line moved by `deltaMs` (a discontinuity): move the fit points and the line with it. A
-   * run's lowest residual overestimates the move by up to a quantum (2.9 ms) when the run is
-   * shorter than the callback's phase cycle, so for stepConfirmMs any report below the moved
-   * line lowers it (arrivals are never early).
-   */
-  private shift(deltaMs: Milliseconds): void {
-    this.move(deltaMs);
-    this.run = null;
-    this.restartCount++;
-    this.refineUntilMs = this.lastArrivalMs + this.o.stepConfirmMs;
-  }
-
-  private move(deltaMs: Milliseconds): void {
-    for (const b of this.buckets) {
-      b.y += deltaMs;
-      b.key += deltaMs;
-    }
-    if (this.line !== null) this.line = { ...this.line, offsetMs: this.line.offsetMs + deltaMs };
-    this.version++;
   }
 
   private restart(): void {
@@ -222,7 +176,6 @@ export class RenderClock {
     this.buckets = [];
     this.line = null;
     this.run = null;
-    this.refineUntilMs = Number.NEGATIVE_INFINITY;
     this.restartCount++;
     this.version++;
   }

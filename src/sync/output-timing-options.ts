@@ -72,19 +72,12 @@ export interface OutputTimingOptions {
   readonly floorMs: Milliseconds;
   /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
   readonly minRenderSpanMs: Milliseconds;
-  /**
-   * A reading that jumped from the latency in use confirms the render clock's pending step at once
-   * when the step's run has lasted this long (ms of arrival time)…
-   */
-  readonly crossConfirmRunMs: Milliseconds;
-  /** …and the two agree within this, ms. */
-  readonly crossConfirmToleranceMs: Milliseconds;
 }
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
-  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, crossConfirmRunMs: 200, crossConfirmToleranceMs: 2,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
   steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2,
   mode: 'cross-checked',

@@ -106,8 +106,7 @@ export class OutputTiming {
     if (r.outputLatencySec !== undefined && Number.isFinite(r.outputLatencySec)) this.browserLatencyMs = r.outputLatencySec * 1000;
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
-    let implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
-    if (this.confirmRenderStep(implied)) implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
+    const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
     this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
@@ -261,19 +260,6 @@ export class OutputTiming {
     this.implausibleRun = 0;
     this.baselineResets++;
     this.rebaseline([], Number.NaN);
-  }
-
-  /**
-   * After an underrun the readings show the audio later at once, while the render clock waits
-   * stepConfirmMs to tell its late reports from a main-thread backlog. A reading that moved by what
-   * the render clock's pending run says is the second witness: take the step now. True if taken.
-   */
-  private confirmRenderStep(implied: Milliseconds): boolean {
-    const latency = this.latencyMs;
-    if (!Number.isFinite(latency) || Math.abs(implied - latency) <= this.o.stepMinMs) return false;
-    if (!this.render.confirmStep(implied - latency, this.o.crossConfirmToleranceMs, this.o.crossConfirmRunMs)) return false;
-    this.onRenderRestart();
-    return true;
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
