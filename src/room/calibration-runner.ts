@@ -1,6 +1,7 @@
 /**
  * The listener's side of acoustic calibration: one run = open the microphone, a measuring pass,
- * the corrections sent to every speaker heard, a verification pass, the report.
+ * the corrections sent to every speaker heard, a verification pass, the report. Corrections the
+ * verification pass cannot check are taken back (each speaker gets the one it had when measured).
  *
  * A pass: every speaker is asked to play its probe at its slot (calibration-plan.ts) starting
  * {@link LEAD_MS} from now (room for the request to arrive and for a Bluetooth output latency);
@@ -23,6 +24,7 @@ import {
   planProbes,
   summarizeResiduals,
   type CalibrationSpeaker,
+  type SpeakerCorrection,
   type SpeakerMeasurement,
 } from '../sync/calibration-plan.js';
 import type { Milliseconds } from '../sync/units.js';
@@ -148,13 +150,44 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
         error,
       };
     });
-    if (summary === null) return finish(false, `Corrections applied; verification failed: ${String(second)}`, rows);
+    if (summary === null) {
+      // Unverified corrections stay out: in bench:calibrate, one measured during a speaker's
+      // underrun (25 ms) left another speaker 24 ms off for good once the underrun was repaired.
+      const restored = await restoreCorrections(deps, runId, first, decision.corrections);
+      const back = rows.map((r) => ({ ...r, correctionMs: restored.get(r.speakerId) ?? r.correctionMs, residualMs: null }));
+      return finish(false, `Verification failed (${String(second)}): the previous corrections are back in place — try again`, back);
+    }
     const allGood = decision.failures.length === 0 && summary.ok && rows.every((r) => r.error === null);
     const message = decision.message === null ? summary.message : `${summary.message}. ${decision.message}`;
     return finish(allGood, message, rows, Number.isFinite(summary.spreadMs) ? summary.spreadMs : null);
   } finally {
     mic.dispose();
   }
+}
+
+/**
+ * Sends every corrected speaker the correction it had when it was measured. Returns the
+ * corrections now in effect by speaker id (NaN where a speaker did not confirm).
+ */
+async function restoreCorrections(
+  deps: CalibrationRunnerDeps,
+  runId: number,
+  measured: readonly SpeakerMeasurement[],
+  corrections: readonly SpeakerCorrection[],
+): Promise<Map<string, Milliseconds>> {
+  const restored = new Map<string, Milliseconds>();
+  await Promise.all(
+    corrections.map(async (c) => {
+      const previousMs = measured.find((m) => m.speakerId === c.speakerId)?.correctionMs ?? 0;
+      try {
+        const answer = await deps.requestApply(c.speakerId, { type: 'calibrate-apply', runId, correctionMs: previousMs });
+        restored.set(c.speakerId, answer.correctionMs);
+      } catch {
+        restored.set(c.speakerId, Number.NaN);
+      }
+    }),
+  );
+  return restored;
 }
 
 /** What every pass of one run shares; `details` collects each pass's diagnostics. */

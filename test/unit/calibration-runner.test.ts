@@ -10,13 +10,14 @@ import { simulatePass, type SimSpeaker } from '../sim/calibration-run.js';
  * A room in simulation behind the runner's injected services: speakers answer probe and apply
  * requests; `sleep` advances shared time and renders what the microphone heard meanwhile.
  */
-function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string } = {}) {
+function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPass?: number } = {}) {
   const ids = sim.map((_, k) => `s${k}`);
   let nowMs = 100_000;
   const blocks: CapturedBlock[] = [];
   const marks: PerfMark[] = [];
   let requested: ProbeSlot[] = [];
   const phases: CalibrationPhase[] = [];
+  let passes = 0;
   const mic: MicCapture = { rateHz: 48_000, blocks: () => blocks, marks: () => marks, dispose: () => undefined };
   const deps: CalibrationRunnerDeps = {
     openMicrophone: async () => mic,
@@ -26,6 +27,11 @@ function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string } = {}) {
     sleep: async (ms) => {
       nowMs += ms;
       if (requested.length === 0) return;
+      if (passes++ >= (options.deafFromPass ?? Number.POSITIVE_INFINITY)) {
+        // The microphone stalled: nothing is recorded from here on.
+        requested = [];
+        return;
+      }
       const ordered = ids.flatMap((id) => requested.filter((s) => s.speakerId === id));
       const speakers = ordered.map((s) => sim[ids.indexOf(s.speakerId)]!);
       const capture = simulatePass({ speakers, slots: ordered, snrDb: 20, micLatencyMs: 21, listenerPpm: -30, frameAtZero: 0, markJitterMs: 0.1, seed: requested[0]!.seed });
@@ -87,6 +93,21 @@ describe('runCalibration', () => {
     expect(report.rows[2]!.correctionMs).to.equal(null);
     expect(sim[2]!.correctionMs).to.equal(3);
     expect(sim[0]!.correctionMs).to.be.closeTo(4, 0.05);
+  });
+
+  it('puts the previous corrections back when the verification cannot be made', async () => {
+    const sim: SimSpeaker[] = [
+      { trueDelayMs: 0, trimMs: 0, correctionMs: 1.5, gain: 0.2 },
+      { trueDelayMs: 6, trimMs: 0, correctionMs: 0, gain: 0.2 },
+      { trueDelayMs: 2, trimMs: 0, correctionMs: 0.25, gain: 0.2 },
+    ];
+    const room = simulatedRoom(sim, { deafFromPass: 1 });
+    const report = await runCalibration(room.deps, room.speakers, 11);
+    expect(report.ok).to.equal(false);
+    expect(report.message).to.match(/^Verification failed \(.+\): the previous corrections are back in place — try again$/);
+    expect(sim.map((s) => s.correctionMs)).to.deep.equal([1.5, 0, 0.25]);
+    expect(report.rows.map((r) => r.correctionMs)).to.deep.equal([1.5, 0, 0.25]);
+    expect(report.rows.map((r) => r.measuredDelayMs)).to.satisfy((delays: (number | null)[]) => delays.every((d) => d !== null));
   });
 
   it('reports a denied microphone and applies nothing', async () => {
