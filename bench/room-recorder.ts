@@ -143,7 +143,9 @@ export class RoomRecorder {
     new Uint8Array(samples.buffer).set(all.subarray(0, usable));
     const ratePpm = this.sinkRatePpm();
     const sinkRate = Number.isFinite(ratePpm) ? ratePpm : 0;
-    const frame0HostMs = Math.min(...this.arrivals.map((a) => a.hostMs - ((a.endFrame / rateHz) * 1000) / (1 + sinkRate * 1e-6)));
+    // A loop, not Math.min(...): an hour's recording has more chunks than a call takes arguments.
+    let frame0HostMs = Infinity;
+    for (const a of this.arrivals) frame0HostMs = Math.min(frame0HostMs, a.hostMs - ((a.endFrame / rateHz) * 1000) / (1 + sinkRate * 1e-6));
     return new Recording(rateHz, channels, samples, frame0HostMs, sinkRate);
   }
 

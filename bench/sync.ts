@@ -28,7 +28,7 @@ try {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), reference: track, pulseLatencyMs, outputTiming: process.argv.includes('readings') ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), realtimeAudioService: !hasFlag('no-realtime') });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), realtimeAudioService: !hasFlag('no-realtime') });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

@@ -145,7 +145,7 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
       return {
         ...s,
         measuredDelayMs: correction?.measuredDelayMs ?? null,
-        correctionMs: apply !== undefined && Number.isFinite(apply.correctionMs) ? apply.correctionMs : null,
+        correctionMs: finiteOrNull(apply?.correctionMs),
         residualMs: residualById.get(s.speakerId) ?? null,
         error,
       };
@@ -154,7 +154,7 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
       // Unverified corrections stay out: in bench:calibrate, one measured during a speaker's
       // underrun (25 ms) left another speaker 24 ms off for good once the underrun was repaired.
       const restored = await restoreCorrections(deps, runId, first, decision.corrections);
-      const back = rows.map((r) => ({ ...r, correctionMs: restored.get(r.speakerId) ?? r.correctionMs, residualMs: null }));
+      const back = rows.map((r) => (restored.has(r.speakerId) ? { ...r, correctionMs: finiteOrNull(restored.get(r.speakerId)) } : r));
       return finish(false, `Verification failed (${String(second)}): the previous corrections are back in place — try again`, back);
     }
     const allGood = decision.failures.length === 0 && summary.ok && rows.every((r) => r.error === null);
@@ -188,6 +188,11 @@ async function restoreCorrections(
     }),
   );
   return restored;
+}
+
+/** A correction to show: null when unknown (not applied, or not confirmed). */
+function finiteOrNull(ms: Milliseconds | undefined): Milliseconds | null {
+  return ms !== undefined && Number.isFinite(ms) ? ms : null;
 }
 
 /** What every pass of one run shares; `details` collects each pass's diagnostics. */

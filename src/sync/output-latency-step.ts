@@ -1,6 +1,9 @@
 /**
- * Step detection for the output timing's latency: a rejected reading that jumps at least `stepMinMs`
- * from the previous one (which the caller passes only when it lay at the level in use) starts a run; readings within `toleranceMs` of the run's median extend it;
+ * Step detection for the output timing's latency: a rejected reading that jumps at least
+ * `stepMinMs` from the previous one starts a run, if that previous reading lay at the level in use
+ * (within `toleranceMs`): after a glitch the readings wander before they settle (seen: 42, 51,
+ * then 62 ms for a latency of 57), and a step measured from a wandering reading moved the latency
+ * 11 ms the wrong way. Readings within `toleranceMs` of the run's median extend it;
  * `confirmReadings` of them confirm a step of (run median − level before the jump), as when the
  * output moves to a new route. Pure.
  */
@@ -23,15 +26,16 @@ export class LatencyStep {
   constructor(private readonly options: LatencyStepOptions) {}
 
   /**
-   * A rejected reading's implied latency (ms) and the one before it (null if none, or if no step
-   * may be measured from it). Returns the confirmed step (ms, to add to the latency), or null.
+   * A rejected reading's implied latency, the one before it (null if none) and the latency in
+   * use, ms. Returns the confirmed step (ms, to add to the latency), or null.
    */
-  add(implied: Milliseconds, previous: Milliseconds | null): Milliseconds | null {
+  add(implied: Milliseconds, previous: Milliseconds | null, levelMs: Milliseconds): Milliseconds | null {
     const o = this.options;
     const run = this.run;
+    const fromLevel = previous !== null && Math.abs(previous - levelMs) <= o.toleranceMs;
     if (run !== null && Math.abs(implied - median(run.values)) <= o.toleranceMs) {
       run.values.push(implied);
-    } else if (previous !== null && Math.abs(implied - previous) >= o.stepMinMs) {
+    } else if (fromLevel && Math.abs(implied - previous) >= o.stepMinMs) {
       this.run = { preLevel: previous, values: [implied] };
     } else {
       this.run = null;

@@ -129,11 +129,7 @@ export class OutputTiming {
       this.rebaseline(disagreeing.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
       return this.count('rebaselined');
     }
-    // A step is measured from the level in use: after a glitch the readings wander before they
-    // settle (seen: 42, 51, then 62 ms for a latency of 57), and a step from a wandering reading
-    // moved the latency 11 ms the wrong way. Messy moves are left to the disagreement rule.
-    const atLevel = previous !== null && Math.abs(previous - latency) <= this.o.toleranceMs ? previous : null;
-    const stepMs = this.step.add(implied, atLevel);
+    const stepMs = this.step.add(implied, previous, latency);
     const agreedMs = stepMs === null ? this.flatRejections.add(r.readAtMs, implied) : null;
     if (stepMs === null && agreedMs === null) return this.count('rejected');
     this.adjustMs += stepMs ?? (agreedMs! - latency);

@@ -65,6 +65,8 @@ function simulate(partial: Partial<SimOptions>): SimResult {
   const o = { ...BASE, ...partial };
   const rng = new Rng(o.seed);
   const timing = new OutputTiming({ ...o.timing, sampleRateHz: SR });
+  // Readings off by an offset over a time range: garbage at start-up, then any wander.
+  const offsets = [...(o.badStart === undefined ? [] : [{ fromMs: Number.NEGATIVE_INFINITY, ...o.badStart }]), ...(o.wander ?? [])];
   const framesPerMs = (SR / 1000) * (1 + o.skewPpm * 1e-6);
   const quantize = (ms: number) => Math.floor(ms / o.resolutionMs) * o.resolutionMs;
   const startMs = 1_000;
@@ -92,8 +94,7 @@ function simulate(partial: Partial<SimOptions>): SimResult {
       const frame = consumed - o.callbackFrames;
       if (frame > 0) {
         const ramp = (o.ramp !== undefined && nextReadingMs > o.ramp.fromMs ? ((nextReadingMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
-          + (o.badStart !== undefined && nextReadingMs < o.badStart.untilMs ? o.badStart.offsetMs : 0)
-          + (o.wander ?? []).reduce((sum, w) => sum + (nextReadingMs >= w.fromMs && nextReadingMs < w.untilMs ? w.offsetMs : 0), 0);
+          + offsets.reduce((sum, w) => sum + (nextReadingMs >= w.fromMs && nextReadingMs < w.untilMs ? w.offsetMs : 0), 0);
         const v = timing.addReading({
           contextTimeSec: frame / SR,
           performanceTimeMs: heard(frame) + rng.normal(0, o.readingJitterMs) + ramp,
