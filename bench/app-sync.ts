@@ -99,9 +99,12 @@ function engineSummary(d: unknown): string {
   const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
   return JSON.stringify({
     ...pick(r, ['phase', 'errorMs', 'uncertaintyMs', 'outputLatencyMs', 'ratePpm', 'rateChanges', 'reschedules']),
-    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips']),
+    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs']),
   });
 }
+
+const libraryIds = (d: unknown): readonly string[] =>
+  (d as { playback?: { libraryTrackIds?: string[] } | null } | null)?.playback?.libraryTrackIds ?? [];
 
 const phaseOf = (d: unknown): string | undefined =>
   (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
@@ -136,7 +139,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     await Promise.all(speakers.slice(1).map((s) => waitForDiagnostics(s.page, (d) => d.clock.converged, { what: 'clock converged', timeoutMs: 60_000 })));
 
-    console.error(`${n} speakers joined; starting the demo track…`);
+    // Press-to-sound is for a track already cached: wait until every speaker has the demo (each
+    // renders it, or fetches it from a peer) before pressing play.
+    const demoIds = await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => libraryIds(d).length > 0, { what: 'demo track cached', timeoutMs: 180_000 }).then(() => diagnostics(s.page)).then(libraryIds)));
+    if (!demoIds.every((ids) => ids.some((id) => demoIds[0]!.includes(id)))) console.error('warning: the speakers hold different tracks before the demo starts');
+    console.error(`${n} speakers joined, the demo cached on each; starting it…`);
     const recorder = await room.record();
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
@@ -166,7 +173,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => phaseOf(d) === 'playing', { what: 'playing', timeoutMs: 60_000 })));
     if (options.realtimeAudioService) await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
-    const trace = startTrace(() => speakers.slice(0, n).map((s) => s.page), 500, hostNowMs);
+    const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
 
     let lateOpenHostMs: number | null = null;
     if (lateJoin) {
@@ -207,7 +214,6 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
     const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec!, authorityTimeOriginMs: planned.timeOriginMs }));
     const absolute = compareAbsolute(rounds, absoluteTruth, recording.hostMsAt(allLocked));
-    if (options.traceFile !== undefined) writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth }));
     const perSpeaker = truth.map((errors, k) => ({
       speaker: `S${k}`,
       injected: `${clocks[k]!.offsetMs} ms, ${clocks[k]!.ratePpm} ppm (${states[k]})`,
@@ -227,6 +233,10 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       const lateErrors = errorsVsOthersMs(tracks, n)[n]!;
       const inSync = firstInSync(lateErrors, 1, 3);
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
+    }
+    if (options.traceFile !== undefined) {
+      const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n)[n]!;
+      writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };
   } finally {

@@ -32,6 +32,9 @@ export interface TraceSample {
   readonly reschedules: number | null;
   readonly renderRatePpm: number | null;
   readonly slippedSamples: number | null;
+  /** The browser's underrun counters (AudioContext.playbackStats). */
+  readonly underrunEvents: number | null;
+  readonly underrunMs: Milliseconds | null;
   /** The zone's plan: track position `startPositionSec` heard at shared ms `startSharedMs`. */
   readonly startSharedMs: Milliseconds | null;
   readonly startPositionSec: number | null;
@@ -51,13 +54,13 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
       const r = p.report ?? {};
       const t = p.timing ?? {};
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
   const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
-    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11] };
+    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]) };
 }
 
 /** Polls `pages()` every `everyMs` until `stop()` is called; resolves with the rounds. */

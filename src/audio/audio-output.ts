@@ -5,6 +5,7 @@
  */
 import { OutputTiming } from '../sync/output-timing.js';
 import type { Milliseconds } from '../sync/units.js';
+import { keepOutputAwake } from './keep-awake.js';
 import { FRAME_COUNTER_PROCESSOR, TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
 
 /** 'starting' until the worklet is loaded; 'blocked' while the autoplay policy holds the context suspended. */
@@ -36,7 +37,15 @@ export interface AudioOutput extends EventTarget {
   /** Synchronous: call inside a user gesture, before any await. */
   unlock(): void;
   createTap(): OutputTap;
+  /** The browser's underrun counters (AudioContext.playbackStats), or null where unsupported. */
+  underruns(): OutputUnderruns | null;
   dispose(): void;
+}
+
+/** Underruns since the context started: frames the browser output as silence because the render was late. */
+export interface OutputUnderruns {
+  readonly events: number;
+  readonly durationMs: Milliseconds;
 }
 
 /** Options of {@link BrowserAudioOutput}. */
@@ -51,6 +60,7 @@ export interface BrowserAudioOutputOptions {
 
 const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
+
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   readonly context: AudioContext;
@@ -60,6 +70,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private readonly moduleUrl: string;
   private readonly loaded: Promise<void>;
   private counter: AudioWorkletNode | null = null;
+  private readonly keepAwake: ConstantSourceNode;
   private readonly taps = new Set<AudioWorkletNode>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private workletState: 'loading' | 'loaded' | 'failed' = 'loading';
@@ -73,6 +84,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
+    this.keepAwake = keepOutputAwake(this.context);
     this.moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
     this.context.addEventListener('statechange', this.onStateChange);
     this.loaded = this.loadWorklet();
@@ -149,6 +161,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     if (this.counter !== null) this.counter.port.onmessage = null;
     for (const tap of this.taps) tap.port.onmessage = null;
     URL.revokeObjectURL(this.moduleUrl);
+    this.keepAwake.disconnect();
     void this.context.close().catch(() => undefined);
   }
 
@@ -175,6 +188,12 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       console.warn('Frame counter unavailable, output timing uses getOutputTimestamp() alone:', e);
     }
     this.dispatchEvent(new Event('statechange'));
+  }
+
+  underruns(): OutputUnderruns | null {
+    const stats = (this.context as AudioContext & { playbackStats?: { underrunEvents: number; underrunDuration: number } }).playbackStats;
+    if (stats === undefined || !Number.isFinite(stats.underrunEvents) || !Number.isFinite(stats.underrunDuration)) return null;
+    return { events: stats.underrunEvents, durationMs: stats.underrunDuration * 1000 };
   }
 
   private read(): void {

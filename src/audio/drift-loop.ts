@@ -26,6 +26,8 @@ export interface Measurement {
 
 export class DriftLoop {
   private policy = new DriftPolicy();
+  /** The next voice seeds the policy's rate (a new plan, or after a resync). */
+  private seedPending = true;
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
@@ -42,13 +44,24 @@ export class DriftLoop {
   /** A new plan: forget the learned rate, the pending slips and the counts (the history stays). */
   reset(): void {
     this.policy = new DriftPolicy();
+    this.seedPending = true;
     this.slipper.clear();
     this.rateChanges = 0;
     this.last = null;
   }
 
-  /** A voice starts at context time `whenSec`: slips count from there. */
-  restartAt(whenSec: Seconds): void {
+  /**
+   * A voice starts at context time `whenSec`: slips count from there. `rateHintPpm`: the rate the
+   * output's clock was measured to need against the shared timeline (NaN: unknown). The first voice
+   * of a plan, and the voice after a resync, start at it: a new plan does not drift while the
+   * policy learns, and a resync does not keep a rate learned wrong.
+   */
+  restartAt(whenSec: Seconds, rateHintPpm: Ppm = Number.NaN): void {
+    if (this.seedPending && Number.isFinite(rateHintPpm)) {
+      this.policy.seedRate(rateHintPpm);
+      this.slipper.setRate(this.policy.ratePpm);
+    }
+    this.seedPending = false;
     this.slipper.restartAt(whenSec);
   }
 
@@ -69,6 +82,7 @@ export class DriftLoop {
       if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
       this.lastGrossResyncMs = m.atSharedMs;
       this.policy = new DriftPolicy();
+      this.seedPending = true;
       this.slipper.setRate(0);
       return true;
     }
@@ -78,6 +92,7 @@ export class DriftLoop {
       this.rateChanges++;
     } else if (action.kind === DriftActionKind.Reschedule) {
       this.slipper.setRate(action.ratePpm);
+      this.seedPending = true;
       return true;
     }
     return false;

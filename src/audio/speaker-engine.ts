@@ -11,7 +11,7 @@
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
-import type { Milliseconds, Seconds } from '../sync/units.js';
+import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
 import { ChannelPicker } from './channel-picker.js';
 import { DriftLoop } from './drift-loop.js';
@@ -53,6 +53,8 @@ const MIN_LEAD_SEC = 0.04;
 const FADE_SEC = 0.01;
 /** Gain changes: setTargetAtTime time constant (≈ 20 ms to settle), s. */
 const GAIN_TAU_SEC = 0.007;
+/** A new plan starts at the measured rate only when the render clock knows it to this (1σ), ppm. */
+const RATE_HINT_MAX_SD_PPM = 20;
 /** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
 const TRIM_RESCHEDULE_MS = 2;
 
@@ -201,10 +203,13 @@ export class SpeakerEngine extends EventTarget {
   }
 
   timingDiagnostics(): Record<string, unknown> {
+    const underruns = this.output.underruns();
     return {
       ...this.output.timing.diagnostics(),
       outputState: this.output.state,
       sampleRateHz: this.output.context.sampleRate,
+      underrunEvents: underruns?.events ?? null,
+      underrunMs: underruns?.durationMs ?? null,
       ...this.drift.diagnostics(),
     };
   }
@@ -269,9 +274,23 @@ export class SpeakerEngine extends EventTarget {
     if (start === null) return null;
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
     const voice = new SourceVoice(ctx, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
-    this.drift.restartAt(start.whenSec);
+    this.drift.restartAt(start.whenSec, this.rateHintPpm(ctx.currentTime));
     crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
+  }
+
+  /**
+   * The correction rate the output needs against the shared timeline (track seconds per context
+   * second − 1, ppm) from the mappings now: the render clock's rate, the local clock's injected
+   * skew and the timeline's. NaN while any is unknown, or while the render clock's rate is
+   * uncertain by more than {@link RATE_HINT_MAX_SD_PPM} (a young line leans on its prior).
+   */
+  private rateHintPpm(nowSec: Seconds): Ppm {
+    if (!(this.output.timing.rateSdPpm <= RATE_HINT_MAX_SD_PPM)) return Number.NaN;
+    const spanSec = 10;
+    const sharedMs = this.scheduleClock.contextToSharedMs(nowSec + spanSec) - this.scheduleClock.contextToSharedMs(nowSec);
+    const ppm = (sharedMs / (spanSec * 1000) - 1) * 1e6;
+    return Number.isFinite(ppm) ? ppm : Number.NaN;
   }
 
   /** Fade out the departing voice now (a newer plan replaced it before its successor started). */

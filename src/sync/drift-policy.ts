@@ -48,6 +48,12 @@ export interface DriftPolicyOptions {
   readonly priorRateSdPpm: Ppm;
   /** Random walk of that rate (temperature drift, a busy sink's clock), ppm per √s. */
   readonly rateWanderPpmPerSqrtS: Ppm;
+  /**
+   * Prior mean of that rate, and the rate applied from the start, ppm: the skew measured by other
+   * means (the audio clock against the shared timeline), so a new plan does not drift until the
+   * filter has learned it. 0: unknown.
+   */
+  readonly initialRatePpm: Ppm;
 }
 
 /**
@@ -73,7 +79,7 @@ export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
   maxRatePpm: 1_000, largeErrorMs: 1, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
   hardResyncMs: 2, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
   medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
-  priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 3,
+  priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 3, initialRatePpm: 0,
 };
 
 /** Random walk of the error itself (beyond the rate model), ms per √s: keeps the filter responsive. */
@@ -140,6 +146,21 @@ export class DriftPolicy {
   constructor(options: Partial<DriftPolicyOptions> = {}) {
     this.o = { ...DEFAULT_DRIFT_POLICY_OPTIONS, ...options };
     this.p11 = this.o.priorRateSdPpm ** 2;
+    this.seedRate(Number.isFinite(this.o.initialRatePpm) ? this.o.initialRatePpm : 0);
+  }
+
+  /**
+   * The rate that holds the error is known from elsewhere (the audio clock measured against the
+   * shared timeline), ppm: learn on from it, with the prior's uncertainty, and apply it now. For a
+   * new plan, and after a resync (a rate learned from a moving output mapping can be far off:
+   * seen 1600 ppm, which drifted 1.6 ms/s and chained resyncs every 5 s). Non-finite: ignored.
+   */
+  seedRate(ratePpm: Ppm): void {
+    if (!Number.isFinite(ratePpm)) return;
+    this.r = clamp(ratePpm, this.o.maxSkewPpm);
+    this.p01 = 0;
+    this.p11 = this.o.priorRateSdPpm ** 2;
+    this.applied = representableRatePpm(this.r);
   }
 
   /** Rate in effect (after the last action), ppm. */

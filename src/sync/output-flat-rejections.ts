@@ -1,18 +1,22 @@
 /**
  * The output-timing safety net for a wrong latency baseline: readings that keep being rejected
- * while staying flat (within a tolerance of their median and with almost no slope, so not the
- * ramping-latency bug) are evidence that the baseline, not the readings, is wrong. Pure.
+ * while staying flat (within a tolerance of their median, and with a slope known to be below the
+ * ramping-latency bug's slowest ramp) are evidence that the baseline, not the readings, is wrong.
+ * Noisy readings need a longer run to show that: the run grows up to `maxWindowMs` until the
+ * slope's 95 % bound clears. Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
 
 /** Tuning of {@link FlatRejections}. */
 export interface FlatRejectionsOptions {
-  /** The rejected readings must span this long, ms… */
+  /** The rejected readings must span at least this long, ms… */
   readonly windowMs: Milliseconds;
-  /** …stay within this of their median, ms… */
+  /** …and are judged over at most the latest this long, ms… */
+  readonly maxWindowMs: Milliseconds;
+  /** …nine in ten within this of their median, ms… */
   readonly toleranceMs: Milliseconds;
-  /** …and have a least-squares slope of at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
+  /** …with a least-squares slope whose 95 % bound stays below this, ms per s (the ramp bug's slowest). */
   readonly maxSlopeMsPerSec: number;
 }
 
@@ -20,6 +24,9 @@ interface Point {
   readonly atMs: Milliseconds;
   readonly impliedMs: Milliseconds;
 }
+
+/** Share of the readings that must lie within the tolerance of their median. */
+const WITHIN_SHARE = 0.9;
 
 /** Consecutive rejected readings; see the module comment. */
 export class FlatRejections {
@@ -29,20 +36,20 @@ export class FlatRejections {
 
   /**
    * Add a rejected reading (read at `atMs`, implying latency `impliedMs`). Returns the latency the
-   * readings agree on once they have been flat for the whole window (and starts over), else null.
+   * readings agree on once they have been flat long enough (and starts over), else null.
    */
   add(atMs: Milliseconds, impliedMs: Milliseconds): Milliseconds | null {
     const o = this.options;
     this.points.push({ atMs, impliedMs });
+    this.points = this.points.filter((p) => atMs - p.atMs <= o.maxWindowMs);
     const first = this.points[0]!;
     if (atMs - first.atMs < o.windowMs) return null;
     const values = this.points.map((p) => p.impliedMs);
     const mid = median(values);
-    const flat = values.every((v) => Math.abs(v - mid) <= o.toleranceMs) && Math.abs(slopePerSec(this.points)) <= o.maxSlopeMsPerSec;
-    if (!flat) {
-      this.points = this.points.filter((p) => atMs - p.atMs < o.windowMs / 2);
-      return null;
-    }
+    const within = values.filter((v) => Math.abs(v - mid) <= o.toleranceMs).length;
+    const fit = slopePerSec(this.points);
+    const flat = within >= WITHIN_SHARE * values.length && Math.abs(fit.slope) + 2 * fit.se < o.maxSlopeMsPerSec;
+    if (!flat) return null;
     this.points = [];
     return mid;
   }
@@ -53,8 +60,8 @@ export class FlatRejections {
   }
 }
 
-/** Least-squares slope of implied latency over read time, ms per s. */
-function slopePerSec(points: readonly Point[]): number {
+/** Least-squares slope of implied latency over read time and its standard error, ms per s. */
+function slopePerSec(points: readonly Point[]): { slope: number; se: number } {
   const n = points.length;
   const meanT = points.reduce((s, p) => s + p.atMs, 0) / n;
   const meanV = points.reduce((s, p) => s + p.impliedMs, 0) / n;
@@ -64,5 +71,8 @@ function slopePerSec(points: readonly Point[]): number {
     sTT += (p.atMs - meanT) ** 2;
     sTV += (p.atMs - meanT) * (p.impliedMs - meanV);
   }
-  return sTT === 0 ? 0 : (sTV / sTT) * 1000;
+  if (sTT === 0 || n < 3) return { slope: 0, se: Number.POSITIVE_INFINITY };
+  const slope = sTV / sTT;
+  const residualVar = points.reduce((s, p) => s + (p.impliedMs - meanV - slope * (p.atMs - meanT)) ** 2, 0) / (n - 2);
+  return { slope: slope * 1000, se: Math.sqrt(residualVar / sTT) * 1000 };
 }

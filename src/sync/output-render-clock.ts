@@ -31,15 +31,23 @@ export interface RenderClockOptions {
   readonly stepMs: Milliseconds;
   /** …arriving over this long are a discontinuity (suspend, underrun): restart. */
   readonly stepConfirmMs: Milliseconds;
-  /** Prior standard deviation of the rate, ppm (audio crystals: tens of ppm). */
+  /**
+   * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
+   * tens of ppm off, but bench:sync's PulseAudio sink ran 700–900 ppm fast: with a 100 ppm prior
+   * a new line took ~20 s to learn that (simulated), and the rate was wrong meanwhile.
+   */
   readonly priorRateSdPpm: Ppm;
+  /** After a restart the old line's rate is the prior, with at least this standard deviation, ppm… */
+  readonly learnedRateSdPpm: Ppm;
+  /** …if the old line spanned this much audio time, ms (else the prior stays as it was). */
+  readonly learnSpanMs: Milliseconds;
   /** Buckets whose minimum misses the fit by more than this many robust scales (and > 0.5 ms) are dropped. */
   readonly outlierScales: number;
 }
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 100, outlierScales: 4,
+  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, outlierScales: 4,
 };
 
 interface Bucket {
@@ -69,13 +77,14 @@ const MIN_SCALE_MS = 0.1;
 /**
  * Render clock: `frameToPerfMs(frame)` is the lower envelope of the arrival of `frame`'s report,
  * i.e. a fixed (unknown) offset before the frame is heard. Restarts on discontinuities, keeping
- * the learned rate as the prior.
+ * the learned rate (and how well it was known) as the prior.
  */
 export class RenderClock {
   private readonly o: RenderClockOptions;
   private buckets: Bucket[] = [];
   private line: Line | null = null;
   private priorSlope = 0;
+  private priorSdPpm: Ppm;
   private run: { side: number; sinceMs: Milliseconds } | null = null;
   private lastFrame = -1;
   private reportCount = 0;
@@ -85,6 +94,7 @@ export class RenderClock {
 
   constructor(options: Partial<RenderClockOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_RENDER_CLOCK_OPTIONS, ...options };
+    this.priorSdPpm = this.o.priorRateSdPpm;
   }
 
   /** A line exists (at least one bucket). */
@@ -95,6 +105,11 @@ export class RenderClock {
   /** Audio-vs-performance rate, ppm: how much faster the audio clock runs (0 without a fit). */
   get ratePpm(): Ppm {
     return this.line === null ? 0 : (1 / (1 + this.line.slope) - 1) * 1e6;
+  }
+
+  /** 1σ of {@link ratePpm}, ppm (Infinity without a fit). */
+  get rateSdPpm(): Ppm {
+    return this.line === null ? Number.POSITIVE_INFINITY : Math.sqrt(Math.max(0, this.line.varSlope)) * 1e6;
   }
 
   /** Reports taken and restarts so far. */
@@ -172,7 +187,12 @@ export class RenderClock {
   }
 
   private restart(): void {
-    if (this.line !== null) this.priorSlope = this.line.slope;
+    if (this.line !== null && this.spanMs >= this.o.learnSpanMs) {
+      // The old line's rate, as well as it was known (but never tighter than learnedRateSdPpm).
+      // A younger line mostly repeats its prior: learning from it would only narrow the prior.
+      this.priorSlope = this.line.slope;
+      this.priorSdPpm = Math.max(this.o.learnedRateSdPpm, Math.min(this.priorSdPpm, this.rateSdPpm));
+    }
     this.buckets = [];
     this.line = null;
     this.run = null;
@@ -229,7 +249,7 @@ export class RenderClock {
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
     const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
-    const sdMsPerSec = this.o.priorRateSdPpm / 1000;
+    const sdMsPerSec = this.priorSdPpm / 1000;
     return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: sdMsPerSec }]);
   }
 }

@@ -58,9 +58,14 @@ export interface OutputTimingOptions {
   readonly followReadings: number;
   /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
   readonly maxRampMsPerSec: number;
-  /** Readings rejected this long, yet flat, replace the latency, ms… */
+  /** Readings rejected at least this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;
-  /** …if their least-squares slope is at most this, ms per s (the ramp bug is ≥ 0.03 ms/s). */
+  /** …judged over at most the latest this long (noisy readings need longer to look flat), ms… */
+  readonly maxSteadyWindowMs: Milliseconds;
+  /**
+   * …if their least-squares slope is below this with 95 % confidence, ms per s: the ramp bug's
+   * slowest ramp (measured ≥ 0.03 ms/s).
+   */
   readonly maxSteadySlopeMsPerSec: number;
   /** A latency above the browser's outputLatency plus this (ms), or below −1 ms, is implausible… */
   readonly maxExtraLatencyMs: Milliseconds;
@@ -78,7 +83,7 @@ export interface OutputTimingOptions {
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
-  steadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
+  steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2,
   mode: 'cross-checked',
 };

@@ -12,7 +12,7 @@
  * baseline at once ({@link ReadingDisagreement}; seen: start-up baselines 25 ms too low or 90 ms
  * too high, held for minutes because noisy readings were never flat enough for the net below).
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
- * the tolerance and with |slope| ≤ `maxSteadySlopeMsPerSec`, so not a ramp) replace the latency —
+ * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
  * hold forever. And a latency that is physically implausible (negative, or far above what the
  * browser reports) for `implausibleReadings` readings in a row discards the baseline: a fresh one
@@ -40,6 +40,8 @@ export interface OutputTimingDiagnostics {
   readonly latencyFrozen: boolean;
   readonly uncertaintyMs: Milliseconds;
   readonly renderRatePpm: number;
+  /** 1σ of renderRatePpm, ppm (null without a fit). */
+  readonly renderRateSdPpm: number | null;
   readonly renderReports: number;
   readonly renderRestarts: number;
   readonly renderBuckets: number;
@@ -84,7 +86,7 @@ export class OutputTiming {
     this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
     this.disagreement = new ReadingDisagreement({ readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec });
     this.flatRejections = new FlatRejections({
-      windowMs: this.o.steadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
+      windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
   }
 
@@ -159,6 +161,15 @@ export class OutputTiming {
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2);
   }
 
+  /**
+   * 1σ of the audio clock's rate against the performance clock as the mapping has it, ppm
+   * (Infinity while not ready; the readings-only fallback does not say).
+   */
+  get rateSdPpm(): number {
+    if (!this.ready || this.readingsOnly) return Number.POSITIVE_INFINITY;
+    return this.render.rateSdPpm;
+  }
+
   /** Performance time (ms) at which the frame at context time `ctxSec` is heard; NaN while unknown. */
   contextToPerfMs(ctxSec: Seconds): Milliseconds {
     if (this.readingsOnly) return this.fallback.contextToPerfMs(ctxSec);
@@ -181,6 +192,7 @@ export class OutputTiming {
       latencyFrozen: !this.anchorsLive,
       uncertaintyMs: this.uncertaintyMs,
       renderRatePpm: this.render.ratePpm,
+      renderRateSdPpm: Number.isFinite(this.render.rateSdPpm) ? this.render.rateSdPpm : null,
       renderReports: c.reports,
       renderRestarts: c.restarts,
       renderBuckets: c.buckets,

@@ -34,6 +34,8 @@ export interface PlayoutSimOptions {
   /** The skew moves linearly from skewPpm at fromMs to toPpm at toMs (a busy sink's clock), then stays. */
   readonly skewRamp?: { readonly fromMs: Milliseconds; readonly toMs: Milliseconds; readonly toPpm: Ppm };
   readonly policy: Partial<DriftPolicyOptions>;
+  /** After each resync the policy's rate is seeded with this (the engine's measured rate), ppm; NaN: not. */
+  readonly seedOnResyncPpm: Ppm;
 }
 
 /** Defaults: ±0.04 ms noise, 1 % outliers of 2 ms, 200 ms ticks, 10 simulated minutes. */
@@ -49,6 +51,7 @@ export const DEFAULT_PLAYOUT_SIM_OPTIONS: PlayoutSimOptions = {
   resyncSdMs: 0.02,
   steps: [],
   policy: {},
+  seedOnResyncPpm: Number.NaN,
 };
 
 /** One tick of the trace. */
@@ -81,7 +84,7 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
   const rng = new Rng(o.seed);
   const policy = new DriftPolicy(o.policy);
   const trace: PlayoutSample[] = [];
-  let rate = 1;
+  let rate = Math.fround(1 + policy.ratePpm * 1e-6);
   let errorMs = o.initialErrorMs;
   for (let atMs = o.tickMs; atMs <= o.durationMs; atMs += o.tickMs) {
     const ramp = o.skewRamp;
@@ -95,7 +98,11 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
     const measuredMs = errorMs + rng.normal(0, o.noiseSdMs) + outlier;
     const action = policy.update({ atMs, errorMs: measuredMs, uncertaintyMs: o.noiseSdMs });
     if (action.kind !== DriftActionKind.Keep) rate = Math.fround(1 + action.ratePpm * 1e-6);
-    if (action.kind === DriftActionKind.Reschedule) errorMs = rng.normal(0, o.resyncSdMs);
+    if (action.kind === DriftActionKind.Reschedule) {
+      errorMs = rng.normal(0, o.resyncSdMs);
+      policy.seedRate(o.seedOnResyncPpm);
+      rate = Math.fround(1 + policy.ratePpm * 1e-6);
+    }
     trace.push({ atMs, trueErrorMs: errorMs, measuredMs, ratePpm: (rate - 1) * 1e6, action });
   }
   return {

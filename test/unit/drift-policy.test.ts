@@ -139,6 +139,39 @@ describe('DriftPolicy', () => {
     expectRateLimited(result);
   });
 
+  it('starts at a measured skew (initialRatePpm): no drift while the filter learns', () => {
+    // A sink 900 ppm fast (bench:sync's PulseAudio sink ran 700–900 ppm fast); the rate the audio
+    // clock was measured to need against the shared timeline is given up front, 20 ppm off.
+    const skewPpm = 900;
+    const needed = (1 / (1 + skewPpm * 1e-6) - 1) * 1e6;
+    for (const seed of [1, 2, 3]) {
+      const seeded = simulatePlayout({ seed, skewPpm, durationMs: 60_000, noiseSdMs: 0.05, policy: { initialRatePpm: needed + 20 } });
+      const cold = simulatePlayout({ seed, skewPpm, durationMs: 60_000, noiseSdMs: 0.05 });
+      expect(errorAfter(seeded, 0).max, `seed ${seed}: seeded`).to.be.below(0.15);
+      expect(seeded.resyncs, `seed ${seed}: seeded`).to.have.length(0);
+      expect(errorAfter(cold, 0).max, `seed ${seed}: cold`).to.be.above(0.5);
+      expectRateLimited(seeded);
+    }
+    expect(new DriftPolicy({ initialRatePpm: 12_000 }).ratePpm, 'held within maxSkewPpm').to.be.closeTo(DEFAULT_DRIFT_POLICY_OPTIONS.maxSkewPpm, 0.2);
+    expect(new DriftPolicy({ initialRatePpm: Number.NaN }).ratePpm).to.equal(0);
+  });
+
+  it('a resync seeded with the measured rate ends a chain of resyncs from a rate learned wrong', () => {
+    // Seen in bench:sync: while a young output mapping moved, the policy learned +900 ppm where
+    // −700 was needed; the error then drifted 1.6 ms/s and each resync (every 5 s) kept that rate.
+    const skewPpm = 700;
+    const needed = (1 / (1 + skewPpm * 1e-6) - 1) * 1e6;
+    for (const seed of [1, 2, 3]) {
+      const wrong = { seed, skewPpm, durationMs: 60_000, noiseSdMs: 0.05, policy: { initialRatePpm: 900, priorRateSdPpm: 20 } };
+      const unseeded = simulatePlayout(wrong);
+      const seeded = simulatePlayout({ ...wrong, seedOnResyncPpm: needed + 10 });
+      expect(unseeded.resyncs.length, `seed ${seed}: unseeded`).to.be.at.least(3);
+      expect(seeded.resyncs.length, `seed ${seed}: seeded`).to.be.at.most(1);
+      expect(errorAfter(seeded, 10_000).max, `seed ${seed}: seeded`).to.be.below(0.15);
+      expectRateLimited(seeded);
+    }
+  });
+
   it('resyncs a large initial error once, not again within the minimum interval', () => {
     const result = simulatePlayout({ seed: 3, skewPpm: -200, initialErrorMs: 100, durationMs: 120_000 });
     expect(result.resyncs.map((s) => s.atMs)).to.deep.equal([600]);

@@ -29,6 +29,8 @@ interface SimOptions {
   ramp?: { fromMs: number; msPerSec: number };
   /** The real latency steps (new output route). */
   step?: { atMs: number; deltaMs: number };
+  /** The real latency (heard and read alike) grows by deltaMs from fromMs to untilMs, then stays. */
+  latencyRise?: { fromMs: number; untilMs: number; deltaMs: number };
   /** The context is suspended for a while. */
   suspend?: { atMs: number; forMs: number };
   /** Readings before `untilMs` are off by `offsetMs` (garbage at start-up). */
@@ -90,6 +92,8 @@ function simulate(partial: Partial<SimOptions>): SimResult {
       continue;
     }
     if (o.step !== undefined && cbMs >= o.step.atMs && latencyMs === o.latencyMs) latencyMs += o.step.deltaMs;
+    const rise = o.latencyRise;
+    if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
     while (nextReadingMs <= cbMs) {
       const frame = consumed - o.callbackFrames;
       if (frame > 0) {
@@ -133,25 +137,64 @@ function p95AbsAfter(result: SimResult, fromMs: number): number {
   return sorted[Math.floor(sorted.length * 0.95)] ?? Number.NaN;
 }
 
+/**
+ * Feeds `clock` an audio clock running `ratePpm` fast: 441-frame render callbacks from 500 ms, each
+ * posting its 128-frame quanta, which arrive `arrivalDelayMs()` late. `shiftMs(sec)` moves the
+ * callbacks (a discontinuity); `after(consumedFrames)` runs after each callback. Returns the frames rendered.
+ */
+function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; after?: (consumedFrames: number) => void }): number {
+  const framesPerMs = (SR / 1000) * (1 + o.ratePpm * 1e-6);
+  let rendered = 0;
+  for (let consumed = 0; consumed < SR * o.seconds; consumed += 441) {
+    const cbMs = 500 + consumed / framesPerMs + (o.shiftMs?.(consumed / SR) ?? 0);
+    while (rendered < consumed + 441) {
+      clock.add({ frame: rendered, arrivalPerfMs: cbMs + o.arrivalDelayMs() });
+      rendered += QUANTUM;
+    }
+    o.after?.(consumed);
+  }
+  return rendered;
+}
+
 /** The error's offset at its inception is unobservable; what matters is its change after warm-up. */
 describe('RenderClock', () => {
   it('finds the lower envelope of burst arrivals and the audio rate', () => {
     const clock = new RenderClock({ sampleRateHz: SR });
     const rng = new Rng(3);
-    const framesPerMs = (SR / 1000) * (1 + 150e-6);
-    let rendered = 0;
-    for (let consumed = 0; consumed < SR * 30; consumed += 441) {
-      const cbMs = 500 + consumed / framesPerMs;
-      while (rendered < consumed + 441) {
-        clock.add({ frame: rendered, arrivalPerfMs: cbMs + delay(rng, 'heavy') });
-        rendered += QUANTUM;
-      }
-    }
+    const rendered = feedBursts(clock, { seconds: 30, ratePpm: 150, arrivalDelayMs: () => delay(rng, 'heavy') });
     expect(clock.ratePpm).to.be.closeTo(150, 3);
     // The envelope is the most-ahead quantum of a burst, rendered at the callback: within a few tenths of it.
-    const lead = 500 + rendered / framesPerMs - clock.timeToPerfMs((rendered / SR) * 1000);
+    const lead = 500 + rendered / ((SR / 1000) * (1 + 150e-6)) - clock.timeToPerfMs((rendered / SR) * 1000);
     expect(lead).to.be.within(-0.1, 12);
     expect(clock.perfMsToTime(clock.timeToPerfMs(12_345))).to.be.closeTo(12_345, 1e-6);
+  });
+
+  it('says how well it knows the rate: none before a fit, loosely on a young line, closely after 30 s', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    expect(clock.rateSdPpm).to.equal(Number.POSITIVE_INFINITY);
+    const rng = new Rng(5);
+    const sdAt: number[] = [];
+    feedBursts(clock, {
+      seconds: 30, ratePpm: 700, arrivalDelayMs: () => delay(rng, 'heavy'),
+      after: (consumed) => {
+        if (consumed % (SR * 5) === 0 && consumed > 0) sdAt.push(clock.rateSdPpm);
+      },
+    });
+    // A young line leans on its prior (0 ppm, σ 1000): its σ must say so, not claim 700 ppm exactly.
+    expect(sdAt[0]).to.be.above(20);
+    for (let i = 1; i < sdAt.length; i++) expect(sdAt[i]).to.be.below(sdAt[i - 1]!);
+    expect(clock.rateSdPpm).to.be.below(10);
+    expect(clock.ratePpm).to.be.closeTo(700, Math.max(5, 3 * clock.rateSdPpm));
+  });
+
+  it('learns a 700 ppm rate within 10 s of the last of several start-up restarts (young lines teach no prior)', () => {
+    // Start-up: an 8 ms discontinuity at 3, 6 and 9 s. Had each short line passed its rate on
+    // as a narrowed prior, the rate would still be ~585 ppm at 22 s (~134 ppm with a 100 ppm prior).
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(11);
+    feedBursts(clock, { seconds: 22, ratePpm: 700, arrivalDelayMs: () => rng.uniform(0, 2), shiftMs: (sec) => 8 * Math.min(3, Math.floor(sec / 3)) });
+    expect(clock.counters.restarts).to.equal(3);
+    expect(clock.ratePpm).to.be.closeTo(700, 50);
   });
 
   it('restarts after a suspend (frames stop, then continue later) and keeps the rate as prior', () => {
@@ -272,6 +315,19 @@ describe('OutputTiming', () => {
     expect(r.timing.diagnostics().baselineResets, 'a plausible wrong latency is the net\'s job').to.equal(0);
     const off = simulate({ durationMs: 60_000, badStart: { untilMs: 8_000, offsetMs: 90 }, seed: 23, timing: { ...netOnly, steadyWindowMs: Number.POSITIVE_INFINITY } });
     expect(maxAbsAfter(off, 25_000), 'without the net the error stays').to.be.above(80);
+  });
+
+  it('follows a real latency rise once the readings have settled (noisy, flat for 20 s)', () => {
+    // Seen in bench:sync: a speaker's readings rose 7.5 ms in 22 s (its PulseAudio stream
+    // queued more), then held; the latency in use stayed 3.5 ms low for 25 s and the speaker
+    // played 3.5–4 ms late. A rise is no ramp bug once it stops.
+    const rise = { latencyRise: { fromMs: 20_000, untilMs: 42_000, deltaMs: 7.5 }, readingJitterMs: 0.3, durationMs: 90_000 };
+    for (const seed of [71, 73, 79]) {
+      const r = simulate({ ...rise, seed });
+      expect(maxAbsAfter(r, 72_000), `seed ${seed}`).to.be.below(1);
+      const strict = simulate({ ...rise, seed, timing: { maxSteadyWindowMs: 10_000, maxSteadySlopeMsPerSec: 0.01 } });
+      expect(maxAbsAfter(strict, 72_000), `seed ${seed}: judged over 10 s only, below 0.01 ms/s`).to.be.above(2);
+    }
   });
 
   it('follows noisy readings down from a baseline that was too high, within 7 s', () => {
