@@ -200,6 +200,8 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const rateHz = recording.rateHz;
     const reference = options.reference.monoAt(rateHz, Math.min(options.reference.durationSec, seconds + 20));
     const fromFrame = Math.max(0, Math.round(recording.frameAt(clickHostMs ?? playStartHostMs)));
+    // The demo repeats gaplessly in long runs: positions compare modulo its duration.
+    const loopSec = options.reference.durationSec;
     const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1 }));
     const originals = tracks.slice(0, n);
     // Steady state: from the first window where every original speaker is locked.
@@ -207,12 +209,12 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const steady = originals.map((t) => t.filter((w) => w.recordingFrame >= allLocked));
     const pairs = [];
     for (let a = 0; a < n; a++) {
-      for (let b = a + 1; b < n; b++) pairs.push({ pair: `S${a}–S${b}`, stats: absStats(pairwiseOffsetsMs(steady[a]!, steady[b]!).map((s) => s.valueMs)) });
+      for (let b = a + 1; b < n; b++) pairs.push({ pair: `S${a}–S${b}`, stats: absStats(pairwiseOffsetsMs(steady[a]!, steady[b]!, loopSec).map((s) => s.valueMs)) });
     }
-    const truth = errorsVsOthersMs(steady);
+    const truth = errorsVsOthersMs(steady, 1, loopSec);
     const estimates = compareEstimates(rounds, truth, (frame) => recording.hostMsAt(frame), recording.hostMsAt(allLocked));
     const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
-    const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec!, authorityTimeOriginMs: planned.timeOriginMs }));
+    const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec!, authorityTimeOriginMs: planned.timeOriginMs }, loopSec));
     const absolute = compareAbsolute(rounds, absoluteTruth, recording.hostMsAt(allLocked));
     const perSpeaker = truth.map((errors, k) => ({
       speaker: `S${k}`,
@@ -230,12 +232,12 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     let lateJoinMs: Milliseconds | null | undefined;
     if (lateOpenHostMs !== null) {
-      const lateErrors = errorsVsOthersMs(tracks, n)[n]!;
+      const lateErrors = errorsVsOthersMs(tracks, n, loopSec)[n]!;
       const inSync = firstInSync(lateErrors, 1, 3);
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
     if (options.traceFile !== undefined) {
-      const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n)[n]!;
+      const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n, loopSec)[n]!;
       writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };

@@ -20,31 +20,46 @@ function positionsByFrame(windows: readonly PlayoutWindow[]): Map<number, number
   return map;
 }
 
-/** (position of a − position of b) in ms at every frame where both were locked: positive = b is late. */
-export function pairwiseOffsetsMs(a: readonly PlayoutWindow[], b: readonly PlayoutWindow[]): FrameSample[] {
+/**
+ * A position difference (s) of a track looped every `loopSec` (gapless repeats: one speaker already
+ * at 0.01 s of the next repeat is 0.01 s + what the other has left ahead, not a whole track behind),
+ * wrapped into (−loopSec/2, loopSec/2]. Infinity: no loop.
+ */
+export function wrapPositionSec(deltaSec: number, loopSec: number): number {
+  if (!Number.isFinite(loopSec)) return deltaSec;
+  return deltaSec - loopSec * Math.round(deltaSec / loopSec);
+}
+
+/**
+ * (position of a − position of b) in ms at every frame where both were locked: positive = b is late.
+ * `loopSec`: the track repeats gaplessly with this period (see {@link wrapPositionSec}).
+ */
+export function pairwiseOffsetsMs(a: readonly PlayoutWindow[], b: readonly PlayoutWindow[], loopSec = Number.POSITIVE_INFINITY): FrameSample[] {
   const bAt = positionsByFrame(b);
   const out: FrameSample[] = [];
   for (const w of a) {
     const other = bAt.get(w.recordingFrame);
-    if (w.trackPositionSec !== null && other !== undefined) out.push({ recordingFrame: w.recordingFrame, valueMs: (w.trackPositionSec - other) * 1000 });
+    if (w.trackPositionSec !== null && other !== undefined) out.push({ recordingFrame: w.recordingFrame, valueMs: wrapPositionSec(w.trackPositionSec - other, loopSec) * 1000 });
   }
   return out;
 }
 
 /**
  * Per speaker: (mean position of the others − own position) in ms at every frame where the speaker
- * and at least `minOthers` others were locked. Positive = this speaker is late.
+ * and at least `minOthers` others were locked. Positive = this speaker is late. `loopSec`: as in
+ * {@link pairwiseOffsetsMs}.
  */
-export function errorsVsOthersMs(speakers: ReadonlyArray<readonly PlayoutWindow[]>, minOthers = 1): FrameSample[][] {
+export function errorsVsOthersMs(speakers: ReadonlyArray<readonly PlayoutWindow[]>, minOthers = 1, loopSec = Number.POSITIVE_INFINITY): FrameSample[][] {
   const maps = speakers.map(positionsByFrame);
   return speakers.map((windows, k) => {
     const out: FrameSample[] = [];
     for (const w of windows) {
-      if (w.trackPositionSec === null) continue;
-      const others = maps.flatMap((map, j) => (j === k || !map.has(w.recordingFrame) ? [] : [map.get(w.recordingFrame)!]));
+      const own = w.trackPositionSec;
+      if (own === null) continue;
+      const others = maps.flatMap((map, j) => (j === k || !map.has(w.recordingFrame) ? [] : [wrapPositionSec(map.get(w.recordingFrame)! - own, loopSec)]));
       if (others.length < minOthers) continue;
-      const mean = others.reduce((sum, p) => sum + p, 0) / others.length;
-      out.push({ recordingFrame: w.recordingFrame, valueMs: (mean - w.trackPositionSec) * 1000 });
+      const meanAhead = others.reduce((sum, d) => sum + d, 0) / others.length;
+      out.push({ recordingFrame: w.recordingFrame, valueMs: meanAhead * 1000 });
     }
     return out;
   });

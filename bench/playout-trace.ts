@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { Milliseconds } from '../src/sync/units.js';
-import type { FrameSample } from './playout-compare.js';
+import { wrapPositionSec, type FrameSample } from './playout-compare.js';
 import type { PlayoutWindow } from './playout-analysis.js';
 import { median } from '../src/sync/median.js';
 import { percentile } from './stats.js';
@@ -131,12 +131,12 @@ export function formatEstimates(rows: readonly EstimateVsTruth[], title: string)
  * host ms through the authority's timeOrigin (the authority's shared clock is its own, un-injected
  * performance clock). Includes the rig's own recording-latency bias, common to all speakers.
  */
-export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }): HostSample[] {
+export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }, loopSec = Number.POSITIVE_INFINITY): HostSample[] {
   return windows.flatMap((w) => {
     if (w.trackPositionSec === null) return [];
     const hostMs = hostMsAt(w.recordingFrame);
-    const plannedHostMs = plan.authorityTimeOriginMs + plan.startSharedMs + (w.trackPositionSec - plan.startPositionSec) * 1000;
-    return [{ hostMs, valueMs: hostMs - plannedHostMs }];
+    const plannedPositionSec = plan.startPositionSec + (hostMs - plan.authorityTimeOriginMs - plan.startSharedMs) / 1000;
+    return [{ hostMs, valueMs: wrapPositionSec(plannedPositionSec - w.trackPositionSec, loopSec) * 1000 }];
   });
 }
 

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { renderDemoTrackWav } from '../../src/media/demo-track.js';
 import { decodeWavPcm16, pcm16ToFloatChannels } from '../../src/media/wav.js';
 import { trackPlayout, type PlayoutWindow } from '../../bench/playout-analysis.js';
-import { countDiscontinuities, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame } from '../../bench/playout-compare.js';
+import { countDiscontinuities, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame, wrapPositionSec } from '../../bench/playout-compare.js';
 import { resample } from '../../bench/resample.js';
 import { addNoise, seededNoise, syntheticRecording } from '../../bench/synthetic-signals.js';
 
@@ -115,6 +115,21 @@ describe('playout analysis', () => {
     expect(firstInSync(ea!, 2)?.recordingFrame).to.equal(ea![0]!.recordingFrame);
     const start = trackStartFrame(b, RATE)!;
     expect(start).to.be.closeTo(Math.round(LEAD_SEC * RATE) + 132.3 - TRACK_START_SEC * RATE, 0.3);
+  });
+
+  it('compares positions of a gaplessly looped track across the repeat boundary', () => {
+    const loopSec = 178.4;
+    const at = (frame: number, positionSec: number): PlayoutWindow => ({ recordingFrame: frame, trackPositionSec: positionSec, confidence: 1 });
+    // b has already started the next repeat: 15 ms ahead of a, not a whole track behind.
+    const a = [at(0, 178.39), at(100, 5)];
+    const b = [at(0, 0.005), at(100, 5.002)];
+    expect(wrapPositionSec(178.385, loopSec)).to.be.closeTo(-0.015, 1e-9);
+    expect(wrapPositionSec(0.002, Number.POSITIVE_INFINITY)).to.equal(0.002);
+    expect(pairwiseOffsetsMs(a, b, loopSec).map((x) => x.valueMs)).to.deep.equal([wrapPositionSec(178.385, loopSec) * 1000, (5 - 5.002) * 1000]);
+    expect(pairwiseOffsetsMs(a, b)[0]!.valueMs, 'without the loop').to.be.closeTo(178_385, 1e-6);
+    const [ea, eb] = errorsVsOthersMs([a, b], 1, loopSec);
+    expect(ea![0]!.valueMs).to.be.closeTo(15, 1e-6);
+    expect(eb![0]!.valueMs).to.be.closeTo(-15, 1e-6);
   });
 
   it('resamples without delay (a 1 kHz sine stays in phase)', () => {
