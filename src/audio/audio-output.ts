@@ -60,7 +60,6 @@ export interface BrowserAudioOutputOptions {
 
 const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
-
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   readonly context: AudioContext;

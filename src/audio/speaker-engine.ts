@@ -10,28 +10,20 @@
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
-import { planStart, playoutErrorMs, type ScheduleClock } from '../sync/playout-schedule.js';
-import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
+import { PlayoutOffset } from '../sync/playout-offset.js';
+import { playoutErrorMs } from '../sync/playout-schedule.js';
+import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
 import { ChannelPicker } from './channel-picker.js';
 import { DriftLoop } from './drift-loop.js';
+import { EngineScheduleClock, type EngineClock, type EngineTimeline } from './engine-clock.js';
 import { engineReport } from './engine-report.js';
+import { EngineVoices } from './engine-voices.js';
+import type { SourceVoice } from './source-voice.js';
 import { playOneShot } from './probe-voice.js';
-import { SourceVoice } from './source-voice.js';
 import { TrackLoader } from './track-loader.js';
 
-export interface EngineTimeline {
-  toShared(localMs: Milliseconds): Milliseconds;
-  toLocal(sharedMs: Milliseconds): Milliseconds;
-  /** 1σ of the shared-time estimate, ms; Infinity while unsynced. */
-  uncertaintyMs(): Milliseconds;
-}
-
-export interface EngineClock {
-  fromPerfMs(perfMs: Milliseconds): Milliseconds;
-  toPerfMs(localMs: Milliseconds): Milliseconds;
-}
-
+export type { EngineClock, EngineTimeline } from './engine-clock.js';
 export type { PlaybackPlan } from '../sync/speaker-plan.js';
 
 export interface SpeakerEngineOptions {
@@ -49,30 +41,21 @@ export interface SpeakerEngineOptions {
 const TICK_MS = 200;
 /** start() and rate changes are never scheduled closer than this to currentTime, s. */
 const MIN_LEAD_SEC = 0.04;
-/** Fades and crossfades, s. */
-const FADE_SEC = 0.01;
 /** Gain changes: setTargetAtTime time constant (≈ 20 ms to settle), s. */
 const GAIN_TAU_SEC = 0.007;
-/** A new plan starts at the measured rate only when the render clock knows it to this (1σ), ppm. */
-const RATE_HINT_MAX_SD_PPM = 20;
 /** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
 const TRIM_RESCHEDULE_MS = 2;
 
 export class SpeakerEngine extends EventTarget {
-  private readonly timeline: EngineTimeline;
-  private readonly clock: EngineClock;
   private readonly output: AudioOutput;
+  private readonly scheduleClock: EngineScheduleClock;
   private readonly ownsOutput: boolean;
   private readonly loader: TrackLoader;
   private readonly bus: GainNode;
   private readonly channels: ChannelPicker;
   private plan: PlaybackPlan | null = null;
-  private trimMs: Milliseconds;
-  /** Acoustic calibration's correction (positive = play later), added to the trim, ms. */
-  private correctionMs: Milliseconds = 0;
-  private voice: SourceVoice | null = null;
-  /** The previous plan's voice, kept sounding until the new plan's voice starts (then crossfaded). */
-  private departing: SourceVoice | null = null;
+  private readonly offset: PlayoutOffset;
+  private readonly voices: EngineVoices;
   private ended = false;
   /** The plan's audio has been heard (a crossfade to a later-starting voice keeps it 'playing'). */
   private heard = false;
@@ -83,9 +66,7 @@ export class SpeakerEngine extends EventTarget {
 
   constructor(options: SpeakerEngineOptions) {
     super();
-    this.timeline = options.timeline;
-    this.clock = options.clock;
-    this.trimMs = options.trimMs ?? 0;
+    this.offset = new PlayoutOffset(options.trimMs ?? 0);
     this.ownsOutput = options.output === undefined;
     this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
     this.loader = new TrackLoader(this.output.context, (id) => options.loadBytes(id), () => {
@@ -94,6 +75,8 @@ export class SpeakerEngine extends EventTarget {
     });
     this.bus = this.output.context.createGain();
     this.channels = new ChannelPicker(this.output.context, this.bus, this.output.input);
+    this.scheduleClock = new EngineScheduleClock(this.output.timing, options.clock, options.timeline);
+    this.voices = new EngineVoices(this.output.context, this.bus, this.scheduleClock, this.drift, MIN_LEAD_SEC);
     this.output.addEventListener('statechange', this.onOutputChange);
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -110,14 +93,7 @@ export class SpeakerEngine extends EventTarget {
     if (plan !== null) this.bus.gain.setTargetAtTime(clampGain(plan.gain), this.output.context.currentTime, GAIN_TAU_SEC);
     this.channels.set(plan?.channel ?? 'both');
     if (previous !== null && plan !== null && sameSchedule(previous, plan)) return this.changed();
-    this.releaseDeparting();
-    if (plan?.status === 'playing' && this.voice !== null) {
-      // A track boundary or a seek: no gap; the old voice sounds until the new one starts.
-      this.departing = this.voice;
-      this.voice = null;
-    } else {
-      this.stopVoice();
-    }
+    this.voices.handOver(plan?.status === 'playing');
     this.ended = false;
     this.heard = false;
     this.drift.reset();
@@ -139,7 +115,7 @@ export class SpeakerEngine extends EventTarget {
 
   /** Manual latency trim (positive = play later); big changes reschedule, small ones the drift loop absorbs. */
   setTrimMs(trimMs: Milliseconds): void {
-    this.changeOffset(trimMs, this.correctionMs);
+    this.offsetMoved(this.offset.set(trimMs, this.offset.correctionMs));
   }
 
   /**
@@ -147,22 +123,18 @@ export class SpeakerEngine extends EventTarget {
    * applied like the trim on top of it: big changes reschedule at once, small ones are slipped in.
    */
   setCorrectionMs(correctionMs: Milliseconds): void {
-    this.changeOffset(this.trimMs, correctionMs);
+    this.offsetMoved(this.offset.set(this.offset.trimMs, correctionMs));
   }
 
-  private changeOffset(trimMs: Milliseconds, correctionMs: Milliseconds): void {
-    if (!Number.isFinite(trimMs) || !Number.isFinite(correctionMs)) return;
-    const delta = trimMs + correctionMs - this.offsetMs();
-    if (trimMs === this.trimMs && correctionMs === this.correctionMs) return;
-    this.trimMs = trimMs;
-    this.correctionMs = correctionMs;
-    if (this.voice !== null && Math.abs(delta) >= TRIM_RESCHEDULE_MS) this.reschedule();
+  private offsetMoved(deltaMs: Milliseconds | null): void {
+    if (deltaMs === null) return;
+    if (Math.abs(deltaMs) >= TRIM_RESCHEDULE_MS) this.reschedule();
     this.changed();
   }
 
   /** The calibration correction in force, ms. */
   get calibrationCorrectionMs(): Milliseconds {
-    return this.correctionMs;
+    return this.offset.correctionMs;
   }
 
   /**
@@ -174,23 +146,18 @@ export class SpeakerEngine extends EventTarget {
   playProbe(samples: Float32Array<ArrayBuffer>, sampleRateHz: number, atSharedMs: Milliseconds, gain: number): Seconds | null {
     const ctx = this.output.context;
     if (this.disposed || this.output.state !== 'running' || !this.output.timing.ready || samples.length === 0) return null;
-    const whenSec = this.scheduleClock.sharedToContextSec(atSharedMs + this.offsetMs());
+    const whenSec = this.scheduleClock.sharedToContextSec(atSharedMs + this.offset.totalMs);
     if (!Number.isFinite(whenSec) || whenSec < ctx.currentTime + MIN_LEAD_SEC) return null;
     playOneShot(ctx, this.output.input, samples, sampleRateHz, whenSec, clampGain(gain));
     return whenSec;
   }
 
-  /** Trim plus calibration correction: how much later than the shared schedule to be heard, ms. */
-  private offsetMs(): Milliseconds {
-    return this.trimMs + this.correctionMs;
-  }
-
   report(): PlayoutReport {
-    const voice = this.voice;
+    const voice = this.voices.voice;
     const heardCtx = this.output.timing.perfMsToContextSec(performance.now());
     if (voice !== null && this.loader.buffer !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
     return engineReport({
-      plan: this.plan, trimMs: this.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
+      plan: this.plan, trimMs: this.offset.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
       latencyMs: this.output.timing.latencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null,
       heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) : null,
@@ -219,10 +186,7 @@ export class SpeakerEngine extends EventTarget {
     this.disposed = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.voice?.dispose();
-    this.voice = null;
-    this.departing?.dispose();
-    this.departing = null;
+    this.voices.dispose();
     this.output.removeEventListener('statechange', this.onOutputChange);
     this.channels.dispose();
     this.bus.disconnect();
@@ -239,116 +203,47 @@ export class SpeakerEngine extends EventTarget {
     if (!this.disposed) this.dispatchEvent(new Event('change'));
   }
 
-  /** shared ms ⇄ context time *heard* (so planStart gets outputLatencySec 0). */
-  private readonly scheduleClock: ScheduleClock = {
-    sharedToContextSec: (sharedMs) => this.output.timing.perfMsToContextSec(this.clock.toPerfMs(this.timeline.toLocal(sharedMs))),
-    contextToSharedMs: (ctxSec) => this.timeline.toShared(this.clock.fromPerfMs(this.output.timing.contextToPerfMs(ctxSec))),
-  };
-
   /** Start the plan's track if everything is there and nothing plays. */
   private tryStart(): void {
     const plan = this.plan;
-    if (this.disposed || plan === null || plan.status !== 'playing' || this.voice !== null || this.ended) return;
+    if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const buffer = this.loader.buffer;
     if (buffer === null || this.output.state !== 'running' || !this.output.timing.ready) return;
-    this.voice = this.startVoice(plan, buffer, this.departing);
-    if (this.voice === null) {
-      this.ended = true;
-      this.releaseDeparting();
-    }
-    this.departing = null;
-  }
-
-  /** A voice for the plan at the policy's rate, fading in unless it starts at the very beginning. */
-  private startVoice(plan: PlaybackPlan, buffer: AudioBuffer, crossfadeFrom: SourceVoice | null): SourceVoice | null {
-    const ctx = this.output.context;
-    const start = planStart({
-      state: plan,
-      durationSec: buffer.duration,
-      clock: this.scheduleClock,
-      outputLatencySec: 0,
-      trimMs: this.offsetMs(),
-      nowContextSec: ctx.currentTime,
-      minLeadSec: MIN_LEAD_SEC,
-    });
-    if (start === null) return null;
-    const fade = crossfadeFrom !== null || start.offsetSec > 0;
-    const voice = new SourceVoice(ctx, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
-    this.drift.restartAt(start.whenSec, this.rateHintPpm(ctx.currentTime));
-    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
-    return voice;
-  }
-
-  /**
-   * The correction rate the output needs against the shared timeline (track seconds per context
-   * second − 1, ppm) from the mappings now: the render clock's rate, the local clock's injected
-   * skew and the timeline's. NaN while any is unknown, or while the render clock's rate is
-   * uncertain by more than {@link RATE_HINT_MAX_SD_PPM} (a young line leans on its prior).
-   */
-  private rateHintPpm(nowSec: Seconds): Ppm {
-    if (!(this.output.timing.rateSdPpm <= RATE_HINT_MAX_SD_PPM)) return Number.NaN;
-    const spanSec = 10;
-    const sharedMs = this.scheduleClock.contextToSharedMs(nowSec + spanSec) - this.scheduleClock.contextToSharedMs(nowSec);
-    const ppm = (sharedMs / (spanSec * 1000) - 1) * 1e6;
-    return Number.isFinite(ppm) ? ppm : Number.NaN;
-  }
-
-  /** Fade out the departing voice now (a newer plan replaced it before its successor started). */
-  private releaseDeparting(): void {
-    const voice = this.departing;
-    this.departing = null;
-    voice?.fadeOut(Math.max(this.output.context.currentTime + 0.005, voice.playhead.startSec), FADE_SEC);
-  }
-
-  private stopVoice(): void {
-    const voice = this.voice;
-    this.voice = null;
-    voice?.fadeOut(Math.max(this.output.context.currentTime + 0.005, voice.playhead.startSec), FADE_SEC);
+    if (!this.voices.start(plan, buffer, this.offset.totalMs)) this.ended = true;
   }
 
   /** Crossfade to a new voice at the right offset. */
   private reschedule(): void {
     const plan = this.plan;
     const buffer = this.loader.buffer;
-    if (plan === null || this.voice === null || buffer === null) return;
-    const next = this.startVoice(plan, buffer, this.voice);
-    if (next === null) return;
-    this.voice = next;
-    this.reschedules++;
+    if (plan !== null && buffer !== null && this.voices.reschedule(plan, buffer, this.offset.totalMs)) this.reschedules++;
   }
 
   private tick(): void {
     if (this.disposed) return;
     this.loader.retry(performance.now());
     this.tryStart();
-    const voice = this.voice;
+    const voice = this.voices.voice;
     const plan = this.plan;
     if (voice === null || plan === null) return;
-    const ctx = this.output.context;
-    const nowSec = ctx.currentTime;
+    const nowSec = this.output.context.currentTime;
     if (nowSec >= voice.endSec) {
-      this.voice = null;
+      this.voices.finished();
       this.ended = true;
       return this.changed();
     }
     if (nowSec >= voice.playhead.startSec + MIN_LEAD_SEC) this.measure(voice, plan, nowSec);
-    this.applySlips(nowSec);
-    this.changed();
-  }
-
-  /** Realise the correction rate on the current voice (a slip replaces it with a new one). */
-  private applySlips(nowSec: Seconds): void {
     const buffer = this.loader.buffer;
-    if (this.voice === null || buffer === null) return;
-    this.voice = this.drift.applySlips(this.voice, buffer, this.bus, nowSec);
+    if (buffer !== null) this.voices.applySlips(buffer, nowSec);
+    this.changed();
   }
 
   /** One drift-loop step: the error of the position rendered now; re-schedule when the loop asks. */
   private measure(voice: SourceVoice, plan: PlaybackPlan, nowSec: Seconds): void {
     const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
-    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.offsetMs());
+    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.offset.totalMs);
     if (!Number.isFinite(errorMs)) return;
-    const uncertaintyMs = Math.hypot(this.output.timing.uncertaintyMs, this.timeline.uncertaintyMs());
+    const uncertaintyMs = this.scheduleClock.uncertaintyMs();
     if (this.drift.step({ atSharedMs: heardShared, errorMs, uncertaintyMs })) this.reschedule();
   }
 }

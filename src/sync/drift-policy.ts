@@ -146,7 +146,7 @@ export class DriftPolicy {
   constructor(options: Partial<DriftPolicyOptions> = {}) {
     this.o = { ...DEFAULT_DRIFT_POLICY_OPTIONS, ...options };
     this.p11 = this.o.priorRateSdPpm ** 2;
-    this.seedRate(Number.isFinite(this.o.initialRatePpm) ? this.o.initialRatePpm : 0);
+    this.seedRate(this.o.initialRatePpm);
   }
 
   /**

@@ -122,3 +122,15 @@ export function planStart(input: StartInput): StartPlan | null {
   if (!Number.isFinite(offsetSec) || offsetSec >= input.durationSec) return null;
   return { whenSec: earliestSec, offsetSec, joinedLate: true };
 }
+
+/**
+ * The correction rate (ppm) a source on this context needs so that track time follows the shared
+ * timeline: (track seconds per context second − 1)·1e6, the slope of `clock.contextToSharedMs`
+ * over `spanSec` from `atSec`. Positive: the context clock runs slow (skip samples). NaN when a
+ * conversion is not finite.
+ */
+export function correctionRatePpm(clock: ScheduleClock, atSec: Seconds, spanSec: Seconds = 10): number {
+  const sharedMs = clock.contextToSharedMs(atSec + spanSec) - clock.contextToSharedMs(atSec);
+  const ppm = (sharedMs / (spanSec * 1000) - 1) * 1e6;
+  return Number.isFinite(ppm) ? ppm : Number.NaN;
+}

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import {
+  correctionRatePpm,
   expectedPositionSec,
   planStart,
   playoutErrorMs,
@@ -108,5 +109,12 @@ describe('playout schedule', () => {
     expect(planStart(input({ state: { startSharedMs: 67_000, startPositionSec: 180 } }))).to.equal(null);
     const notReady: ScheduleClock = { sharedToContextSec: () => Number.NaN, contextToSharedMs: () => Number.NaN };
     expect(planStart(input({ clock: notReady, nowContextSec: 1 }))).to.equal(null);
+  });
+
+  it('gives the correction rate that makes track time follow the shared timeline', () => {
+    // A context clock 700 ppm fast must play 1/1.0007 − 1 ≈ −699.5 ppm (repeat samples).
+    expect(correctionRatePpm(clock(700), 30)).to.be.closeTo((1 / 1.0007 - 1) * 1e6, 1e-3);
+    expect(correctionRatePpm(clock(-200), 30)).to.be.closeTo((1 / 0.9998 - 1) * 1e6, 1e-3);
+    expect(Number.isNaN(correctionRatePpm({ sharedToContextSec: () => Number.NaN, contextToSharedMs: () => Number.NaN }, 1))).to.equal(true);
   });
 });
