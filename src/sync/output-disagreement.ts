@@ -4,7 +4,9 @@
  * become the new baseline. The bug only ever makes readings late, and slowly, so readings implying
  * a LOWER latency always count, and readings implying a higher one only while their lead exceeds
  * `maxRampMsPerSec` times the age of the latency in use. Noise does not stop it: no flat run is
- * needed. Pure.
+ * needed. A gross disagreement (the latest `grossReadings` all more than `grossMs` off on one side)
+ * is followed at once: a render line that restarts every ~2 s on a busy page clears the window
+ * before 16 readings are in, and bench:sync's late joiner played 40–60 ms off for 3 s that way. Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
@@ -20,6 +22,10 @@ export interface ReadingDisagreementOptions {
   readonly toleranceMs: Milliseconds;
   /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
   readonly maxRampMsPerSec: number;
+  /** The latest this many readings (≤ `readings`)… */
+  readonly grossReadings: number;
+  /** …all more than this off on the same side are followed without waiting for the rest, ms. */
+  readonly grossMs: Milliseconds;
 }
 
 /** One reading on the current render line: its context and performance time and implied latency, ms. */
@@ -49,13 +55,33 @@ export class ReadingDisagreement {
    * ago) beyond what the ramp bug explains; otherwise null.
    */
   check(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+    return this.gross(latencyMs, ageSec) ?? this.most(latencyMs, ageSec);
+  }
+
+  /** The latest `grossReadings`, if all lie more than `grossMs` off on one side (and no ramp explains it). */
+  private gross(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+    const o = this.options;
+    if (this.recent.length < o.grossReadings) return null;
+    const latest = this.recent.slice(-o.grossReadings);
+    const offsets = latest.map((r) => r.impliedMs - latencyMs);
+    const side = Math.sign(offsets[0]!);
+    if (!offsets.every((d) => side * d > o.grossMs)) return null;
+    return this.beyondRamp(median(offsets), ageSec) ? latest : null;
+  }
+
+  /** All `readings`, if their median is off by 2·tolerance and three quarters of them beyond tolerance on that side. */
+  private most(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
     const o = this.options;
     if (this.recent.length < o.readings) return null;
     const implied = this.recent.map((r) => r.impliedMs);
     const gap = median(implied) - latencyMs;
     const beyond = implied.filter((v) => Math.sign(gap) * (v - latencyMs) > o.toleranceMs).length;
     if (Math.abs(gap) <= 2 * o.toleranceMs || beyond < 0.75 * implied.length) return null;
-    if (gap > 0 && !(gap > o.maxRampMsPerSec * ageSec)) return null;
-    return this.recent;
+    return this.beyondRamp(gap, ageSec) ? this.recent : null;
+  }
+
+  /** A gap (readings − latency, ms) the ramp bug cannot explain after `ageSec`: any lag, or a lead faster than its ramp. */
+  private beyondRamp(gapMs: Milliseconds, ageSec: number): boolean {
+    return gapMs < 0 || gapMs > this.options.maxRampMsPerSec * ageSec;
   }
 }

@@ -50,6 +50,9 @@ export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateH
   bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, outlierScales: 4,
 };
 
+/** A run of off-line reports this long (arrival time, ms) makes a step pending. */
+const PENDING_RUN_MS = 100;
+
 interface Bucket {
   readonly index: number;
   /** Frame time (ms) and y of the bucket's lowest point (after removing the current rate). */
@@ -85,7 +88,7 @@ export class RenderClock {
   private line: Line | null = null;
   private priorSlope = 0;
   private priorSdPpm: Ppm;
-  private run: { side: number; sinceMs: Milliseconds } | null = null;
+  private run: { side: number; sinceMs: Milliseconds; untilMs: Milliseconds } | null = null;
   private lastFrame = -1;
   private reportCount = 0;
   private restartCount = 0;
@@ -168,6 +171,15 @@ export class RenderClock {
   }
 
   /**
+   * Whether the latest reports have all lain beyond stepMs on one side of the line for at least
+   * `PENDING_RUN_MS` of arrival time: the line may be moving (a burst's own spread and main-thread
+   * blocks make shorter runs all the time).
+   */
+  get stepPending(): boolean {
+    return this.run !== null && this.run.untilMs - this.run.sinceMs >= PENDING_RUN_MS;
+  }
+
+  /**
    * Tracks a run of reports all beyond stepMs on one side of the line (arrivals are one-sided, so
    * a burst always holds reports near it unless the line moved); a run lasting stepConfirmMs of
    * arrival time is a discontinuity: restart. A main-thread backlog arrives at once, so it never
@@ -180,7 +192,8 @@ export class RenderClock {
       this.run = null;
       return false;
     }
-    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs };
+    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs, untilMs: arrivalMs };
+    this.run.untilMs = arrivalMs;
     if (arrivalMs - this.run.sinceMs < this.o.stepConfirmMs) return true;
     this.restart();
     return false;

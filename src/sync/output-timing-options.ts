@@ -58,6 +58,12 @@ export interface OutputTimingOptions {
   readonly followReadings: number;
   /** The ramp bug grows at most this fast, ms per s: a larger lead of the readings is no ramp. */
   readonly maxRampMsPerSec: number;
+  /**
+   * The latest this many readings become the new baseline at once when all lie more than
+   * `grossMs` off the latency on the same side (and no ramp explains the lead).
+   */
+  readonly grossReadings: number;
+  readonly grossMs: Milliseconds;
   /** Readings rejected at least this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;
   /** …judged over at most the latest this long (noisy readings need longer to look flat), ms… */
@@ -84,6 +90,6 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
-  maxRampMsPerSec: 0.2,
+  maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5,
   mode: 'cross-checked',
 };

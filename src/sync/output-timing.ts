@@ -84,7 +84,9 @@ export class OutputTiming {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
     this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
     this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
-    this.disagreement = new ReadingDisagreement({ readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec });
+    this.disagreement = new ReadingDisagreement({
+      readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
+    });
     this.flatRejections = new FlatRejections({
       windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
@@ -111,7 +113,7 @@ export class OutputTiming {
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+    if (this.lineHolds(ctxMs) && this.plausible(implied)) this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
     this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
@@ -249,6 +251,16 @@ export class OutputTiming {
     const spread = 1.4826 * median(values.map((v) => Math.abs(v - mid)));
     this.anchorLatency = { version: this.render.version, restarts, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
     return this.anchorLatency;
+  }
+
+  /**
+   * Whether the render line can judge a reading at `ctxMs`: it spans minRenderSpanMs (a younger
+   * line can be ms off), its latest reports lie on it (no discontinuity being confirmed), and it
+   * has seen that frame rendered. (Readings that disagree must also be plausible: after a resume
+   * they come seconds off before the line notices.)
+   */
+  private lineHolds(ctxMs: Milliseconds): boolean {
+    return this.render.spanMs >= this.o.minRenderSpanMs && !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
   }
 
   /** Whether a latency (ms) is physically possible: not negative, not far above the browser's. */
