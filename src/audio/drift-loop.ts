@@ -13,9 +13,13 @@ import type { SourceVoice } from './source-voice.js';
 /** errorHistory() keeps this long, ms. */
 const HISTORY_MS = 60_000;
 /** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
-const GROSS_ERROR_MS = 50;
-/** …at most this often, ms (the drift policy's own resync needs a precise estimate). */
-const GROSS_RESYNC_INTERVAL_MS = 3_000;
+export const GROSS_ERROR_MS = 50;
+/**
+ * …at most this often, ms (the drift policy's own resync needs a precise estimate). Once a
+ * second: bench:sync's late joiner re-scheduled on a 90 ms error, learned 1 s later that its
+ * latency had been 68 ms off, and with 3 s here played 70 ms early for 2 more seconds.
+ */
+const GROSS_RESYNC_INTERVAL_MS = 1_000;
 
 /** One playout error estimate: shared time heard (ms), error (ms, + = late) and its 1σ (ms). */
 export interface Measurement {

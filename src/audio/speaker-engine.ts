@@ -203,12 +203,13 @@ export class SpeakerEngine extends EventTarget {
     if (!this.disposed) this.dispatchEvent(new Event('change'));
   }
 
-  /** Start the plan's track if everything is there and nothing plays. */
+  /** Start the plan's track if everything is there, nothing plays, and the output latency is confirmed. */
   private tryStart(): void {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const buffer = this.loader.buffer;
-    if (buffer === null || this.output.state !== 'running' || !this.output.timing.ready) return;
+    const timing = this.output.timing;
+    if (buffer === null || this.output.state !== 'running' || !timing.ready || !timing.confirmed) return;
     if (!this.voices.start(plan, buffer, this.offset.totalMs)) this.ended = true;
   }
 

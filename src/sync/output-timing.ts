@@ -79,6 +79,8 @@ export class OutputTiming {
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
   private implausibleRun = 0;
   private baselineResets = 0;
+  /** Implied latency of the latest reading the current line could judge (null since a restart). */
+  private lastJudgedMs: Milliseconds | null = null;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -113,7 +115,10 @@ export class OutputTiming {
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    if (this.lineHolds(ctxMs) && this.plausible(implied)) this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+    if (this.lineHolds(ctxMs) && this.plausible(implied)) {
+      this.lastJudgedMs = implied;
+      this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+    }
     this.checkPlausible();
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
@@ -146,6 +151,17 @@ export class OutputTiming {
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
     return this.render.ready && this.render.spanMs >= this.o.minRenderSpanMs && this.anchors.length >= this.o.minBaselineReadings;
+  }
+
+  /**
+   * Whether the latest reading the current render line could judge lies within `grossMs` of the
+   * latency in use (always, with the readings alone). A new voice should wait for it: a latency
+   * kept through render restarts on a busy start-up page was 68 ms off when the late joiner of
+   * bench:sync started playing. False after a restart until a reading on the new line agrees.
+   */
+  get confirmed(): boolean {
+    if (this.readingsOnly) return true;
+    return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;
   }
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
@@ -285,6 +301,7 @@ export class OutputTiming {
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
     this.disagreement.clear();
+    this.lastJudgedMs = null;
     if (this.anchorLatency !== null && this.anchors.length >= this.o.minBaselineReadings) {
       this.anchorsLive = false;
       return;

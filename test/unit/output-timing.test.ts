@@ -51,7 +51,7 @@ const BASE: SimOptions = {
 
 interface SimResult {
   /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
-  errors: { atMs: number; errorMs: number; sdMs: number }[];
+  errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean }[];
   timing: OutputTiming;
   verdicts: Record<string, number>;
 }
@@ -118,7 +118,7 @@ function simulate(partial: Partial<SimOptions>): SimResult {
         if (timing.ready) {
           const newest = rendered;
           const truth = heard(newest);
-          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs });
+          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed });
         }
       }
       nextReadingMs += o.readingEveryMs;
@@ -268,6 +268,7 @@ describe('OutputTiming', () => {
   it('is ready within 3 s and within 1 ms from then on', () => {
     const r = simulate({ durationMs: 15_000, seed: 11 });
     expect(r.errors[0]?.atMs ?? Infinity).to.be.below(1_000 + 3_000);
+    expect(r.errors.find((e) => e.confirmed)?.atMs ?? Infinity, 'its latency confirmed within 3.5 s').to.be.below(1_000 + 3_500);
     expect(maxAbsAfter(r, 0)).to.be.below(1);
   });
 
@@ -367,6 +368,12 @@ describe('OutputTiming', () => {
       expect(maxAbsAfter(window(r, settledMs + 6_000, 30_000), 0), `seed ${seed}`).to.be.below(0.5);
       const off = simulate({ ...scene, seed, timing: { grossReadings: Number.POSITIVE_INFINITY } });
       expect(maxAbsAfter(window(off, settledMs + 2_500, settledMs + 4_000), 0), `seed ${seed}: without it`).to.be.above(30);
+      // Once the readings are right, the timing never calls a latency 40 ms off confirmed (a voice waits).
+      for (const result of [r, off]) {
+        const confirmed = { ...result, errors: result.errors.filter((e) => e.confirmed && e.atMs >= 5_250) };
+        expect(maxAbsAfter(confirmed, 0), `seed ${seed}: error while confirmed`).to.be.below(6);
+        expect(confirmed.errors.length, `seed ${seed}: confirmed at last`).to.be.greaterThan(0.3 * result.errors.length);
+      }
     }
   });
 

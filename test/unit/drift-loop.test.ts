@@ -1,0 +1,20 @@
+import { expect } from '@open-wc/testing';
+import { DriftLoop, GROSS_ERROR_MS } from '../../src/audio/drift-loop.js';
+
+describe('DriftLoop', () => {
+  it('re-schedules at once on a gross error it knows well, and again on the next one a second later', () => {
+    const loop = new DriftLoop(0.05);
+    loop.restartAt(0);
+    // The late joiner of bench:sync: 90 ms late, re-scheduled; then its latency was found 68 ms off.
+    expect(loop.step({ atSharedMs: 10_000, errorMs: 90, uncertaintyMs: 1 })).to.equal(true);
+    loop.restartAt(1);
+    expect(loop.step({ atSharedMs: 10_500, errorMs: -69, uncertaintyMs: 2 }), 'within the rate limit').to.equal(false);
+    expect(loop.step({ atSharedMs: 11_000, errorMs: -69, uncertaintyMs: 2 }), '1 s later').to.equal(true);
+  });
+
+  it('leaves a gross error it knows only vaguely to the policy (no re-schedule on a guess)', () => {
+    const loop = new DriftLoop(0.05);
+    loop.restartAt(0);
+    expect(loop.step({ atSharedMs: 10_000, errorMs: GROSS_ERROR_MS * 1.2, uncertaintyMs: GROSS_ERROR_MS * 0.5 })).to.equal(false);
+  });
+});
