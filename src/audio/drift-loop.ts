@@ -12,8 +12,12 @@ import type { SourceVoice } from './source-voice.js';
 
 /** errorHistory() keeps this long, ms. */
 const HISTORY_MS = 60_000;
-/** An error this large (ms), known to better than a quarter of itself, re-schedules at once… */
-export const GROSS_ERROR_MS = 50;
+/**
+ * An error this large (ms), known to better than a quarter of itself, re-schedules at once (the
+ * policy ignores estimates vaguer than 2 ms: a speaker of bench:sync whose start-up latency came
+ * down 17 ms knew it was 12–21 ms early, ±2.2–3.7 ms, and played so for 7 s)…
+ */
+export const GROSS_ERROR_MS = 10;
 /**
  * …at most this often, ms (the drift policy's own resync needs a precise estimate). Once a
  * second: bench:sync's late joiner re-scheduled on a 90 ms error, learned 1 s later that its

@@ -12,6 +12,13 @@ describe('DriftLoop', () => {
     expect(loop.step({ atSharedMs: 11_000, errorMs: -69, uncertaintyMs: 2 }), '1 s later').to.equal(true);
   });
 
+  it('re-schedules on a 15 ms error known to ±3 ms (too vague for the policy), not on 8 ms', () => {
+    const loop = new DriftLoop(0.05);
+    loop.restartAt(0);
+    expect(loop.step({ atSharedMs: 5_000, errorMs: -8, uncertaintyMs: 1.5 })).to.equal(false);
+    expect(loop.step({ atSharedMs: 5_500, errorMs: -15, uncertaintyMs: 3 })).to.equal(true);
+  });
+
   it('leaves a gross error it knows only vaguely to the policy (no re-schedule on a guess)', () => {
     const loop = new DriftLoop(0.05);
     loop.restartAt(0);
