@@ -45,6 +45,8 @@ const MIN_LEAD_SEC = 0.04;
 const GAIN_TAU_SEC = 0.007;
 /** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
 const TRIM_RESCHEDULE_MS = 2;
+/** A plan that started this long before now is joined, not started (see tryStart), ms. */
+const JOIN_CONFIRM_AFTER_MS = 1_000;
 
 export class SpeakerEngine extends EventTarget {
   private readonly output: AudioOutput;
@@ -203,13 +205,20 @@ export class SpeakerEngine extends EventTarget {
     if (!this.disposed) this.dispatchEvent(new Event('change'));
   }
 
-  /** Start the plan's track if everything is there, nothing plays, and the output latency is confirmed. */
+  /**
+   * Start the plan's track if everything is there and nothing plays. Joining a plan that started
+   * over `JOIN_CONFIRM_AFTER_MS` ago also waits until a fresh reading confirms the output latency:
+   * a late joiner is better silent a moment longer than audibly off (bench:sync's started 68 ms off
+   * on a latency kept through 8 render restarts). A fresh start does not wait (press-to-sound).
+   */
   private tryStart(): void {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const buffer = this.loader.buffer;
     const timing = this.output.timing;
-    if (buffer === null || this.output.state !== 'running' || !timing.ready || !timing.confirmed) return;
+    if (buffer === null || this.output.state !== 'running' || !timing.ready) return;
+    const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
+    if (joining && !timing.confirmed) return;
     if (!this.voices.start(plan, buffer, this.offset.totalMs)) this.ended = true;
   }
 
