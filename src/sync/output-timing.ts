@@ -155,9 +155,9 @@ export class OutputTiming {
 
   /**
    * Whether the latest reading the current render line could judge lies within `grossMs` of the
-   * latency in use (always, with the readings alone). A new voice should wait for it: a latency
-   * kept through render restarts on a busy start-up page was 68 ms off when the late joiner of
-   * bench:sync started playing. False after a restart until a reading on the new line agrees.
+   * latency in use (always, with the readings alone). A late joiner's first voice waits for it: a
+   * latency kept through render restarts on a busy start-up page was 68 ms off when the late joiner
+   * of bench:sync started playing. False after a restart until a reading on the new line agrees.
    */
   get confirmed(): boolean {
     if (this.readingsOnly) return true;
