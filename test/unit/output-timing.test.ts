@@ -236,6 +236,17 @@ describe('RenderClock', () => {
     }
     expect(clock.counters.restarts).to.equal(0);
     expect(clock.timeToPerfMs(19_000)).to.be.closeTo(100 + 19_000, 0.01);
+    // The same backlog drained over 150 ms (0.7 ms per message) is no stall either.
+    const slow = new RenderClock({ sampleRateHz: SR });
+    let queue = 0;
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      const blocked = tMs > 10_000 && tMs < 10_600;
+      queue = blocked ? queue + 1 : 0;
+      const arrivalPerfMs = blocked ? 100 + 10_600 + 0.7 * queue : 100 + tMs;
+      slow.add({ frame, arrivalPerfMs: Math.max(arrivalPerfMs, 100 + tMs) });
+    }
+    expect(slow.counters.restarts).to.equal(0);
   });
 });
 
