@@ -231,13 +231,12 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null };
     }
     let lateJoinMs: Milliseconds | null | undefined;
+    const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n, loopSec)[n]!;
     if (lateOpenHostMs !== null) {
-      const lateErrors = errorsVsOthersMs(tracks, n, loopSec)[n]!;
-      const inSync = firstInSync(lateErrors, 1, 3);
+      const inSync = firstInSync(lateTruth, 1, 3);
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
     if (options.traceFile !== undefined) {
-      const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n, loopSec)[n]!;
       writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };

@@ -51,8 +51,7 @@ export class DriftLoop {
 
   /** A new plan: forget the learned rate, the pending slips and the counts (the history stays). */
   reset(): void {
-    this.policy = new DriftPolicy();
-    this.seedPending = true;
+    this.renewPolicy();
     this.slipper.clear();
     this.rateChanges = 0;
     this.last = null;
@@ -89,8 +88,7 @@ export class DriftLoop {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
       if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
       this.lastGrossResyncMs = m.atSharedMs;
-      this.policy = new DriftPolicy();
-      this.seedPending = true;
+      this.renewPolicy();
       this.slipper.setRate(0);
       return true;
     }
@@ -104,6 +102,12 @@ export class DriftLoop {
       return true;
     }
     return false;
+  }
+
+  /** A fresh policy, seeded with the measured rate by the next voice's restartAt. */
+  private renewPolicy(): void {
+    this.policy = new DriftPolicy();
+    this.seedPending = true;
   }
 
   /** Realise the rate on `voice` (a slip replaces it with a new one, which is returned). */
