@@ -41,13 +41,15 @@ export interface RenderClockOptions {
   readonly learnedRateSdPpm: Ppm;
   /** …if the old line spanned this much audio time, ms (else the prior stays as it was). */
   readonly learnSpanMs: Milliseconds;
+  /** After this many lines in a row restart younger than learnSpanMs, the learned rate prior is dropped. */
+  readonly shortLinesResetPrior: number;
   /** Buckets whose minimum misses the fit by more than this many robust scales (and > 0.5 ms) are dropped. */
   readonly outlierScales: number;
 }
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, outlierScales: 4,
+  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
 };
 
 /** A run of off-line reports this long (arrival time, ms) makes a step pending. */
@@ -88,6 +90,8 @@ export class RenderClock {
   private line: Line | null = null;
   private priorSlope = 0;
   private priorSdPpm: Ppm;
+  /** Lines in a row that restarted younger than learnSpanMs. */
+  private shortLines = 0;
   private run: { side: number; sinceMs: Milliseconds; untilMs: Milliseconds } | null = null;
   private lastFrame = -1;
   private reportCount = 0;
@@ -205,6 +209,14 @@ export class RenderClock {
       // A younger line mostly repeats its prior: learning from it would only narrow the prior.
       this.priorSlope = this.line.slope;
       this.priorSdPpm = Math.max(this.o.learnedRateSdPpm, Math.min(this.priorSdPpm, this.rateSdPpm));
+      this.shortLines = 0;
+    } else if (++this.shortLines >= this.o.shortLinesResetPrior) {
+      // A wrongly learned rate makes each new line drift off before it has the buckets to unlearn
+      // it, so none lives long enough to teach a better one (e2e late joiner: 2800 ± 112 ppm,
+      // 19 restarts, never ready): back to the wide first prior.
+      this.priorSlope = 0;
+      this.priorSdPpm = this.o.priorRateSdPpm;
+      this.shortLines = 0;
     }
     this.buckets = [];
     this.line = null;

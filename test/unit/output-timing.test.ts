@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { OutputReadingVerdict, OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
-import { RenderClock } from '../../src/sync/output-render-clock.js';
+import { RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
 import { OutputPlayhead } from '../../src/sync/output-playhead.js';
 import { SlipAccumulator } from '../../src/sync/output-slip.js';
 import { Rng } from '../sim/rng.js';
@@ -225,6 +225,35 @@ describe('RenderClock', () => {
     }
     expect(clock.counters.restarts).to.equal(1);
     expect(clock.timeToPerfMs(19_000)).to.be.closeTo(105 + 19_000, 0.01);
+  });
+
+  it('drops a wrongly learned rate when lines keep restarting young (no endless restarts)', () => {
+    // A first line learns the audio clock 2800 ppm slow over 12 s (a starved fake output in e2e);
+    // then it runs true. Each new line, leaning on the learned rate, drifted off before its second
+    // bucket could correct it: 17 restarts in 48 s, the rate stuck, never ready.
+    const run = (options: Partial<RenderClockOptions>): { restarts: number; ratePpm: number } => {
+      const rng = new Rng(3);
+      const clock = new RenderClock({ sampleRateHz: SR, ...options });
+      let restartsAt12s = 0;
+      let rendered = 0;
+      for (let consumed = 0; consumed < SR * 60; consumed += 441) {
+        const tMs = (consumed / SR) * 1000;
+        const cbMs = tMs <= 12_000 ? tMs * (1 - 2800e-6) : 12_000 * (1 - 2800e-6) + (tMs - 12_000);
+        let lastArrival = 0;
+        while (rendered < consumed + 441) {
+          lastArrival = Math.max(lastArrival, 100 + cbMs + delay(rng, 'heavy'));
+          clock.add({ frame: rendered, arrivalPerfMs: lastArrival });
+          rendered += QUANTUM;
+        }
+        if (tMs <= 12_000) restartsAt12s = clock.counters.restarts;
+      }
+      return { restarts: clock.counters.restarts - restartsAt12s, ratePpm: clock.ratePpm };
+    };
+    const fixed = run({});
+    expect(fixed.restarts, 'restarts once the rate changed').to.be.at.most(4);
+    expect(Math.abs(fixed.ratePpm)).to.be.below(50);
+    const stuck = run({ shortLinesResetPrior: Number.POSITIVE_INFINITY });
+    expect(stuck.restarts, 'keeping the learned prior, the restarts go on').to.be.above(10);
   });
 
   it('does not restart on a main-thread block (a backlog that drains)', () => {
