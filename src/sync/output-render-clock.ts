@@ -32,6 +32,16 @@ export interface RenderClockOptions {
   /** …arriving over this long are a discontinuity (suspend, underrun): restart. */
   readonly stepConfirmMs: Milliseconds;
   /**
+   * A run whose lower envelope lies at least this far off the line (ms)… A main-thread delay
+   * never holds a flat envelope that high: a backlog drains (its envelope falls), and between
+   * long tasks some reports get through at once.
+   */
+  readonly bigStepMs: Milliseconds;
+  /** …and is flat (the envelopes of its two halves within flatMs of each other)… */
+  readonly flatMs: Milliseconds;
+  /** …over this long (arrival time, ms) is a discontinuity already. */
+  readonly bigStepConfirmMs: Milliseconds;
+  /**
    * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
    * tens of ppm off, but bench:sync's PulseAudio sink ran 700–900 ppm fast: with a 100 ppm prior
    * a new line took ~20 s to learn that (simulated), and the rate was wrong meanwhile.
@@ -49,11 +59,31 @@ export interface RenderClockOptions {
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
+  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
 };
 
 /** A run of off-line reports this long (arrival time, ms) makes a step pending. */
 const PENDING_RUN_MS = 100;
+/** Reports of a run kept for the next line (a run lasts stepConfirmMs: ~520 at one per quantum). */
+const MAX_HELD = 2_048;
+/** Each half of a big step's window holds at least this many reports (else arrivals are too sparse to judge). */
+const MIN_HALF_REPORTS = 8;
+
+/** A report held back while a run of off-line reports is judged. */
+interface HeldReport {
+  readonly tMs: Milliseconds;
+  readonly y: Milliseconds;
+  readonly arrivalMs: Milliseconds;
+  /** Residual from the line (which does not move during a run), ms. */
+  readonly r: Milliseconds;
+}
+
+interface Run {
+  readonly side: number;
+  readonly sinceMs: Milliseconds;
+  untilMs: Milliseconds;
+  readonly held: HeldReport[];
+}
 
 interface Bucket {
   readonly index: number;
@@ -92,8 +122,10 @@ export class RenderClock {
   private priorSdPpm: Ppm;
   /** Lines in a row that restarted younger than learnSpanMs. */
   private shortLines = 0;
-  private run: { side: number; sinceMs: Milliseconds; untilMs: Milliseconds } | null = null;
+  private run: Run | null = null;
   private lastFrame = -1;
+  /** Frame time of the current line's first report, ms. */
+  private lineStartMs = 0;
   private reportCount = 0;
   private restartCount = 0;
   /** Bumped on every refit (callers cache derived values on it). */
@@ -128,6 +160,11 @@ export class RenderClock {
   get spanMs(): Milliseconds {
     const first = this.buckets[0];
     return first === undefined ? 0 : this.newestFrameMs - first.tMs;
+  }
+
+  /** Audio time since the current line's first report, ms (0 without a line). */
+  get ageMs(): Milliseconds {
+    return this.line === null ? 0 : this.newestFrameMs - this.lineStartMs;
   }
 
   /** Frame time (ms of audio time) of the newest report, or NaN. */
@@ -186,8 +223,11 @@ export class RenderClock {
   /**
    * Tracks a run of reports all beyond stepMs on one side of the line (arrivals are one-sided, so
    * a burst always holds reports near it unless the line moved); a run lasting stepConfirmMs of
-   * arrival time is a discontinuity: restart. A main-thread backlog arrives at once, so it never
-   * lasts. True if the report was held back.
+   * arrival time is a discontinuity: restart. So is a big flat run lasting bigStepConfirmMs, and
+   * its reports start the new line (which maps at once, coarsely: see OutputTiming). A main-thread
+   * backlog arrives at once, so it never lasts. True if the report was taken here (held or replayed).
+   * (A small step's run is not replayed: a line that starts a second or more into a bucket whose
+   * envelope is still high learned 120 ± 51 ppm of a true 700 in simulation.)
    */
   private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
     const r = y - (this.timeToPerfMs(tMs) - tMs);
@@ -196,11 +236,54 @@ export class RenderClock {
       this.run = null;
       return false;
     }
-    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs, untilMs: arrivalMs };
-    this.run.untilMs = arrivalMs;
-    if (arrivalMs - this.run.sinceMs < this.o.stepConfirmMs) return true;
+    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs, untilMs: arrivalMs, held: [] };
+    const run = this.run;
+    run.untilMs = arrivalMs;
+    run.held.push({ tMs, y, arrivalMs, r });
+    if (run.held.length > MAX_HELD) run.held.shift();
+    if (this.bigFlatStep(run)) {
+      this.restart();
+      for (const h of this.afterStep(run)) this.insert(h.tMs, h.y);
+      return true;
+    }
+    if (arrivalMs - run.sinceMs < this.o.stepConfirmMs) return true;
     this.restart();
     return false;
+  }
+
+  /**
+   * The run's reports that belong to the new line: none below the envelope of its latest stretch
+   * (bigStepConfirmMs/2 of arrival time) by more than flatMs. Those came before the step, while the
+   * old line drifted off; later ones above it (a render catching up) never lower an envelope.
+   */
+  private afterStep(run: Run): HeldReport[] {
+    const sinceMs = run.untilMs - this.o.bigStepConfirmMs / 2;
+    let envelope = Number.POSITIVE_INFINITY;
+    for (let i = run.held.length - 1; i >= 0 && run.held[i]!.arrivalMs >= sinceMs; i--) envelope = Math.min(envelope, run.held[i]!.r);
+    return run.held.filter((h) => h.r >= envelope - this.o.flatMs);
+  }
+
+  /**
+   * Whether the latest bigStepConfirmMs of a run (arrival time) has a flat lower envelope at least
+   * bigStepMs off the line: an underrun of bench:sync's moved a speaker's audio 79–120 ms, and
+   * with stepConfirmMs alone it played that far off for 1.5 s before the line even restarted.
+   */
+  private bigFlatStep(run: Run): boolean {
+    const o = this.o;
+    if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return false;
+    const fromMs = run.untilMs - o.bigStepConfirmMs;
+    const midMs = run.untilMs - o.bigStepConfirmMs / 2;
+    const early = { min: Number.POSITIVE_INFINITY, n: 0 };
+    const late = { min: Number.POSITIVE_INFINITY, n: 0 };
+    for (let i = run.held.length - 1; i >= 0; i--) {
+      const h = run.held[i]!;
+      if (h.arrivalMs < fromMs) break;
+      const half = h.arrivalMs < midMs ? early : late;
+      half.min = Math.min(half.min, h.r);
+      half.n++;
+    }
+    if (early.n < MIN_HALF_REPORTS || late.n < MIN_HALF_REPORTS) return false;
+    return Math.abs(early.min) >= o.bigStepMs && Math.abs(late.min) >= o.bigStepMs && Math.abs(early.min - late.min) <= o.flatMs;
   }
 
   private restart(): void {
@@ -231,6 +314,7 @@ export class RenderClock {
     const slope = this.line?.slope ?? this.priorSlope;
     const key = y - slope * (tMs - index * o.bucketMs);
     const last = this.buckets[this.buckets.length - 1];
+    if (last === undefined) this.lineStartMs = tMs;
     if (last !== undefined && last.index === index) {
       last.count++;
       if (key >= last.key) return;

@@ -83,12 +83,20 @@ export interface OutputTimingOptions {
   readonly floorMs: Milliseconds;
   /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
   readonly minRenderSpanMs: Milliseconds;
+  /**
+   * A younger line that spans this much (ms) after a restart that kept the latency maps already,
+   * with `youngLineSdMs` added to its uncertainty: enough for a gross re-schedule, not for the
+   * fine drift policy (a partial phase cycle biases the envelope late by up to a quantum)…
+   */
+  readonly youngLineSpanMs: Milliseconds;
+  /** …1σ, ms. */
+  readonly youngLineSdMs: Milliseconds;
 }
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
-  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5,
   mode: 'cross-checked',

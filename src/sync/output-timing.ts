@@ -120,6 +120,10 @@ export class OutputTiming {
       this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
     }
     this.checkPlausible();
+    // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
+    // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
+    // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
+    if (this.render.stepPending) return this.count('stale');
     if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
       if (!this.plausible(implied)) return this.count('rejected');
@@ -170,13 +174,26 @@ export class OutputTiming {
     return base === null ? Number.NaN : base.ms + this.adjustMs;
   }
 
-  /** 1σ of {@link contextToPerfMs} now, ms (Infinity while not ready). */
+  /**
+   * 1σ of {@link contextToPerfMs} now, ms. Infinity while not ready, except on a young line
+   * continuing a latency kept through a restart (an underrun moved the audio): that maps at once,
+   * coarsely (`youngLineSdMs`), so a speaker far off re-schedules without waiting for the line to
+   * mature (bench:sync: 79–120 ms off for 1.5–2.5 s after a 453 ms underrun).
+   */
   get uncertaintyMs(): Milliseconds {
-    if (!this.ready) return Number.POSITIVE_INFINITY;
-    if (this.readingsOnly) return FALLBACK_UNCERTAINTY_MS;
+    if (this.readingsOnly) return this.ready ? FALLBACK_UNCERTAINTY_MS : Number.POSITIVE_INFINITY;
+    const young = !this.ready && this.continuesLatency;
+    if (!this.ready && !young) return Number.POSITIVE_INFINITY;
     const base = this.anchorState();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
-    return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2);
+    const youthSd = young ? this.o.youngLineSdMs : 0;
+    return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2);
+  }
+
+  /** A line at least youngLineSpanMs old carries a latency kept through its restart. */
+  private get continuesLatency(): boolean {
+    return this.render.ready && this.render.ageMs >= this.o.youngLineSpanMs && !this.anchorsLive
+      && this.anchors.length >= this.o.minBaselineReadings && Number.isFinite(this.latencyMs);
   }
 
   /**

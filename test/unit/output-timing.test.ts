@@ -52,6 +52,8 @@ const BASE: SimOptions = {
 interface SimResult {
   /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
   errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean }[];
+  /** The same while not ready (sdMs is finite on a young line that maps coarsely after a restart). */
+  youngErrors: { atMs: number; errorMs: number; sdMs: number }[];
   timing: OutputTiming;
   verdicts: Record<string, number>;
 }
@@ -84,6 +86,7 @@ function simulate(partial: Partial<SimOptions>): SimResult {
   let lastArrival = 0;
   let nextReadingMs = startMs + 50;
   const errors: SimResult['errors'] = [];
+  const youngErrors: SimResult['youngErrors'] = [];
   const verdicts: Record<string, number> = {};
   let suspended = false;
   let underrunsDone = 0;
@@ -119,6 +122,8 @@ function simulate(partial: Partial<SimOptions>): SimResult {
           const newest = rendered;
           const truth = heard(newest);
           errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed });
+        } else {
+          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs });
         }
       }
       nextReadingMs += o.readingEveryMs;
@@ -134,7 +139,7 @@ function simulate(partial: Partial<SimOptions>): SimResult {
     }
     consumed += o.callbackFrames;
   }
-  return { errors, timing, verdicts };
+  return { errors, youngErrors, timing, verdicts };
 }
 
 function maxAbsAfter(result: SimResult, fromMs: number): number {
@@ -446,6 +451,68 @@ describe('OutputTiming', () => {
     const d = r.timing.diagnostics();
     expect(d.renderRestarts).to.equal(1);
     expect(maxAbsAfter(r, 30_000)).to.be.below(0.35);
+  });
+
+  it('maps again within 0.6 s of a 100 ms underrun, coarsely at first (it took 2.5 s)', () => {
+    // bench:sync: a 453 ms underrun moved three speakers' audio 79–120 ms; each played that far off
+    // for 1.5–2.5 s (1.5 s to confirm the step, then 1 s before the new line was ready).
+    const atMs = 25_000;
+    const recovery = (timing: Partial<OutputTimingOptions>, seed: number): { afterMs: number; restarts: number; worstYoung: number; maturedMs: number } => {
+      const r = simulate({ durationMs: 40_000, underruns: [atMs], underrunMs: 100, seed, timing });
+      const points = [...r.errors, ...r.youngErrors].filter((e) => e.atMs > atMs).sort((a, b) => a.atMs - b.atMs);
+      // From when on every estimate is within 4 ms of the truth, with a finite uncertainty.
+      let since = Number.NaN;
+      for (const p of points) {
+        if (Math.abs(p.errorMs) < 4 && Number.isFinite(p.sdMs)) since = Number.isNaN(since) ? p.atMs : since;
+        else since = Number.NaN;
+      }
+      // A young line must not claim more than it knows: its error within 2σ.
+      const worstYoung = Math.max(0, ...r.youngErrors.filter((e) => e.atMs > atMs && Number.isFinite(e.sdMs)).map((e) => Math.abs(e.errorMs) / e.sdMs));
+      const maturedMs = maxAbsAfter(r, atMs + 4_000);
+      return { afterMs: since - atMs, restarts: r.timing.diagnostics().renderRestarts, worstYoung, maturedMs };
+    };
+    for (const seed of [41, 42, 43]) {
+      const fast = recovery({}, seed);
+      const slow = recovery({ render: { bigStepConfirmMs: Number.POSITIVE_INFINITY }, youngLineSpanMs: Number.POSITIVE_INFINITY }, seed);
+      console.log(`100 ms underrun, seed ${seed}: mapped again after ${fast.afterMs.toFixed(0)} ms (${slow.afterMs.toFixed(0)} ms without the big-step rule); young |error|/σ ≤ ${fast.worstYoung.toFixed(2)}; |error| from 4 s on ≤ ${fast.maturedMs.toFixed(2)} ms (${slow.maturedMs.toFixed(2)})`);
+      expect(fast.restarts).to.equal(1);
+      expect(fast.maturedMs, 'once the line matured').to.be.below(0.35);
+      expect(fast.afterMs).to.be.below(600);
+      expect(fast.worstYoung).to.be.below(2);
+      expect(slow.afterMs).to.be.above(2_000);
+    }
+  });
+
+  it('counts an underrun once: no latency step is taken from readings while the render line is moving', () => {
+    // The readings see an underrun too (the audio is heard later): judged against a line that has
+    // not restarted yet, they looked like a new output route, the latency took the step, and the
+    // restarted line then counted it a second time (+100 ms for a 100 ms underrun in simulation).
+    for (const [underrunMs, seed] of [[8, 51], [12, 52], [100, 53]] as const) {
+      const worst = (timing: Partial<OutputTimingOptions>): number => {
+        const r = simulate({ durationMs: 40_000, underruns: [25_000], underrunMs, seed, timing });
+        return maxAbsAfter(r, 27_600);
+      };
+      const fixed = worst({});
+      console.log(`${underrunMs} ms underrun: worst error from 2.6 s after it ${fixed.toFixed(2)} ms`);
+      expect(fixed).to.be.below(3);
+    }
+  });
+
+  it('does not take a steady main-thread lag for a big step (a backlog that drains slowly)', () => {
+    // A 60 ms backlog draining at 0.2 ms per message (about 1 s) has a falling envelope, never a flat one.
+    const restarts = (options: Partial<RenderClockOptions>): number => {
+      const clock = new RenderClock({ ...options, sampleRateHz: SR });
+      let lagMs = 0;
+      for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+        const tMs = (frame / SR) * 1000;
+        if (tMs > 10_000 && lagMs === 0 && tMs < 10_010) lagMs = 60;
+        clock.add({ frame, arrivalPerfMs: 100 + tMs + lagMs });
+        lagMs = Math.max(0, lagMs - 0.2);
+      }
+      return clock.counters.restarts;
+    };
+    expect(restarts({})).to.equal(0);
+    expect(restarts({ flatMs: Number.POSITIVE_INFINITY }), 'without the flatness check').to.equal(1);
   });
 
   it('falls back to the readings alone without a frame counter', () => {
