@@ -58,6 +58,9 @@ export interface BrowserAudioOutputOptions {
   readonly timingMode: 'cross-checked' | 'readings';
 }
 
+/** The underrun counter is read at most this often (with the frame counter's messages), ms. */
+const UNDERRUN_POLL_MS = 50;
+
 const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
 /** The real output. */
@@ -74,6 +77,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private timer: ReturnType<typeof setInterval> | null = null;
   private workletState: 'loading' | 'loaded' | 'failed' = 'loading';
   private disposed = false;
+  private underrunsReadMs = Number.NEGATIVE_INFINITY;
   error: string | null = null;
 
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
@@ -165,6 +169,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   }
 
   private readonly onStateChange = (): void => {
+    if (this.context.state === 'running') this.timing.noteResumed(performance.now());
     this.dispatchEvent(new Event('statechange'));
   };
 
@@ -176,7 +181,12 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
         numberOfInputs: 0, numberOfOutputs: 1, processorOptions: { every: this.options.postEveryQuanta },
       });
       counter.port.onmessage = (e: MessageEvent<number>) => {
-        this.timing.addFrames({ frame: e.data, arrivalPerfMs: performance.now() });
+        const nowMs = performance.now();
+        this.timing.addFrames({ frame: e.data, arrivalPerfMs: nowMs });
+        if (nowMs - this.underrunsReadMs < UNDERRUN_POLL_MS) return;
+        this.underrunsReadMs = nowMs;
+        const underruns = this.underruns();
+        if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
       };
       counter.connect(this.context.destination);
       this.counter = counter;

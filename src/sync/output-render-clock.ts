@@ -39,8 +39,15 @@ export interface RenderClockOptions {
   readonly bigStepMs: Milliseconds;
   /** …and is flat (the envelopes of its two halves within flatMs of each other)… */
   readonly flatMs: Milliseconds;
-  /** …over this long (arrival time, ms) is a discontinuity already. */
+  /**
+   * …over this long (arrival time, ms) is a discontinuity already, if one was hinted (an underrun
+   * counted, a resume) since `hintBeforeMs` before the run began, where the browser gives hints at
+   * all (see {@link RenderClock.expectHints}). A render thread that falls behind without an
+   * underrun is caught up by the output's buffer: its reports come back to the line, and nothing
+   * was heard.
+   */
   readonly bigStepConfirmMs: Milliseconds;
+  readonly hintBeforeMs: Milliseconds;
   /**
    * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
    * tens of ppm off, but bench:sync's PulseAudio sink ran 700–900 ppm fast: with a 100 ppm prior
@@ -59,7 +66,7 @@ export interface RenderClockOptions {
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
+  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
 };
 
 /** A run of off-line reports this long (arrival time, ms) makes a step pending. */
@@ -124,6 +131,8 @@ export class RenderClock {
   private shortLines = 0;
   private run: Run | null = null;
   private lastFrame = -1;
+  /** Performance time of the latest discontinuity hint; null while none are expected (flatness alone decides). */
+  private hintMs: Milliseconds | null = null;
   /** Frame time of the current line's first report, ms. */
   private lineStartMs = 0;
   private reportCount = 0;
@@ -170,6 +179,16 @@ export class RenderClock {
   /** Frame time (ms of audio time) of the newest report, or NaN. */
   get newestFrameMs(): Milliseconds {
     return this.lastFrame < 0 ? Number.NaN : this.frameMs(this.lastFrame);
+  }
+
+  /** From now on a big step needs a hint near it (the browser counts underruns). */
+  expectHints(): void {
+    this.hintMs ??= Number.NEGATIVE_INFINITY;
+  }
+
+  /** The output may have moved at `atPerfMs` (an underrun was counted, the context resumed). */
+  hintDiscontinuity(atPerfMs: Milliseconds): void {
+    if (this.hintMs !== null) this.hintMs = Math.max(this.hintMs, atPerfMs);
   }
 
   /** Take a report. Returns false if it was ignored (invalid, not advancing). */
@@ -271,6 +290,7 @@ export class RenderClock {
   private bigFlatStep(run: Run): boolean {
     const o = this.o;
     if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return false;
+    if (this.hintMs !== null && this.hintMs < run.sinceMs - o.hintBeforeMs) return false;
     const fromMs = run.untilMs - o.bigStepConfirmMs;
     const midMs = run.untilMs - o.bigStepConfirmMs / 2;
     const early = { min: Number.POSITIVE_INFINITY, n: 0 };

@@ -78,6 +78,7 @@ export class OutputTiming {
   private browserLatencyMs: Milliseconds | null = null;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
   private implausibleRun = 0;
+  private underrunEvents: number | null = null;
   private baselineResets = 0;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
@@ -100,6 +101,22 @@ export class OutputTiming {
     this.anchorState();
     this.render.add(report);
     if (this.render.counters.restarts !== restarts) this.onRenderRestart();
+  }
+
+  /**
+   * The browser's underrun count (AudioContext.playbackStats.underrunEvents) read at `atPerfMs`.
+   * Once given, a big step of the render line is only taken at once near a counted underrun.
+   */
+  addUnderrunCount(events: number, atPerfMs: Milliseconds): void {
+    if (!Number.isFinite(events) || !Number.isFinite(atPerfMs)) return;
+    this.render.expectHints();
+    if (this.underrunEvents !== null && events > this.underrunEvents) this.render.hintDiscontinuity(atPerfMs);
+    this.underrunEvents = events;
+  }
+
+  /** The context resumed (after a suspend or an interruption) at `atPerfMs`: its output may have moved. */
+  noteResumed(atPerfMs: Milliseconds): void {
+    this.render.hintDiscontinuity(atPerfMs);
   }
 
   /** An output timestamp reading; returns what was done with it. */
