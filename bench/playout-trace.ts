@@ -40,6 +40,13 @@ export interface TraceSample {
   readonly startPositionSec: number | null;
   /** performance.timeOrigin of the page, ms since the epoch (host ms). */
   readonly timeOriginMs: Milliseconds;
+  /** Whether the page keeps the shared clock. */
+  readonly clockAuthority: boolean;
+  /**
+   * Host ms (timeOrigin + performance.now()) at shared time 0 as the page maps it: the original
+   * authority's is its timeOrigin; after a failover the new one continues the old timeline.
+   */
+  readonly sharedZeroHostMs: Milliseconds | null;
 }
 
 /** A poll round: one sample per speaker (null: that page did not answer). */
@@ -49,18 +56,32 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
   const raw = await page
     .evaluate(() => {
       type Zone = { startSharedMs: number; startPositionSec: number };
-      const p = (window.tutti?.diagnostics() as { playback?: { report?: Record<string, number | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
+      const d = window.tutti?.diagnostics() as { clock?: { role?: string }; time?: { perfNowMs: number; timeOriginMs: number; sharedNowMs: number } } | undefined;
+      const p = (d as { playback?: { report?: Record<string, number | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
       if (p == null) return null;
       const r = p.report ?? {};
       const t = p.timing ?? {};
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
   const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
-    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]) };
+    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]) };
+}
+
+/**
+ * Host ms at shared time 0 near a host time, from the clock keeper's samples of the nearest round
+ * that has one (leadership can move off the first tab; an injected skew moves the mapping).
+ */
+export function sharedZeroHostMsNear(rounds: readonly TraceRound[]): (hostMs: Milliseconds) => Milliseconds {
+  const points = rounds.flatMap((round) => round.flatMap((s) => (s?.clockAuthority === true && s.sharedZeroHostMs !== null ? [{ hostMs: s.hostMs, zeroMs: s.sharedZeroHostMs }] : [])));
+  return (hostMs) => {
+    let best = points[0];
+    for (const p of points) if (Math.abs(p.hostMs - hostMs) < Math.abs((best?.hostMs ?? Infinity) - hostMs)) best = p;
+    return best?.zeroMs ?? Number.NaN;
+  };
 }
 
 /** Polls `pages()` every `everyMs` until `stop()` is called; resolves with the rounds. */
@@ -128,14 +149,14 @@ export function formatEstimates(rows: readonly EstimateVsTruth[], title: string)
 /**
  * Absolute playout error from the recording, ms (positive = late): when each locked window's
  * track position was heard (host ms) − when the plan wanted it heard, with shared time mapped to
- * host ms through the authority's timeOrigin (the authority's shared clock is its own, un-injected
- * performance clock). Includes the rig's own recording-latency bias, common to all speakers.
+ * host ms by `sharedZeroHostMsAt(hostMs)` (host ms at shared time 0 as the clock's keeper mapped
+ * it around then). Includes the rig's own recording-latency bias, common to all speakers.
  */
-export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number; authorityTimeOriginMs: Milliseconds }, loopSec = Number.POSITIVE_INFINITY): HostSample[] {
+export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number }, sharedZeroHostMsAt: (hostMs: Milliseconds) => Milliseconds, loopSec = Number.POSITIVE_INFINITY): HostSample[] {
   return windows.flatMap((w) => {
     if (w.trackPositionSec === null) return [];
     const hostMs = hostMsAt(w.recordingFrame);
-    const plannedPositionSec = plan.startPositionSec + (hostMs - plan.authorityTimeOriginMs - plan.startSharedMs) / 1000;
+    const plannedPositionSec = plan.startPositionSec + (hostMs - sharedZeroHostMsAt(hostMs) - plan.startSharedMs) / 1000;
     return [{ hostMs, valueMs: wrapPositionSec(plannedPositionSec - w.trackPositionSec, loopSec) * 1000 }];
   });
 }

@@ -101,6 +101,19 @@ export async function makeAudioServiceRealtime(speaker: AudioSpeaker): Promise<n
   return boosted.flat();
 }
 
+/**
+ * {@link makeAudioServiceRealtime} once the speaker's audio service runs (it starts with the
+ * page's first AudioContext), polling every 200 ms for up to `timeoutMs`; returns the PIDs raised.
+ */
+export async function makeAudioServiceRealtimeWhenUp(speaker: AudioSpeaker, timeoutMs = 15_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const boosted = await makeAudioServiceRealtime(speaker);
+    if (boosted.length > 0 || Date.now() > deadline) return boosted;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The app on a private build (others may rebuild dist/ meanwhile). */
 export interface RunningApp {
   readonly origin: string;
