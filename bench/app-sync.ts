@@ -131,9 +131,15 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const url = (k: number): string =>
       `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}`;
     const speakers: AudioSpeaker[] = [];
+    // A desktop Chromium's audio threads run real-time from the start; here they are raised by hand
+    // as soon as each page's audio service is up (raised just before the press, the render clocks
+    // of two runs restarted 0.5–1.5 s after it, and the speakers started on stale latencies), and
+    // again once playing for any thread the output stream started.
+    const raised: Promise<number[]>[] = [];
     for (let k = 0; k < n; k++) {
       const speaker = await launchAudioSpeaker(room, k, options.pulseLatencyMs);
       speakers.push(speaker);
+      if (options.realtimeAudioService) raised.push(makeAudioServiceRealtimeWhenUp(speaker));
       await speaker.page.goto(url(k));
       if (k === 0) await waitForDiagnostics(speaker.page, (d) => d.clock.role === 'authority', { what: 'first tab leads' });
     }
@@ -145,10 +151,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     if (!demoIds.every((ids) => ids.some((id) => demoIds[0]!.includes(id)))) console.error('warning: the speakers hold different tracks before the demo starts');
     // The trace starts before the press: how each speaker's output timing stood when it started.
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
-    // A desktop Chromium's audio threads run real-time from the start; here they are raised by hand
-    // (before the press, so start-up is not measured on a starved audio service), and again once
-    // playing for any thread the output stream started.
-    if (options.realtimeAudioService) await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
+    await Promise.all(raised);
     console.error(`${n} speakers joined, the demo cached on each; starting it…`);
     const recorder = await room.record();
     const leader = speakers[0]!.page;

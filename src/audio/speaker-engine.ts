@@ -206,17 +206,19 @@ export class SpeakerEngine extends EventTarget {
   }
 
   /**
-   * Start the plan's track if everything is there and nothing plays. Joining a plan that started
-   * over `JOIN_CONFIRM_AFTER_MS` ago also waits until a fresh reading confirms the output latency:
-   * a late joiner is better silent a moment longer than audibly off (bench:sync's started 68 ms off
-   * on a latency kept through 8 render restarts). A fresh start does not wait (press-to-sound).
+   * Start the plan's track if everything is there and nothing plays, and the latest readings do not
+   * contradict the output latency (bench:sync's speakers started 43–64 ms early on baselines from
+   * busy pages that the readings at the press already disputed). Joining a plan that started over
+   * `JOIN_CONFIRM_AFTER_MS` ago also waits until a fresh reading confirms the output latency: a late
+   * joiner is better silent a moment longer than audibly off (bench:sync's started 68 ms off on a
+   * latency kept through 8 render restarts). A fresh start does not wait for that (press-to-sound).
    */
   private tryStart(): void {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const buffer = this.loader.buffer;
     const timing = this.output.timing;
-    if (buffer === null || this.output.state !== 'running' || !timing.ready) return;
+    if (buffer === null || this.output.state !== 'running' || !timing.ready || timing.contradicted) return;
     const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
     if (joining && !timing.confirmed) return;
     if (!this.voices.start(plan, buffer, this.offset.totalMs)) this.ended = true;

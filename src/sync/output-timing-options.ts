@@ -64,6 +64,8 @@ export interface OutputTimingOptions {
    */
   readonly grossReadings: number;
   readonly grossMs: Milliseconds;
+  /** The latest `grossReadings`, judged however young the line, contradict the latency beyond this, ms (a voice does not start). */
+  readonly contradictMs: Milliseconds;
   /** Readings rejected at least this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;
   /** …judged over at most the latest this long (noisy readings need longer to look flat), ms… */
@@ -98,6 +100,25 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
-  maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5,
+  maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10,
   mode: 'cross-checked',
 };
+
+/** Diagnostics counters and state. */
+export interface OutputTimingDiagnostics {
+  readonly mode: 'render' | 'readings-only' | 'waiting';
+  readonly latencyMs: Milliseconds | null;
+  readonly latencyFrozen: boolean;
+  readonly uncertaintyMs: Milliseconds;
+  readonly renderRatePpm: number;
+  /** 1σ of renderRatePpm, ppm (null without a fit). */
+  readonly renderRateSdPpm: number | null;
+  readonly renderReports: number;
+  readonly renderRestarts: number;
+  readonly renderBuckets: number;
+  readonly readings: Readonly<Record<OutputReadingVerdict, number>>;
+  /** Baselines discarded because their latency was implausible. */
+  readonly baselineResets: number;
+  readonly lastImpliedLatencyMs: Milliseconds | null;
+  readonly browserOutputLatencyMs: Milliseconds | null;
+}

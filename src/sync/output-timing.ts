@@ -24,33 +24,15 @@ import { ReadingDisagreement } from './output-disagreement.js';
 import { FlatRejections } from './output-flat-rejections.js';
 import { LatencyStep } from './output-latency-step.js';
 import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
-import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingOptions } from './output-timing-options.js';
+import { LatencyContradiction } from './output-contradiction.js';
+import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds, Seconds } from './units.js';
 
 export type { RenderFrameReport } from './output-render-clock.js';
-export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading, type OutputTimingOptions } from './output-timing-options.js';
+export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
 
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
 const FALLBACK_UNCERTAINTY_MS = 2;
-
-/** Diagnostics counters and state. */
-export interface OutputTimingDiagnostics {
-  readonly mode: 'render' | 'readings-only' | 'waiting';
-  readonly latencyMs: Milliseconds | null;
-  readonly latencyFrozen: boolean;
-  readonly uncertaintyMs: Milliseconds;
-  readonly renderRatePpm: number;
-  /** 1σ of renderRatePpm, ppm (null without a fit). */
-  readonly renderRateSdPpm: number | null;
-  readonly renderReports: number;
-  readonly renderRestarts: number;
-  readonly renderBuckets: number;
-  readonly readings: Readonly<Record<OutputReadingVerdict, number>>;
-  /** Baselines discarded because their latency was implausible. */
-  readonly baselineResets: number;
-  readonly lastImpliedLatencyMs: Milliseconds | null;
-  readonly browserOutputLatencyMs: Milliseconds | null;
-}
 
 interface Anchor {
   readonly ctxMs: Milliseconds;
@@ -82,6 +64,9 @@ export class OutputTiming {
   private baselineResets = 0;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
+  private readonly contradiction: LatencyContradiction;
+  /** readAtMs of the latest valid reading. */
+  private lastReadAtMs = Number.NaN;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -90,6 +75,7 @@ export class OutputTiming {
     this.disagreement = new ReadingDisagreement({
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
     });
+    this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs, maxRampMsPerSec: this.o.maxRampMsPerSec });
     this.flatRejections = new FlatRejections({
       windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
@@ -130,6 +116,8 @@ export class OutputTiming {
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
+    this.lastReadAtMs = r.readAtMs;
+    if (this.plausible(implied) && !this.render.stepPending && ctxMs <= this.render.newestFrameMs) this.contradiction.add(implied);
     const previous = this.lastImplied;
     this.lastImplied = implied;
     if (this.lineHolds(ctxMs) && this.plausible(implied)) {
@@ -183,6 +171,16 @@ export class OutputTiming {
   get confirmed(): boolean {
     if (this.readingsOnly) return true;
     return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;
+  }
+
+  /**
+   * Whether the latest readings, judged on the current render line however young, lie more than
+   * `contradictMs` off the latency in use (beyond what the ramp bug explains): the latency is about
+   * to be replaced, and no voice should start on it ({@link LatencyContradiction}).
+   */
+  get contradicted(): boolean {
+    if (this.readingsOnly) return false;
+    return this.contradiction.contradicts(this.latencyMs, (this.lastReadAtMs - this.latencySinceMs) / 1000);
   }
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */

@@ -53,9 +53,9 @@ const BASE: SimOptions = {
 
 interface SimResult {
   /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
-  errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean }[];
+  errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean; contradicted: boolean }[];
   /** The same while not ready (sdMs is finite on a young line that maps coarsely after a restart). */
-  youngErrors: { atMs: number; errorMs: number; sdMs: number }[];
+  youngErrors: { atMs: number; errorMs: number; sdMs: number; contradicted: boolean }[];
   timing: OutputTiming;
   verdicts: Record<string, number>;
 }
@@ -125,9 +125,9 @@ function simulate(partial: Partial<SimOptions>): SimResult {
         if (timing.ready) {
           const newest = rendered;
           const truth = heard(newest);
-          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed });
+          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed, contradicted: timing.contradicted });
         } else {
-          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs });
+          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs, contradicted: timing.contradicted });
         }
       }
       nextReadingMs += o.readingEveryMs;
@@ -423,6 +423,23 @@ describe('OutputTiming', () => {
         expect(maxAbsAfter(confirmed, 0), `seed ${seed}: error while confirmed`).to.be.below(6);
         expect(confirmed.errors.length, `seed ${seed}: confirmed at last`).to.be.greaterThan(0.3 * result.errors.length);
       }
+    }
+  });
+
+  it('says a latency is contradicted while the readings dispute it on a line too young to replace it', () => {
+    // A baseline 50 ms high (readings taken on a busy page), then an underrun: the render line
+    // restarts 1.5 s later and is too young to judge for 1 s more, yet the readings say it all.
+    for (const seed of [81, 83]) {
+      const r = simulate({ badStart: { untilMs: 5_000, offsetMs: 50 }, underruns: [5_300], underrunMs: 5, durationMs: 15_000, seed });
+      const points = [...r.errors, ...r.youngErrors].filter((p) => p.atMs >= 5_000 && Number.isFinite(p.errorMs)).sort((a, b) => a.atMs - b.atMs);
+      const far = points.filter((p) => Math.abs(p.errorMs) > 20);
+      const contradictedFar = far.filter((p) => p.contradicted);
+      console.log(`seed ${seed}: ${far.length} estimates over 20 ms off after the bad readings, ${contradictedFar.length} contradicted; first right at ${points.find((p) => Math.abs(p.errorMs) < 2)?.atMs} ms`);
+      // From four good readings on (≈ 6 s), a latency 50 ms off is contradicted until it is replaced.
+      expect(far.filter((p) => p.atMs >= 6_250).every((p) => p.contradicted), `seed ${seed}`).to.equal(true);
+      expect(far.some((p) => p.atMs >= 6_250), `seed ${seed}: the line was too young to replace it at once`).to.equal(true);
+      // Once replaced, nothing is contradicted.
+      expect(points.filter((p) => p.atMs >= 12_000).some((p) => p.contradicted), `seed ${seed}`).to.equal(false);
     }
   });
 
