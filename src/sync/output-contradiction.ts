@@ -1,9 +1,13 @@
 /**
  * Whether the latest output timestamp readings contradict the latency in use, judged coarsely on
  * any render line (however young: it is at most about a quantum off) — what a speaker checks
- * before it starts. bench:sync's speakers started on baselines taken while their pages were busy
- * (99–118 ms against a true ~60) although the readings at the press already said 81–104: they
- * played 43–64 ms early for 4.5 s, until the lines were old enough to judge. Pure.
+ * before it starts. Only readings BELOW the latency count: under CPU load (decoding at the press)
+ * Chromium's readings come 15–30 ms high for seconds while the output stays put, so higher
+ * readings say little; lower ones expose a baseline taken high on a busy page. bench:sync's
+ * speakers started on such baselines (99–118 ms against a true ~60) although the readings at the
+ * press already said 81–104: they played 43–64 ms early for 4.5 s, until their render lines were
+ * old enough to replace the latency. Counting higher readings too made two speakers with right
+ * latencies wait 3.8–6.3 s after the press. Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
@@ -12,10 +16,8 @@ import type { Milliseconds } from './units.js';
 export interface LatencyContradictionOptions {
   /** The latest this many readings are judged together… */
   readonly readings: number;
-  /** …and contradict when their median lies more than this off the latency in use, ms… */
+  /** …and contradict when their median lies more than this below the latency in use, ms. */
   readonly contradictMs: Milliseconds;
-  /** …below it, or above it by more than a ramp of this many ms per s since it was set (Chromium's ramping readings). */
-  readonly maxRampMsPerSec: number;
 }
 
 /** The latest implied latencies; see the module comment. */
@@ -29,12 +31,10 @@ export class LatencyContradiction {
     this.recent = [...this.recent, impliedMs].slice(-this.options.readings);
   }
 
-  /** Whether the readings contradict `latencyMs`, set `ageSec` ago (see the options). */
-  contradicts(latencyMs: Milliseconds, ageSec: number): boolean {
+  /** Whether the readings contradict `latencyMs` (see the options). */
+  contradicts(latencyMs: Milliseconds): boolean {
     const o = this.options;
     if (this.recent.length < o.readings || !Number.isFinite(latencyMs)) return false;
-    const gapMs = median(this.recent) - latencyMs;
-    if (Math.abs(gapMs) <= o.contradictMs) return false;
-    return gapMs < 0 || gapMs > o.maxRampMsPerSec * (Number.isFinite(ageSec) ? ageSec : 0);
+    return median(this.recent) < latencyMs - o.contradictMs;
   }
 }

@@ -64,7 +64,7 @@ export interface OutputTimingOptions {
    */
   readonly grossReadings: number;
   readonly grossMs: Milliseconds;
-  /** The latest `grossReadings`, judged however young the line, contradict the latency beyond this, ms (a voice does not start). */
+  /** The latest `grossReadings`, judged however young the line, lying this far below the latency contradict it, ms (a voice does not start). */
   readonly contradictMs: Milliseconds;
   /** Readings rejected at least this long, yet flat, replace the latency, ms… */
   readonly steadyWindowMs: Milliseconds;

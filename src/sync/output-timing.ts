@@ -65,8 +65,6 @@ export class OutputTiming {
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
   private readonly contradiction: LatencyContradiction;
-  /** readAtMs of the latest valid reading. */
-  private lastReadAtMs = Number.NaN;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -75,7 +73,7 @@ export class OutputTiming {
     this.disagreement = new ReadingDisagreement({
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
     });
-    this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs, maxRampMsPerSec: this.o.maxRampMsPerSec });
+    this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs });
     this.flatRejections = new FlatRejections({
       windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
@@ -116,7 +114,6 @@ export class OutputTiming {
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
-    this.lastReadAtMs = r.readAtMs;
     if (this.plausible(implied) && !this.render.stepPending && ctxMs <= this.render.newestFrameMs) this.contradiction.add(implied);
     const previous = this.lastImplied;
     this.lastImplied = implied;
@@ -175,12 +172,11 @@ export class OutputTiming {
 
   /**
    * Whether the latest readings, judged on the current render line however young, lie more than
-   * `contradictMs` off the latency in use (beyond what the ramp bug explains): the latency is about
-   * to be replaced, and no voice should start on it ({@link LatencyContradiction}).
+   * `contradictMs` below the latency in use: the latency is about to be replaced, and no voice
+   * should start on it ({@link LatencyContradiction}).
    */
   get contradicted(): boolean {
-    if (this.readingsOnly) return false;
-    return this.contradiction.contradicts(this.latencyMs, (this.lastReadAtMs - this.latencySinceMs) / 1000);
+    return !this.readingsOnly && this.contradiction.contradicts(this.latencyMs);
   }
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
