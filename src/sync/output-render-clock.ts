@@ -6,6 +6,7 @@
  * time is a line (offset + skew), like a min-RTT filter. Pure: reports carry their own times.
  */
 import { solveLeastSquares, type Observation } from './least-squares.js';
+import { RenderStepDetector, StepVerdict, type RenderStepOptions } from './output-render-step.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** One message from the frame counter. */
@@ -17,7 +18,7 @@ export interface RenderFrameReport {
 }
 
 /** Tuning of {@link RenderClock}. Durations in ms of audio time. */
-export interface RenderClockOptions {
+export interface RenderClockOptions extends RenderStepOptions {
   readonly sampleRateHz: number;
   /**
    * Envelope buckets: the minimum of each bucket is one fit point. Must span the render
@@ -27,27 +28,6 @@ export interface RenderClockOptions {
   readonly bucketMs: Milliseconds;
   /** Fit window: buckets older than this leave the fit. */
   readonly windowMs: Milliseconds;
-  /** Reports all further than this from the line (one side)… */
-  readonly stepMs: Milliseconds;
-  /** …arriving over this long are a discontinuity (suspend, underrun): restart. */
-  readonly stepConfirmMs: Milliseconds;
-  /**
-   * A run whose lower envelope lies at least this far off the line (ms)… A main-thread delay
-   * never holds a flat envelope that high: a backlog drains (its envelope falls), and between
-   * long tasks some reports get through at once.
-   */
-  readonly bigStepMs: Milliseconds;
-  /** …and is flat (the envelopes of its two halves within flatMs of each other)… */
-  readonly flatMs: Milliseconds;
-  /**
-   * …over this long (arrival time, ms) is a discontinuity already, if one was hinted (an underrun
-   * counted, a resume) since `hintBeforeMs` before the run began, where the browser gives hints at
-   * all (see {@link RenderClock.expectHints}). A render thread that falls behind without an
-   * underrun is caught up by the output's buffer: its reports come back to the line, and nothing
-   * was heard.
-   */
-  readonly bigStepConfirmMs: Milliseconds;
-  readonly hintBeforeMs: Milliseconds;
   /**
    * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
    * tens of ppm off, but bench:sync's PulseAudio sink ran 700–900 ppm fast: with a 100 ppm prior
@@ -68,29 +48,6 @@ export interface RenderClockOptions {
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
   bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 3, outlierScales: 4,
 };
-
-/** A run of off-line reports this long (arrival time, ms) makes a step pending. */
-const PENDING_RUN_MS = 100;
-/** Reports of a run kept for the next line (a run lasts stepConfirmMs: ~520 at one per quantum). */
-const MAX_HELD = 2_048;
-/** Each half of a big step's window holds at least this many reports (else arrivals are too sparse to judge). */
-const MIN_HALF_REPORTS = 8;
-
-/** A report held back while a run of off-line reports is judged. */
-interface HeldReport {
-  readonly tMs: Milliseconds;
-  readonly y: Milliseconds;
-  readonly arrivalMs: Milliseconds;
-  /** Residual from the line (which does not move during a run), ms. */
-  readonly r: Milliseconds;
-}
-
-interface Run {
-  readonly side: number;
-  readonly sinceMs: Milliseconds;
-  untilMs: Milliseconds;
-  readonly held: HeldReport[];
-}
 
 interface Bucket {
   readonly index: number;
@@ -129,10 +86,8 @@ export class RenderClock {
   private priorSdPpm: Ppm;
   /** Lines in a row that restarted younger than learnSpanMs. */
   private shortLines = 0;
-  private run: Run | null = null;
+  private readonly steps: RenderStepDetector;
   private lastFrame = -1;
-  /** Performance time of the latest discontinuity hint; null while none are expected (flatness alone decides). */
-  private hintMs: Milliseconds | null = null;
   /** Frame time of the current line's first report, ms. */
   private lineStartMs = 0;
   private reportCount = 0;
@@ -143,6 +98,7 @@ export class RenderClock {
   constructor(options: Partial<RenderClockOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_RENDER_CLOCK_OPTIONS, ...options };
     this.priorSdPpm = this.o.priorRateSdPpm;
+    this.steps = new RenderStepDetector(this.o);
   }
 
   /** A line exists (at least one bucket). */
@@ -183,12 +139,12 @@ export class RenderClock {
 
   /** From now on a big step needs a hint near it (the browser counts underruns). */
   expectHints(): void {
-    this.hintMs ??= Number.NEGATIVE_INFINITY;
+    this.steps.expectHints();
   }
 
   /** The output may have moved at `atPerfMs` (an underrun was counted, the context resumed). */
   hintDiscontinuity(atPerfMs: Milliseconds): void {
-    if (this.hintMs !== null) this.hintMs = Math.max(this.hintMs, atPerfMs);
+    this.steps.hint(atPerfMs);
   }
 
   /** Take a report. Returns false if it was ignored (invalid, not advancing). */
@@ -231,79 +187,26 @@ export class RenderClock {
   }
 
   /**
-   * Whether the latest reports have all lain beyond stepMs on one side of the line for at least
-   * `PENDING_RUN_MS` of arrival time: the line may be moving (a burst's own spread and main-thread
-   * blocks make shorter runs all the time).
+   * Whether the latest reports have all lain off the line for a while: the line may be moving
+   * (see {@link RenderStepDetector.pending}).
    */
   get stepPending(): boolean {
-    return this.run !== null && this.run.untilMs - this.run.sinceMs >= PENDING_RUN_MS;
+    return this.steps.pending;
   }
 
   /**
-   * Tracks a run of reports all beyond stepMs on one side of the line (arrivals are one-sided, so
-   * a burst always holds reports near it unless the line moved); a run lasting stepConfirmMs of
-   * arrival time is a discontinuity: restart. So is a big flat run lasting bigStepConfirmMs, and
-   * its reports start the new line (which maps at once, coarsely: see OutputTiming). A main-thread
-   * backlog arrives at once, so it never lasts. True if the report was taken here (held or replayed).
-   * (A small step's run is not replayed: a line that starts a second or more into a bucket whose
-   * envelope is still high learned 120 ± 51 ppm of a true 700 in simulation.)
+   * Judges a report against the line ({@link RenderStepDetector}): a discontinuity restarts the
+   * line, and a big step's reports start the new one (it maps at once, coarsely: see
+   * OutputTiming). True if the report was taken here (held back or replayed).
    */
   private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
-    const r = y - (this.timeToPerfMs(tMs) - tMs);
-    const side = r > this.o.stepMs ? 1 : r < -this.o.stepMs ? -1 : 0;
-    if (side === 0) {
-      this.run = null;
-      return false;
-    }
-    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: arrivalMs, untilMs: arrivalMs, held: [] };
-    const run = this.run;
-    run.untilMs = arrivalMs;
-    run.held.push({ tMs, y, arrivalMs, r });
-    if (run.held.length > MAX_HELD) run.held.shift();
-    if (this.bigFlatStep(run)) {
-      this.restart();
-      for (const h of this.afterStep(run)) this.insert(h.tMs, h.y);
-      return true;
-    }
-    if (arrivalMs - run.sinceMs < this.o.stepConfirmMs) return true;
+    const verdict = this.steps.judge({ tMs, y, arrivalMs, r: y - (this.timeToPerfMs(tMs) - tMs) });
+    if (verdict === StepVerdict.onLine) return false;
+    if (verdict === StepVerdict.held) return true;
     this.restart();
-    return false;
-  }
-
-  /**
-   * The run's reports that belong to the new line: none below the envelope of its latest stretch
-   * (bigStepConfirmMs/2 of arrival time) by more than flatMs. Those came before the step, while the
-   * old line drifted off; later ones above it (a render catching up) never lower an envelope.
-   */
-  private afterStep(run: Run): HeldReport[] {
-    const sinceMs = run.untilMs - this.o.bigStepConfirmMs / 2;
-    let envelope = Number.POSITIVE_INFINITY;
-    for (let i = run.held.length - 1; i >= 0 && run.held[i]!.arrivalMs >= sinceMs; i--) envelope = Math.min(envelope, run.held[i]!.r);
-    return run.held.filter((h) => h.r >= envelope - this.o.flatMs);
-  }
-
-  /**
-   * Whether the latest bigStepConfirmMs of a run (arrival time) has a flat lower envelope at least
-   * bigStepMs off the line: an underrun of bench:sync's moved a speaker's audio 79–120 ms, and
-   * with stepConfirmMs alone it played that far off for 1.5 s before the line even restarted.
-   */
-  private bigFlatStep(run: Run): boolean {
-    const o = this.o;
-    if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return false;
-    if (this.hintMs !== null && this.hintMs < run.sinceMs - o.hintBeforeMs) return false;
-    const fromMs = run.untilMs - o.bigStepConfirmMs;
-    const midMs = run.untilMs - o.bigStepConfirmMs / 2;
-    const early = { min: Number.POSITIVE_INFINITY, n: 0 };
-    const late = { min: Number.POSITIVE_INFINITY, n: 0 };
-    for (let i = run.held.length - 1; i >= 0; i--) {
-      const h = run.held[i]!;
-      if (h.arrivalMs < fromMs) break;
-      const half = h.arrivalMs < midMs ? early : late;
-      half.min = Math.min(half.min, h.r);
-      half.n++;
-    }
-    if (early.n < MIN_HALF_REPORTS || late.n < MIN_HALF_REPORTS) return false;
-    return Math.abs(early.min) >= o.bigStepMs && Math.abs(late.min) >= o.bigStepMs && Math.abs(early.min - late.min) <= o.flatMs;
+    if (verdict === StepVerdict.restart) return false;
+    for (const h of verdict) this.insert(h.tMs, h.y);
+    return true;
   }
 
   private restart(): void {
@@ -323,7 +226,7 @@ export class RenderClock {
     }
     this.buckets = [];
     this.line = null;
-    this.run = null;
+    this.steps.reset();
     this.restartCount++;
     this.version++;
   }

@@ -1,0 +1,151 @@
+/**
+ * Discontinuities of the render clock: the frame counter's reports all lying off the render line
+ * on one side for a while (arrivals are one-sided, so a render burst always holds reports near
+ * the line unless the line moved). A suspend or an underrun moves the line; a main-thread backlog
+ * arrives at once and drains, so it never lasts. Pure: reports carry their own times.
+ */
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link RenderStepDetector} (part of RenderClockOptions). Durations in ms. */
+export interface RenderStepOptions {
+  /** Reports all further than this from the line (one side)… */
+  readonly stepMs: Milliseconds;
+  /** …arriving over this long are a discontinuity (suspend, underrun): restart. */
+  readonly stepConfirmMs: Milliseconds;
+  /**
+   * A run whose lower envelope lies at least this far off the line (ms)… A main-thread delay
+   * never holds a flat envelope that high: a backlog drains (its envelope falls), and between
+   * long tasks some reports get through at once.
+   */
+  readonly bigStepMs: Milliseconds;
+  /** …and is flat (the envelopes of its two halves within flatMs of each other)… */
+  readonly flatMs: Milliseconds;
+  /**
+   * …over this long (arrival time, ms) is a discontinuity already, if one was hinted (an underrun
+   * counted, a resume) since `hintBeforeMs` before the run began, where the browser gives hints at
+   * all (see {@link RenderStepDetector.expectHints}). A render thread that falls behind without an
+   * underrun is caught up by the output's buffer: its reports come back to the line, and nothing
+   * was heard.
+   */
+  readonly bigStepConfirmMs: Milliseconds;
+  readonly hintBeforeMs: Milliseconds;
+}
+
+/** A report as judged: frame time, y = arrival − frame time, arrival, and residual from the line, ms. */
+export interface JudgedReport {
+  readonly tMs: Milliseconds;
+  readonly y: Milliseconds;
+  readonly arrivalMs: Milliseconds;
+  /** Residual from the line (which does not move during a run), ms. */
+  readonly r: Milliseconds;
+}
+
+/** What to do with a report: fit it, hold it back, restart the line (then fit it). */
+export const StepVerdict = { onLine: 'on-line', held: 'held', restart: 'restart' } as const;
+/** A verdict, or (a big step) restart the line and fit these reports instead. */
+export type StepVerdict = (typeof StepVerdict)[keyof typeof StepVerdict] | readonly JudgedReport[];
+
+/** A run of off-line reports this long (arrival time, ms) makes a step pending. */
+const PENDING_RUN_MS = 100;
+/** Reports of a run kept for the next line (a run lasts stepConfirmMs: ~520 at one per quantum). */
+const MAX_HELD = 2_048;
+/** Each half of a big step's window holds at least this many reports (else arrivals are too sparse to judge). */
+const MIN_HALF_REPORTS = 8;
+
+interface Run {
+  readonly side: number;
+  readonly sinceMs: Milliseconds;
+  untilMs: Milliseconds;
+  readonly held: JudgedReport[];
+}
+
+/** See the module comment. */
+export class RenderStepDetector {
+  private run: Run | null = null;
+  /** Performance time of the latest discontinuity hint; null while none are expected (flatness alone decides). */
+  private hintMs: Milliseconds | null = null;
+
+  constructor(private readonly o: RenderStepOptions) {}
+
+  /**
+   * Whether the latest reports have all lain beyond stepMs on one side of the line for at least
+   * `PENDING_RUN_MS` of arrival time: the line may be moving (a burst's own spread and main-thread
+   * blocks make shorter runs all the time).
+   */
+  get pending(): boolean {
+    return this.run !== null && this.run.untilMs - this.run.sinceMs >= PENDING_RUN_MS;
+  }
+
+  /** From now on a big step needs a hint near it (the browser counts underruns). */
+  expectHints(): void {
+    this.hintMs ??= Number.NEGATIVE_INFINITY;
+  }
+
+  /** The output may have moved at `atPerfMs` (an underrun was counted, the context resumed). */
+  hint(atPerfMs: Milliseconds): void {
+    if (this.hintMs !== null) this.hintMs = Math.max(this.hintMs, atPerfMs);
+  }
+
+  /** The line restarted: forget the run. */
+  reset(): void {
+    this.run = null;
+  }
+
+  /**
+   * A run lasting stepConfirmMs of arrival time is a discontinuity: restart. So is a big flat run
+   * lasting bigStepConfirmMs, and its reports start the new line. (A small step's run is not
+   * replayed: a line that starts a second or more into a bucket whose envelope is still high
+   * learned 120 ± 51 ppm of a true 700 in simulation.)
+   */
+  judge(report: JudgedReport): StepVerdict {
+    const o = this.o;
+    const side = report.r > o.stepMs ? 1 : report.r < -o.stepMs ? -1 : 0;
+    if (side === 0) {
+      this.run = null;
+      return StepVerdict.onLine;
+    }
+    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: report.arrivalMs, untilMs: report.arrivalMs, held: [] };
+    const run = this.run;
+    run.untilMs = report.arrivalMs;
+    run.held.push(report);
+    if (run.held.length > MAX_HELD) run.held.shift();
+    if (this.bigFlatStep(run)) return this.afterStep(run);
+    return report.arrivalMs - run.sinceMs < o.stepConfirmMs ? StepVerdict.held : StepVerdict.restart;
+  }
+
+  /**
+   * The run's reports that belong to the new line: none below the envelope of its latest stretch
+   * (bigStepConfirmMs/2 of arrival time) by more than flatMs. Those came before the step, while the
+   * old line drifted off; later ones above it (a render catching up) never lower an envelope.
+   */
+  private afterStep(run: Run): JudgedReport[] {
+    const sinceMs = run.untilMs - this.o.bigStepConfirmMs / 2;
+    let envelope = Number.POSITIVE_INFINITY;
+    for (let i = run.held.length - 1; i >= 0 && run.held[i]!.arrivalMs >= sinceMs; i--) envelope = Math.min(envelope, run.held[i]!.r);
+    return run.held.filter((h) => h.r >= envelope - this.o.flatMs);
+  }
+
+  /**
+   * Whether the latest bigStepConfirmMs of a run (arrival time) has a flat lower envelope at least
+   * bigStepMs off the line: an underrun of bench:sync's moved a speaker's audio 79–120 ms, and
+   * with stepConfirmMs alone it played that far off for 1.5 s before the line even restarted.
+   */
+  private bigFlatStep(run: Run): boolean {
+    const o = this.o;
+    if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return false;
+    if (this.hintMs !== null && this.hintMs < run.sinceMs - o.hintBeforeMs) return false;
+    const fromMs = run.untilMs - o.bigStepConfirmMs;
+    const midMs = run.untilMs - o.bigStepConfirmMs / 2;
+    const early = { min: Number.POSITIVE_INFINITY, n: 0 };
+    const late = { min: Number.POSITIVE_INFINITY, n: 0 };
+    for (let i = run.held.length - 1; i >= 0; i--) {
+      const h = run.held[i]!;
+      if (h.arrivalMs < fromMs) break;
+      const half = h.arrivalMs < midMs ? early : late;
+      half.min = Math.min(half.min, h.r);
+      half.n++;
+    }
+    if (early.n < MIN_HALF_REPORTS || late.n < MIN_HALF_REPORTS) return false;
+    return Math.abs(early.min) >= o.bigStepMs && Math.abs(late.min) >= o.bigStepMs && Math.abs(early.min - late.min) <= o.flatMs;
+  }
+}
