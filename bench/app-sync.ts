@@ -212,7 +212,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const fromFrame = Math.max(0, Math.round(recording.frameAt(clickHostMs ?? playStartHostMs)));
     // The demo repeats gaplessly in long runs: positions compare modulo its duration.
     const loopSec = options.reference.durationSec;
-    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1 }));
+    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1, loops: true }));
     const originals = tracks.slice(0, n);
     // Steady state: from the first window where every original speaker is locked.
     const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;

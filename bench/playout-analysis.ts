@@ -6,7 +6,8 @@
  * the track position being heard at the window's first frame by normalized cross-correlation:
  * a wide FFT search (the whole reference or a hinted range) for the first lock, then a narrow
  * search around the prediction (widened to ±2 s when that fails, e.g. after a seek or a long
- * dropout; the coarse search is rate-limited to once per 0.5 s of recording); the integer peak is refined to sub-sample precision by maximizing
+ * dropout; the coarse search is rate-limited to once per 0.5 s of recording, and a coarse lock far
+ * from the prediction counts only `relockAfterSec` after the last lock); the integer peak is refined to sub-sample precision by maximizing
  * the band-limited (windowed-sinc) interpolation of the correlation. Windows whose normalized peak
  * is below `minConfidence` (silence, another signal, glitches) get a null position.
  */
@@ -34,6 +35,14 @@ export interface TrackingOptions {
   readonly searchSec?: Seconds;
   /** Minimum normalized peak to accept a window (default 0.5). */
   readonly minConfidence?: number;
+  /** The recording plays the reference again and again, gaplessly: predictions wrap at its end. */
+  readonly loops?: boolean;
+  /**
+   * A coarse lock farther than the medium range from the prediction is taken only this long (s)
+   * after the last lock (default 3): right after a glitch the coarse search matched one of the demo
+   * track's near-repeats 30–53 s away, and the tables showed those as errors.
+   */
+  readonly relockAfterSec?: Seconds;
   /** Track range searched for the first lock (and after a loss), s (default: the whole reference). */
   readonly coarseFromSec?: Seconds;
   readonly coarseToSec?: Seconds;
@@ -161,7 +170,7 @@ function search(reference: Float32Array, needle: Float32Array, needleEnergy: num
  * `hopSec` from `fromFrame`; each covers `windowSec`.
  */
 export function trackPlayout(reference: Float32Array, recorded: Float32Array, options: TrackingOptions): PlayoutWindow[] {
-  const { rateHz, windowSec = 0.08, hopSec = 0.5, searchSec = 0.03, minConfidence = 0.5 } = options;
+  const { rateHz, windowSec = 0.08, hopSec = 0.5, searchSec = 0.03, minConfidence = 0.5, relockAfterSec = 3 } = options;
   const w = Math.round(windowSec * rateHz);
   const hop = Math.max(1, Math.round(hopSec * rateHz));
   const range = Math.round(searchSec * rateHz);
@@ -185,7 +194,8 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
     let lock: Lock | null = null;
     let best = 0;
     // Narrow around the prediction, then ±MEDIUM_SEARCH_SEC, then (rate-limited) the coarse range.
-    const predicted = last === null ? null : last.position + (frame - last.frame) * ratio;
+    const unwrapped = last === null ? null : last.position + (frame - last.frame) * ratio;
+    const predicted = unwrapped !== null && options.loops === true && unwrapped >= reference.length ? unwrapped - reference.length : unwrapped;
     for (const radius of predicted === null ? [] : [range, medium]) {
       const from = Math.floor(predicted!) - radius;
       const found = search(reference, needle, needleEnergy, from, from + 2 * radius, exclusion);
@@ -200,7 +210,9 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
       lastCoarseFrame = frame;
       const found = search(reference, needle, needleEnergy, coarseFrom, coarseTo, exclusion);
       best = Math.max(best, found.confidence);
-      if (found.confidence >= minConfidence && found.runnerUp < COARSE_UNIQUENESS * found.confidence) lock = found;
+      const far = predicted !== null && Math.abs(found.position - predicted) > medium;
+      const tooSoon = last !== null && frame - last.frame < relockAfterSec * rateHz;
+      if (found.confidence >= minConfidence && found.runnerUp < COARSE_UNIQUENESS * found.confidence && !(far && tooSoon)) lock = found;
     }
     if (lock === null) {
       windows.push({ recordingFrame: frame, trackPositionSec: null, confidence: Math.max(0, best) });

@@ -99,6 +99,35 @@ describe('playout analysis', () => {
     expect(countDiscontinuities(windows, RATE)).to.equal(1);
   });
 
+  it('does not jump to a look-alike passage far away right after a glitch', () => {
+    // 200 ms of the recording at 3 s carry the reference's passage from 9 s instead (a near-repeat
+    // the coarse search can find while the true position is unrecognisable).
+    const recording = record(0, 1, 7);
+    const at = Math.round(3 * RATE);
+    recording.set(reference.subarray(Math.round(9 * RATE), Math.round(9.2 * RATE)), at);
+    const truthSec = (frame: number): number => (frame - Math.round(LEAD_SEC * RATE)) / RATE + TRACK_START_SEC;
+    const farWindows = (relockAfterSec: number): number =>
+      trackPlayout(reference, recording, { rateHz: RATE, hopSec: 0.05, relockAfterSec })
+        .filter((w) => w.trackPositionSec !== null && w.recordingFrame >= Math.round(LEAD_SEC * RATE) && Math.abs(w.trackPositionSec - truthSec(w.recordingFrame)) > 0.5).length;
+    expect(farWindows(3)).to.equal(0);
+    expect(farWindows(0), 'taking every coarse lock').to.be.at.least(1);
+  });
+
+  it('follows a gaplessly looped track across its end without a search', () => {
+    // The last 2 s of the reference, then its first 3 s again.
+    const tail = reference.subarray(reference.length - 2 * RATE);
+    const recording = new Float32Array(tail.length + 3 * RATE);
+    recording.set(tail);
+    recording.set(reference.subarray(0, 3 * RATE), tail.length);
+    const windows = trackPlayout(reference, recording, { rateHz: RATE, hopSec: 0.1, loops: true });
+    const after = windows.filter((w) => w.recordingFrame >= tail.length + 0.1 * RATE);
+    expect(after.length).to.be.at.least(25);
+    for (const w of after) expect(w.trackPositionSec, `window at ${w.recordingFrame}`).to.be.closeTo((w.recordingFrame - tail.length) / RATE, 1e-4);
+    // Without `loops`, the prediction runs off the end and the far lock waits relockAfterSec.
+    const unlooped = trackPlayout(reference, recording, { rateHz: RATE, hopSec: 0.1 }).filter((w) => w.recordingFrame >= tail.length + 0.1 * RATE);
+    expect(unlooped.filter((w) => w.trackPositionSec === null).length).to.be.at.least(10);
+  });
+
   it('compares speakers on one recording grid', () => {
     const a = trackPlayout(reference, record(0), { rateHz: RATE });
     const b = trackPlayout(reference, record(132.3), { rateHz: RATE });
