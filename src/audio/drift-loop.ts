@@ -36,6 +36,8 @@ export class DriftLoop {
   private policy = new DriftPolicy();
   /** The next voice seeds the policy's rate (a new plan, or after a resync). */
   private seedPending = true;
+  /** Seed when the next voice brings no rate hint: the rate learned before a gross re-schedule (NaN: none). */
+  private fallbackSeedPpm = Number.NaN;
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
@@ -51,7 +53,7 @@ export class DriftLoop {
 
   /** A new plan: forget the learned rate, the pending slips and the counts (the history stays). */
   reset(): void {
-    this.renewPolicy();
+    this.renewPolicy(false);
     this.slipper.clear();
     this.rateChanges = 0;
     this.last = null;
@@ -61,13 +63,18 @@ export class DriftLoop {
    * A voice starts at context time `whenSec`: slips count from there. `rateHintPpm`: the rate the
    * output's clock was measured to need against the shared timeline (NaN: unknown). The first voice
    * of a plan, and the voice after a resync, start at it: a new plan does not drift while the
-   * policy learns, and a resync does not keep a rate learned wrong.
+   * policy learns, and a resync does not keep a rate learned wrong. Without a hint (the output's
+   * render line too young to measure a rate), the voice after a gross re-schedule starts at the
+   * rate learned before it: an underrun moves the audio, not the clocks (started at 0 instead, a
+   * 200 ppm engine test learned only 85 ppm in the seconds left).
    */
   restartAt(whenSec: Seconds, rateHintPpm: Ppm = Number.NaN): void {
-    if (this.seedPending && Number.isFinite(rateHintPpm)) {
-      this.policy.seedRate(rateHintPpm);
+    const seedPpm = Number.isFinite(rateHintPpm) ? rateHintPpm : this.fallbackSeedPpm;
+    if (this.seedPending && Number.isFinite(seedPpm)) {
+      this.policy.seedRate(seedPpm);
       this.slipper.setRate(this.policy.ratePpm);
     }
+    this.fallbackSeedPpm = Number.NaN;
     this.seedPending = false;
     this.slipper.restartAt(whenSec);
   }
@@ -88,7 +95,7 @@ export class DriftLoop {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
       if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
       this.lastGrossResyncMs = m.atSharedMs;
-      this.renewPolicy();
+      this.renewPolicy(true);
       this.slipper.setRate(0);
       return true;
     }
@@ -104,8 +111,9 @@ export class DriftLoop {
     return false;
   }
 
-  /** A fresh policy, seeded with the measured rate by the next voice's restartAt. */
-  private renewPolicy(): void {
+  /** A fresh policy, seeded by the next voice's restartAt (with the learned rate if `keepRate` and no hint comes). */
+  private renewPolicy(keepRate: boolean): void {
+    this.fallbackSeedPpm = keepRate ? this.policy.learnedRate.ratePpm : Number.NaN;
     this.policy = new DriftPolicy();
     this.seedPending = true;
   }

@@ -24,4 +24,25 @@ describe('DriftLoop', () => {
     loop.restartAt(0);
     expect(loop.step({ atSharedMs: 10_000, errorMs: GROSS_ERROR_MS * 1.2, uncertaintyMs: GROSS_ERROR_MS * 0.5 })).to.equal(false);
   });
+
+  it('keeps the learned rate through a gross re-schedule when the next voice brings no rate hint', () => {
+    const learnedAfterGross = (hintPpm: number): number => {
+      const loop = new DriftLoop(0.05);
+      loop.restartAt(0, 200);
+      expect(loop.diagnostics()['learnedRatePpm']).to.equal(200);
+      expect(loop.step({ atSharedMs: 10_000, errorMs: 60, uncertaintyMs: 3 })).to.equal(true);
+      loop.restartAt(10, hintPpm);
+      return loop.diagnostics()['learnedRatePpm'] as number;
+    };
+    // No hint (a render line too young to measure a rate): the rate learned before.
+    expect(learnedAfterGross(Number.NaN)).to.equal(200);
+    // A hint wins.
+    expect(learnedAfterGross(150)).to.equal(150);
+    // A new plan forgets it.
+    const loop = new DriftLoop(0.05);
+    loop.restartAt(0, 200);
+    loop.reset();
+    loop.restartAt(1);
+    expect(loop.diagnostics()['learnedRatePpm']).to.equal(0);
+  });
 });
