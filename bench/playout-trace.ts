@@ -76,12 +76,8 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
  * that has one (leadership can move off the first tab; an injected skew moves the mapping).
  */
 export function sharedZeroHostMsNear(rounds: readonly TraceRound[]): (hostMs: Milliseconds) => Milliseconds {
-  const points = rounds.flatMap((round) => round.flatMap((s) => (s?.clockAuthority === true && s.sharedZeroHostMs !== null ? [{ hostMs: s.hostMs, zeroMs: s.sharedZeroHostMs }] : [])));
-  return (hostMs) => {
-    let best = points[0];
-    for (const p of points) if (Math.abs(p.hostMs - hostMs) < Math.abs((best?.hostMs ?? Infinity) - hostMs)) best = p;
-    return best?.zeroMs ?? Number.NaN;
-  };
+  const points: HostSample[] = rounds.flatMap((round) => round.flatMap((s) => (s?.clockAuthority === true && s.sharedZeroHostMs !== null ? [{ hostMs: s.hostMs, valueMs: s.sharedZeroHostMs }] : [])));
+  return (hostMs) => nearestValue(points, hostMs, Number.POSITIVE_INFINITY) ?? Number.NaN;
 }
 
 /** Polls `pages()` every `everyMs` until `stop()` is called; resolves with the rounds. */

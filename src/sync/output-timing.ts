@@ -114,12 +114,14 @@ export class OutputTiming {
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
-    if (this.plausible(implied) && !this.render.stepPending && ctxMs <= this.render.newestFrameMs) this.contradiction.add(implied);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    if (this.lineHolds(ctxMs) && this.plausible(implied)) {
-      this.lastJudgedMs = implied;
-      this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+    if (this.plausible(implied) && this.lineSees(ctxMs)) {
+      this.contradiction.add(implied);
+      if (this.render.spanMs >= this.o.minRenderSpanMs) {
+        this.lastJudgedMs = implied;
+        this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+      }
     }
     this.checkPlausible();
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
@@ -193,11 +195,13 @@ export class OutputTiming {
    */
   get uncertaintyMs(): Milliseconds {
     if (this.readingsOnly) return this.ready ? FALLBACK_UNCERTAINTY_MS : Number.POSITIVE_INFINITY;
-    const young = !this.ready && this.continuesLatency;
-    if (!this.ready && !young) return Number.POSITIVE_INFINITY;
+    let youthSd = 0;
+    if (!this.ready) {
+      if (!this.continuesLatency) return Number.POSITIVE_INFINITY;
+      youthSd = this.o.youngLineSdMs;
+    }
     const base = this.anchorState();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
-    const youthSd = young ? this.o.youngLineSdMs : 0;
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2);
   }
 
@@ -298,13 +302,13 @@ export class OutputTiming {
   }
 
   /**
-   * Whether the render line can judge a reading at `ctxMs`: it spans minRenderSpanMs (a younger
-   * line can be ms off), its latest reports lie on it (no discontinuity being confirmed), and it
-   * has seen that frame rendered. (Readings that disagree must also be plausible: after a resume
-   * they come seconds off before the line notices.)
+   * Whether the render line can judge a reading at `ctxMs`, at least coarsely: its latest reports
+   * lie on it (no discontinuity being confirmed) and it has seen that frame rendered. A fine judge
+   * also spans minRenderSpanMs (a younger line can be ms off). (Readings that disagree must also be
+   * plausible: after a resume they come seconds off before the line notices.)
    */
-  private lineHolds(ctxMs: Milliseconds): boolean {
-    return this.render.spanMs >= this.o.minRenderSpanMs && !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
+  private lineSees(ctxMs: Milliseconds): boolean {
+    return !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
   }
 
   /** Whether a latency (ms) is physically possible: not negative, not far above the browser's. */
