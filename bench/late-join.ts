@@ -10,17 +10,20 @@
  *   npm run bench:late-join -- --speakers 1 --joins 5
  *
  * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
- * Chromium's own launch is timed apart ("launch"): it is the machine, not the app.
+ * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
+ * the clock starts when that page opens the room URL, as on a device whose browser is running.
  */
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { encodeWavPcm16 } from '../src/media/wav.js';
-import { diagnostics, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
+import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { numberArg } from './cli-args.js';
 
-interface Transfer { phase: string; fraction: number }
+interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
+  parts: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
+  timing: { confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
   report: { phase: string; trackId: string | null; errorMs: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
   libraryTrackIds: string[];
@@ -56,11 +59,16 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
   const leaders = new Set<string>();
   let everLed = false;
   let syncedPolls = 0;
+  let lastTransferLogMs = -Infinity;
   const mark = (step: Step): void => {
     steps[step] ??= performance.now() - openedMs;
   };
   while (steps.inSync === undefined) {
-    if (performance.now() - openedMs > 55_000) break;
+    if (performance.now() - openedMs > 55_000) {
+      const d = await diagnostics(joiner.page).catch(() => null);
+      console.error(`  not in sync after 55 s: ${JSON.stringify({ members: d?.members.map((m) => [m.peerId.slice(-4), m.state]), transfers: (d?.playback as unknown as PlaybackView | null)?.transfers, parts: (d?.playback as unknown as PlaybackView | null)?.parts, report: (d?.playback as unknown as PlaybackView | null)?.report })}`);
+      break;
+    }
     const v = await playbackOf(joiner.page);
     if (v !== null) {
       mark('page');
@@ -70,7 +78,15 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
       if (v.converged && v.leaderId === roomLeader) mark('clock');
       const p = v.p;
       if (p !== null) {
-        if (p.transfers.some((t) => t.phase === 'receiving')) mark('receiving');
+        const receiving = p.transfers.find((t) => t.phase === 'receiving');
+        const atMs = performance.now() - openedMs;
+        if (atMs - lastTransferLogMs >= 500) {
+          lastTransferLogMs = atMs;
+          const transfer = receiving === undefined ? 'no transfer' : `${(receiving.receivedBytes / 1e6).toFixed(2)} MB from ${receiving.sources} speakers`;
+          const parts = p.parts === null || p.parts.offers === 0 ? 'no part yet' : `${p.parts.offers} part(s), last ${p.parts.offeredStartSec?.toFixed(2)}–${p.parts.offeredEndSec?.toFixed(2)} s`;
+          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
+        }
+        if (receiving !== undefined) mark('receiving');
         if (p.libraryTrackIds.includes(trackId)) mark('received');
         const phase = p.report.trackId === trackId ? p.report.phase : '';
         if (phase === 'scheduled' || phase === 'playing') mark('decoded');
@@ -122,14 +138,17 @@ try {
       }, { what: 'room restarted the track', timeoutMs: 60_000 });
     }
     const before = await Promise.all(speakers.map((s) => playbackOf(s.page)));
-    const opened = performance.now();
-    const joiner = await launchSpeaker(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90'));
+    const launched = performance.now();
+    const joiner = await launchBlankSpeaker();
     const unguard = guard(() => joiner.close());
-    const launchMs = performance.now() - opened;
+    const launchMs = performance.now() - launched;
+    const opened = performance.now();
+    void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90')).catch(() => undefined);
     const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader);
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);
+    if (!leaderKept) console.error(`  room leader ${roomLeader}; after the join the speakers follow ${after.map((v) => v?.leaderId ?? 'none').join(', ')}; the joiner saw ${[...leaders].join(', ')}`);
     const scheduleKept = after.every((v, i) => schedule(v) === schedule(before[i]!));
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));

@@ -60,6 +60,12 @@ export interface BrowserAudioOutputOptions {
 
 /** The underrun counter is read at most this often (with the frame counter's messages), ms. */
 const UNDERRUN_POLL_MS = 50;
+/**
+ * While the timing builds its first baseline, getOutputTimestamp() is also read this often (with
+ * the frame counter's messages), ms: a late joiner busy joining restarted its render line every
+ * 1–2 s, and at the usual period no line collected its 4 readings before the next restart.
+ */
+const BASELINE_READING_MS = 50;
 
 const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
 
@@ -78,6 +84,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private workletState: 'loading' | 'loaded' | 'failed' = 'loading';
   private disposed = false;
   private underrunsReadMs = Number.NEGATIVE_INFINITY;
+  private lastReadMs = Number.NEGATIVE_INFINITY;
   error: string | null = null;
 
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
@@ -183,6 +190,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       counter.port.onmessage = (e: MessageEvent<number>) => {
         const nowMs = performance.now();
         this.timing.addFrames({ frame: e.data, arrivalPerfMs: nowMs });
+        if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
         if (nowMs - this.underrunsReadMs < UNDERRUN_POLL_MS) return;
         this.underrunsReadMs = nowMs;
         const underruns = this.underruns();
@@ -207,6 +215,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
 
   private read(): void {
     if (this.context.state !== 'running') return;
+    this.lastReadMs = performance.now();
     const ts = this.context.getOutputTimestamp();
     const wasReady = this.timing.ready;
     this.timing.addReading({

@@ -119,8 +119,8 @@ export class DriftLoop {
   }
 
   /** Realise the rate on `voice` (a slip replaces it with a new one, which is returned). */
-  applySlips(voice: SourceVoice, buffer: AudioBuffer, bus: AudioNode, nowSec: Seconds): SourceVoice {
-    return this.slipper.apply(voice, buffer, bus, nowSec);
+  applySlips(voice: SourceVoice, bus: AudioNode, nowSec: Seconds): SourceVoice {
+    return this.slipper.apply(voice, bus, nowSec);
   }
 
   /** Last ~60 s of error estimates. */

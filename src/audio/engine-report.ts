@@ -41,8 +41,9 @@ export function engineReport(s: EngineSnapshot): PlayoutReport {
   if (plan.status === 'paused') return { ...common, phase: PlayoutPhase.paused, positionSec: plan.pausedPositionSec };
   if (s.outputState === 'blocked') return { ...common, phase: PlayoutPhase.blocked, message: 'Tap to enable sound' };
   if (s.ended) return { ...common, phase: PlayoutPhase.idle };
-  if (load === null || load.kind === 'loading' || load.kind === 'missing') return { ...common, phase: PlayoutPhase.loading };
-  if (load.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
+  // A voice playing a part of the track (a late joiner's) plays while the rest loads or decodes.
+  if (!s.scheduled && (load === null || load.kind === 'loading' || load.kind === 'missing')) return { ...common, phase: PlayoutPhase.loading };
+  if (!s.scheduled && load?.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
   const withTiming = {
     ...common,
     outputLatencyMs: Number.isFinite(s.latencyMs) ? s.latencyMs : null,

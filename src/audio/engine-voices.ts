@@ -9,12 +9,21 @@ import { planStart } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import type { EngineScheduleClock } from './engine-clock.js';
 import type { DriftLoop } from './drift-loop.js';
-import { SourceVoice } from './source-voice.js';
+import { SourceVoice, type FadeShape } from './source-voice.js';
+import { audioEndSec, type TrackAudio } from './track-audio.js';
 
 /** Fades and crossfades, s. */
 const FADE_SEC = 0.01;
 /** A voice stopped now fades out from at least this far ahead, s. */
 const STOP_LEAD_SEC = 0.005;
+/** A part of a track is started only with at least this much of it still ahead, s. */
+const MIN_PART_RUNWAY_SEC = 1;
+
+/**
+ * What a start did: 'started'; 'over' (the track is over); 'uncovered' (the audio at hand, a part
+ * of the track, does not hold the position due: wait for more).
+ */
+export type VoiceStartOutcome = 'started' | 'over' | 'uncovered';
 
 export class EngineVoices {
   private current: SourceVoice | null = null;
@@ -49,26 +58,32 @@ export class EngineVoices {
     }
   }
 
-  /** Start the plan's voice (crossfading from a departing one); false when the track is over. */
-  start(plan: PlaybackPlan, buffer: AudioBuffer, offsetMs: Milliseconds): boolean {
-    this.current = this.startVoice(plan, buffer, offsetMs, this.departing);
+  /** Start the plan's voice (crossfading from a departing one). */
+  start(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds): VoiceStartOutcome {
+    const voice = this.startVoice(plan, audio, offsetMs, this.departing, 'equal-power');
+    if (voice === 'uncovered') return voice;
+    this.current = voice;
     if (this.current === null) this.releaseDeparting();
     this.departing = null;
-    return this.current !== null;
+    return this.current !== null ? 'started' : 'over';
   }
 
-  /** Crossfade to a new voice at the right offset; false when there is nothing to replace or the track is over. */
-  reschedule(plan: PlaybackPlan, buffer: AudioBuffer, offsetMs: Milliseconds): boolean {
+  /**
+   * Crossfade to a new voice at the right offset; false when there is nothing to replace, the
+   * track is over or the audio does not hold the position. `shape` 'linear' when both voices play
+   * the same samples at the same times (a longer part of the track replacing a shorter one).
+   */
+  reschedule(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds, shape: FadeShape = 'equal-power'): boolean {
     if (this.current === null) return false;
-    const next = this.startVoice(plan, buffer, offsetMs, this.current);
-    if (next === null) return false;
+    const next = this.startVoice(plan, audio, offsetMs, this.current, shape);
+    if (next === null || next === 'uncovered') return false;
     this.current = next;
     return true;
   }
 
   /** Realise the drift loop's correction rate on the current voice (a slip replaces it). */
-  applySlips(buffer: AudioBuffer, nowSec: Seconds): void {
-    if (this.current !== null) this.current = this.drift.applySlips(this.current, buffer, this.bus, nowSec);
+  applySlips(nowSec: Seconds): void {
+    if (this.current !== null) this.current = this.drift.applySlips(this.current, this.bus, nowSec);
   }
 
   /** The current voice has played to its end. */
@@ -83,11 +98,14 @@ export class EngineVoices {
     this.departing = null;
   }
 
-  /** A voice for the plan at the drift loop's rate, fading in unless it starts at the very beginning. */
-  private startVoice(plan: PlaybackPlan, buffer: AudioBuffer, offsetMs: Milliseconds, crossfadeFrom: SourceVoice | null): SourceVoice | null {
+  /**
+   * A voice for the plan at the drift loop's rate, fading in unless it starts at the very
+   * beginning; null when the track is over, 'uncovered' when `audio` lacks the position due.
+   */
+  private startVoice(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds, crossfadeFrom: SourceVoice | null, shape: FadeShape): SourceVoice | null | 'uncovered' {
     const start = planStart({
       state: plan,
-      durationSec: buffer.duration,
+      durationSec: audio.trackDurationSec,
       clock: this.clock,
       outputLatencySec: 0,
       trimMs: offsetMs,
@@ -95,10 +113,13 @@ export class EngineVoices {
       minLeadSec: this.minLeadSec,
     });
     if (start === null) return null;
+    const endSec = audioEndSec(audio);
+    const runwaySec = Math.min(MIN_PART_RUNWAY_SEC, audio.trackDurationSec - start.offsetSec);
+    if (start.offsetSec < audio.startSec || start.offsetSec > endSec - runwaySec) return 'uncovered';
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
-    const voice = new SourceVoice(this.context, this.bus, { buffer, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
+    const voice = new SourceVoice(this.context, this.bus, { audio, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0, fadeShape: shape });
     this.drift.restartAt(start.whenSec, this.clock.rateHintPpm(this.context.currentTime));
-    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
+    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC, shape);
     return voice;
   }
 

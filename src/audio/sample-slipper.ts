@@ -49,10 +49,10 @@ export class SampleSlipper {
   }
 
   /**
-   * Realise the samples owed up to `nowSec` on `voice` (playing `buffer` into `bus`). Returns the
-   * voice to continue with: a new one when a slip was scheduled, else `voice` itself.
+   * Realise the samples owed up to `nowSec` on `voice` (playing into `bus`). Returns the voice to
+   * continue with: a new one (on the same audio) when a slip was scheduled, else `voice` itself.
    */
-  apply(voice: SourceVoice, buffer: AudioBuffer, bus: AudioNode, nowSec: Seconds): SourceVoice {
+  apply(voice: SourceVoice, bus: AudioNode, nowSec: Seconds): SourceVoice {
     if (!(nowSec > this.lastSec)) return voice;
     const ctx = bus.context as BaseAudioContext;
     const sr = ctx.sampleRate;
@@ -61,9 +61,9 @@ export class SampleSlipper {
     if (samples === 0) return voice;
     const atSec = (Math.ceil(((nowSec + this.minLeadSec) * sr) / QUANTUM_FRAMES) * QUANTUM_FRAMES) / sr;
     const offsetSec = voice.playhead.positionAt(atSec) + samples / sr;
-    if (!(offsetSec >= 0 && offsetSec < voice.durationSec)) return voice;
+    if (!(offsetSec >= voice.audio.startSec && offsetSec < voice.endPositionSec)) return voice;
     const fadeSec = QUANTUM_FRAMES / sr;
-    const next = new SourceVoice(ctx, bus, { buffer, whenSec: atSec, offsetSec, rate: 1, fadeInSec: fadeSec, fadeShape: 'linear' });
+    const next = new SourceVoice(ctx, bus, { audio: voice.audio, whenSec: atSec, offsetSec, rate: 1, fadeInSec: fadeSec, fadeShape: 'linear' });
     voice.fadeOut(atSec, fadeSec, 'linear');
     this.slipCount++;
     this.slippedSamples += samples;

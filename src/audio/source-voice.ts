@@ -5,6 +5,7 @@
  */
 import { OutputPlayhead } from '../sync/output-playhead.js';
 import type { Seconds } from '../sync/units.js';
+import { audioEndSec, type TrackAudio } from './track-audio.js';
 
 const CURVE_POINTS = 32;
 const FADE_IN = Float32Array.from({ length: CURVE_POINTS }, (_, i) => Math.sin(((i / (CURVE_POINTS - 1)) * Math.PI) / 2));
@@ -20,10 +21,10 @@ export type FadeShape = 'equal-power' | 'linear';
 
 /** Start parameters of a {@link SourceVoice}. */
 export interface VoiceStart {
-  readonly buffer: AudioBuffer;
+  readonly audio: TrackAudio;
   /** Context time of the first rendered frame, s. */
   readonly whenSec: Seconds;
-  /** Track position at whenSec, s. */
+  /** Track position at whenSec, s (within the audio: audio.startSec ≤ offsetSec). */
   readonly offsetSec: Seconds;
   /** playbackRate (float32-representable). */
   readonly rate: number;
@@ -34,29 +35,32 @@ export interface VoiceStart {
 
 export class SourceVoice {
   readonly playhead: OutputPlayhead;
-  readonly durationSec: Seconds;
+  readonly audio: TrackAudio;
+  /** Track position just after the last frame this voice can play, s. */
+  readonly endPositionSec: Seconds;
   private readonly source: AudioBufferSourceNode;
   private readonly gain: GainNode;
   private stopped = false;
 
   constructor(context: BaseAudioContext, destination: AudioNode, start: VoiceStart) {
-    this.durationSec = start.buffer.duration;
+    this.audio = start.audio;
+    this.endPositionSec = audioEndSec(start.audio);
     this.gain = context.createGain();
     this.source = context.createBufferSource();
-    this.source.buffer = start.buffer;
+    this.source.buffer = start.audio.buffer;
     this.source.playbackRate.value = start.rate;
     this.source.connect(this.gain).connect(destination);
     if (start.fadeInSec > 0) {
       this.gain.gain.setValueAtTime(0, 0);
       this.gain.gain.setValueCurveAtTime(start.fadeShape === 'linear' ? LINEAR_IN : FADE_IN, start.whenSec, start.fadeInSec);
     }
-    this.source.start(start.whenSec, start.offsetSec);
+    this.source.start(start.whenSec, Math.max(0, start.offsetSec - start.audio.startSec));
     this.playhead = new OutputPlayhead(start.whenSec, start.offsetSec, start.rate);
   }
 
   /** Context time (s) at which the end of the buffer is rendered. */
   get endSec(): Seconds {
-    return this.playhead.contextAt(this.durationSec);
+    return this.playhead.contextAt(this.endPositionSec);
   }
 
   /** Fade out from atSec over fadeSec, then stop. */

@@ -21,6 +21,7 @@ import { engineReport } from './engine-report.js';
 import { EngineVoices } from './engine-voices.js';
 import type { SourceVoice } from './source-voice.js';
 import { playOneShot } from './probe-voice.js';
+import { reachesTrackEnd } from './track-audio.js';
 import { TrackLoader } from './track-loader.js';
 
 export type { EngineClock, EngineTimeline } from './engine-clock.js';
@@ -63,6 +64,8 @@ export class SpeakerEngine extends EventTarget {
   private heard = false;
   private readonly drift = new DriftLoop(MIN_LEAD_SEC);
   private reschedules = 0;
+  /** Crossfades from a part of the track to a longer part or the whole. */
+  private partUpgrades = 0;
   private timer: ReturnType<typeof setInterval> | null;
   private disposed = false;
 
@@ -73,6 +76,7 @@ export class SpeakerEngine extends EventTarget {
     this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
     this.loader = new TrackLoader(this.output.context, (id) => options.loadBytes(id), () => {
       this.tryStart();
+      this.moveToLongerAudio();
       this.changed();
     });
     this.bus = this.output.context.createGain();
@@ -100,6 +104,7 @@ export class SpeakerEngine extends EventTarget {
     this.heard = false;
     this.drift.reset();
     this.reschedules = 0;
+    this.partUpgrades = 0;
     this.loader.want(plan?.trackId ?? null);
     this.tryStart();
     this.changed();
@@ -108,6 +113,15 @@ export class SpeakerEngine extends EventTarget {
   /** Bytes for trackId just arrived: retry if the plan wants it. */
   trackAvailable(trackId: string): void {
     if (this.plan?.trackId === trackId) this.loader.available(trackId);
+  }
+
+  /**
+   * A part of `trackId` that decodes on its own (a WAV slice of a track still arriving), from
+   * track position `startSec` of a track `trackDurationSec` long: a late joiner plays it until a
+   * longer part or the whole track is decoded, then crossfades to that (same samples, same times).
+   */
+  offerPart(trackId: string, bytes: Uint8Array, startSec: Seconds, trackDurationSec: Seconds): void {
+    if (this.plan?.trackId === trackId) void this.loader.offerPart(trackId, bytes, startSec, trackDurationSec);
   }
 
   /** Decode ahead (e.g. the next track in the queue). */
@@ -157,12 +171,12 @@ export class SpeakerEngine extends EventTarget {
   report(): PlayoutReport {
     const voice = this.voices.voice;
     const heardCtx = this.output.timing.perfMsToContextSec(performance.now());
-    if (voice !== null && this.loader.buffer !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
+    if (voice !== null && this.loader.audio !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
     return engineReport({
       plan: this.plan, trimMs: this.offset.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
       latencyMs: this.output.timing.latencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null,
-      heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.durationSec) : null,
+      heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.endPositionSec) : null,
     });
   }
 
@@ -179,6 +193,7 @@ export class SpeakerEngine extends EventTarget {
       sampleRateHz: this.output.context.sampleRate,
       underrunEvents: underruns?.events ?? null,
       underrunMs: underruns?.durationMs ?? null,
+      partUpgrades: this.partUpgrades,
       ...this.drift.diagnostics(),
     };
   }
@@ -216,19 +231,28 @@ export class SpeakerEngine extends EventTarget {
   private tryStart(): void {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
-    const buffer = this.loader.buffer;
+    const audio = this.loader.audio;
     const timing = this.output.timing;
-    if (buffer === null || this.output.state !== 'running' || !timing.ready || timing.contradicted) return;
+    if (audio === null || this.output.state !== 'running' || !timing.startable || timing.contradicted) return;
     const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
     if (joining && !timing.confirmed) return;
-    if (!this.voices.start(plan, buffer, this.offset.totalMs)) this.ended = true;
+    if (this.voices.start(plan, audio, this.offset.totalMs) === 'over') this.ended = true;
   }
 
   /** Crossfade to a new voice at the right offset. */
   private reschedule(): void {
     const plan = this.plan;
-    const buffer = this.loader.buffer;
-    if (plan !== null && buffer !== null && this.voices.reschedule(plan, buffer, this.offset.totalMs)) this.reschedules++;
+    const audio = this.loader.audio;
+    if (plan !== null && audio !== null && this.voices.reschedule(plan, audio, this.offset.totalMs)) this.reschedules++;
+  }
+
+  /** The voice plays a part of the track and a longer part (or the whole) is decoded: crossfade to it. */
+  private moveToLongerAudio(): void {
+    const voice = this.voices.voice;
+    const plan = this.plan;
+    const audio = this.loader.audio;
+    if (voice === null || plan === null || audio === null || voice.audio === audio) return;
+    if (this.voices.reschedule(plan, audio, this.offset.totalMs, 'linear')) this.partUpgrades++;
   }
 
   private tick(): void {
@@ -241,12 +265,12 @@ export class SpeakerEngine extends EventTarget {
     const nowSec = this.output.context.currentTime;
     if (nowSec >= voice.endSec) {
       this.voices.finished();
-      this.ended = true;
+      // A part of the track ran out before more of it came: a gap, not the end (tryStart resumes).
+      this.ended = reachesTrackEnd(voice.audio);
       return this.changed();
     }
     if (nowSec >= voice.playhead.startSec + MIN_LEAD_SEC) this.measure(voice, plan, nowSec);
-    const buffer = this.loader.buffer;
-    if (buffer !== null) this.voices.applySlips(buffer, nowSec);
+    this.voices.applySlips(nowSec);
     this.changed();
   }
 

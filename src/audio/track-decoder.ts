@@ -42,6 +42,11 @@ export class TrackDecoder {
     return job;
   }
 
+  /** Decode bytes that are not a whole track (not cached); rejects when they cannot be decoded. */
+  decodePart(bytes: Uint8Array): Promise<AudioBuffer> {
+    return this.context.decodeAudioData(bytes.slice().buffer);
+  }
+
   dispose(): void {
     this.cache.clear();
     this.pending.clear();

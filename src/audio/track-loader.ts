@@ -1,10 +1,13 @@
 /**
  * The speaker engine's current track: which one it wants, and whether its bytes are loading,
  * missing (retried every {@link RETRY_MS}), decoding, decoded or broken. Decoding goes through a
- * {@link TrackDecoder} (LRU cache, shared in-flight decodes). Calls `changed` on every transition.
+ * {@link TrackDecoder} (LRU cache, shared in-flight decodes). Until the whole track is decoded, a
+ * part of it may be offered (a slice of a track still arriving, which decodes on its own): the
+ * longest part decoded so far is the loader's audio meanwhile. Calls `changed` on every transition.
  */
-import type { Milliseconds } from '../sync/units.js';
+import type { Milliseconds, Seconds } from '../sync/units.js';
 import { TrackDecoder } from './track-decoder.js';
+import { audioEndSec, wholeTrack, type TrackAudio } from './track-audio.js';
 
 /** While the bytes are missing, retry this often, ms. */
 export const RETRY_MS: Milliseconds = 2_000;
@@ -18,6 +21,9 @@ export type LoadState =
 
 export class TrackLoader {
   private current: LoadState | null = null;
+  /** The longest decoded part of the wanted track, until the whole is ready. */
+  private part: { readonly trackId: string; readonly audio: TrackAudio } | null = null;
+  private whole: TrackAudio | null = null;
   private readonly decoder: TrackDecoder;
   private disposed = false;
 
@@ -33,6 +39,35 @@ export class TrackLoader {
   /** The decoded buffer when the wanted track is ready. */
   get buffer(): AudioBuffer | null {
     return this.current?.kind === 'ready' ? this.current.buffer : null;
+  }
+
+  /** What can play of the wanted track: the whole when decoded, else its longest decoded part, else null. */
+  get audio(): TrackAudio | null {
+    const current = this.current;
+    if (current?.kind === 'ready') {
+      if (this.whole?.buffer !== current.buffer) this.whole = wholeTrack(current.buffer);
+      return this.whole;
+    }
+    return this.part !== null && this.part.trackId === current?.trackId ? this.part.audio : null;
+  }
+
+  /**
+   * A part of the wanted track that decodes on its own (`bytes`), starting at track position
+   * `startSec` of a track `trackDurationSec` long. Decoded and kept when the track is still wanted
+   * and not whole, and the part ends later than the one kept. Never rejects.
+   */
+  async offerPart(trackId: string, bytes: Uint8Array, startSec: Seconds, trackDurationSec: Seconds): Promise<void> {
+    if (!this.wantsPartOf(trackId, Number.NEGATIVE_INFINITY)) return;
+    let buffer: AudioBuffer;
+    try {
+      buffer = await this.decoder.decodePart(bytes);
+    } catch {
+      return;
+    }
+    const audio: TrackAudio = { buffer, startSec, trackDurationSec };
+    if (this.disposed || !this.wantsPartOf(trackId, audioEndSec(audio))) return;
+    this.part = { trackId, audio };
+    this.changed();
   }
 
   /** Want `trackId` (null: nothing); loads it unless already wanted. */
@@ -51,6 +86,13 @@ export class TrackLoader {
     if (load?.kind === 'missing' && nowMs - load.sinceMs >= RETRY_MS) this.request(load.trackId);
   }
 
+  /** Is `trackId` wanted and not whole, with no kept part ending at or after `endSec`? */
+  private wantsPartOf(trackId: string, endSec: Seconds): boolean {
+    const current = this.current;
+    if (current === null || current.trackId !== trackId || current.kind === 'ready' || current.kind === 'error') return false;
+    return this.part === null || this.part.trackId !== trackId || audioEndSec(this.part.audio) < endSec;
+  }
+
   /** Decode ahead (e.g. the next track in the queue). */
   preload(trackIds: readonly string[]): void {
     for (const id of trackIds) void this.decoder.load(id);
@@ -62,6 +104,7 @@ export class TrackLoader {
   }
 
   private request(trackId: string): void {
+    if (this.part?.trackId !== trackId) this.part = null;
     this.current = { kind: 'loading', trackId };
     void this.decoder
       .load(trackId, () => {
@@ -70,6 +113,7 @@ export class TrackLoader {
       })
       .then((result) => {
         if (this.disposed || this.current?.trackId !== trackId) return;
+        if (result.kind === 'ready') this.part = null;
         this.current =
           result.kind === 'ready' ? { kind: 'ready', trackId, buffer: result.buffer }
           : result.kind === 'missing' ? { kind: 'missing', trackId, sinceMs: performance.now() }

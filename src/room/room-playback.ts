@@ -65,7 +65,7 @@ export class RoomPlayback extends EventTarget {
     this.removers.push(session.addExtension(this.coordinator), session.addExtension(this.exchange));
     this.speaker = new SpeakerPlayback({
       coordinator: this.coordinator, engine: options.engine, exchange: this.exchange, library,
-      settingsStore: options.settingsStore, settings: options.settings,
+      settingsStore: options.settingsStore, settings: options.settings, sharedNow: () => session.timeline.now(),
     });
     for (const target of [this.coordinator, this.exchange, this.speaker]) target.addEventListener('change', this.forward);
   }
@@ -128,6 +128,7 @@ export class RoomPlayback extends EventTarget {
       transfers: this.exchange.transfers(),
       exchange: this.exchange.stats(),
       timing: this.options.engine?.timingDiagnostics() ?? null,
+      parts: this.speaker.partsView(),
       peers: Object.fromEntries([...this.coordinator.reports()].map(([id, r]) => [id, r.report])),
     };
   }

@@ -11,6 +11,8 @@ import { IDLE_PLAYOUT_REPORT, type PlayoutReport } from '../sync/playout-report.
 import { MAX_TRIM_MS, planForZone, tracksToFetch, type SpeakerSettings } from '../sync/speaker-plan.js';
 import type { PlaybackCoordinator } from './playback-coordinator.js';
 import type { TrackExchange } from './track-exchange.js';
+import { TrackPartFeeder } from './track-part-feeder.js';
+import type { Milliseconds } from '../sync/units.js';
 
 export interface SpeakerPlaybackOptions {
   readonly coordinator: PlaybackCoordinator;
@@ -20,6 +22,8 @@ export interface SpeakerPlaybackOptions {
   readonly library: TrackLibrary;
   readonly settingsStore: SpeakerSettingsStore;
   readonly settings: SpeakerSettings;
+  /** The room's shared time now, ms (where a late joiner's track is due). */
+  readonly sharedNow: () => Milliseconds;
 }
 
 /** Events: `change` when settings or the engine's report may differ. */
@@ -27,23 +31,28 @@ export class SpeakerPlayback extends EventTarget {
   private current: SpeakerSettings;
   private channel: StereoChannel = 'both';
   private readonly cleanups: Array<() => void> = [];
+  /** Plays the part of a track still arriving (a late joiner's WAV); null on a remote. */
+  private readonly parts: TrackPartFeeder | null;
 
   constructor(private readonly options: SpeakerPlaybackOptions) {
     super();
     this.current = options.settings;
     const { coordinator, engine, exchange, library } = options;
+    this.parts = engine === null ? null : new TrackPartFeeder(exchange, engine, options.sharedNow);
     engine?.setTrimMs(this.current.trimMs);
     this.listen(coordinator, 'change', () => this.follow());
     this.listen(library, 'change', () => {
       exchange.libraryChanged();
       this.follow();
     });
+    this.listen(exchange, 'change', () => this.parts?.step());
     this.listen(exchange, 'track-complete', (event) => {
       const trackId = (event as CustomEvent<{ trackId: string }>).detail.trackId;
       engine?.trackAvailable(trackId);
     });
     if (engine !== null) {
       this.listen(engine, 'change', () => {
+        this.parts?.step();
         coordinator.setOwnReport(engine.report());
         this.dispatchEvent(new Event('change'));
       });
@@ -59,6 +68,11 @@ export class SpeakerPlayback extends EventTarget {
   /** This speaker's playout (idle on a remote). */
   report(): PlayoutReport {
     return this.options.engine?.report() ?? IDLE_PLAYOUT_REPORT;
+  }
+
+  /** What the part feeder does (a late joiner playing a track still arriving), for diagnostics. */
+  partsView(): ReturnType<TrackPartFeeder['view']> | null {
+    return this.parts?.view() ?? null;
   }
 
   /** Unlock audio; call synchronously inside a user gesture. */
@@ -99,6 +113,7 @@ export class SpeakerPlayback extends EventTarget {
     if (engine === null) return;
     const plan = planForZone(zone, this.current, this.channel);
     engine.setPlan(plan);
+    this.parts?.follow(plan, plan === null || library.has(plan.trackId) || plan.trackId === library.demoId);
     // Decode ahead what is likely to play next, so a press on play sounds at the scheduled start:
     // the next entry while playing; otherwise the current entry, or the library's first track.
     const likely = plan !== null ? wanted.slice(1) : wanted.length > 0 ? wanted : library.tracks().slice(0, 1).map((t) => t.trackId);

@@ -99,3 +99,23 @@ export const DEFAULT_EXCHANGE_TUNING: ExchangeTuning = Object.freeze({
   progressSaveIntervalMs: 1000,
   cachedTracks: 2,
 });
+
+/**
+ * The verified part of a track still arriving, for playing it before it is whole: its chunks, the
+ * runs of consecutive ones, and the order in which the rest is asked for.
+ */
+export interface PartialTrack {
+  /** Size of the whole file, bytes. */
+  readonly sizeBytes: number;
+  /** Bytes per chunk (the last may be shorter). */
+  readonly chunkBytes: number;
+  /** Chunk `index` when verified, else undefined. */
+  chunk(index: number): Uint8Array | undefined;
+  /** Bytes from the start of chunk `index` to the end of its run of verified chunks (0 when it is missing). */
+  runBytes(index: number): number;
+  /** That run (a copy) with its file offset, or null when chunk `index` is missing. */
+  run(index: number): { readonly offsetBytes: number; readonly bytes: Uint8Array } | null;
+}
+
+/** Order in which a download asks for what is missing: see `TrackDownload.focus`. */
+export type FetchFocus = 'head' | number | null;

@@ -17,7 +17,7 @@ import type { HashFn } from '../sync/track-manifest.js';
 import type { Milliseconds } from '../sync/units.js';
 import { ChunkServer } from './chunk-server.js';
 import type { RoomExtension, RoomLinks } from './room-extension.js';
-import { DEFAULT_EXCHANGE_TUNING, type ExchangeStats, type ExchangeTuning, type TrackSource, type TransferView } from './track-exchange-types.js';
+import { DEFAULT_EXCHANGE_TUNING, type ExchangeStats, type ExchangeTuning, type FetchFocus, type PartialTrack, type TrackSource, type TransferView } from './track-exchange-types.js';
 import { TrackFetch, type CountKind, type TrackFetchContext } from './track-fetch.js';
 
 export { DEFAULT_EXCHANGE_TUNING, TransferPhase } from './track-exchange-types.js';
@@ -107,6 +107,16 @@ export class TrackExchange extends EventTarget implements RoomExtension {
     this.links.broadcast(this.haveMessage());
     this.lastHaveMs = this.now();
     this.reconcile();
+  }
+
+  /** The verified part of a wanted track still arriving (null before its manifest, or when not fetched). */
+  partial(trackId: string): PartialTrack | null {
+    return this.fetches.get(trackId)?.partial() ?? null;
+  }
+
+  /** Ask for the missing chunks of `trackId` in this order (a player starting mid-track). */
+  focus(trackId: string, order: FetchFocus): void {
+    this.fetches.get(trackId)?.focus(order);
   }
 
   /** Downloads of wanted tracks that are not local, in `want` order. */

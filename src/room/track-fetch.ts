@@ -16,7 +16,7 @@ import { ChunkOutcome, TrackDownload } from '../sync/track-download.js';
 import type { HashFn, TrackManifest } from '../sync/track-manifest.js';
 import type { Milliseconds } from '../sync/units.js';
 import type { RoomLinks } from './room-extension.js';
-import { TransferPhase, type ExchangeTuning, type TrackSource, type TransferView } from './track-exchange-types.js';
+import { TransferPhase, type ExchangeTuning, type FetchFocus, type PartialTrack, type TrackSource, type TransferView } from './track-exchange-types.js';
 
 /** What a fetch needs from its exchange. */
 export interface TrackFetchContext {
@@ -66,6 +66,8 @@ export class TrackFetch {
    * so the track that is needed first gets the whole bandwidth.
    */
   held = false;
+  /** The order in which missing chunks are asked for (kept across a restarted download). */
+  private focusOrder: FetchFocus = null;
 
   constructor(readonly trackId: string, private readonly ctx: TrackFetchContext) {}
 
@@ -86,6 +88,29 @@ export class TrackFetch {
     this.saveProgress(nowMs, false);
   }
 
+  /** Ask for the missing chunks in this order from now on (see `TrackDownload.focus`); out-of-range indices are ignored. */
+  focus(order: FetchFocus): void {
+    const count = this.download?.manifest.chunkHashes.length;
+    if (typeof order === 'number' && count !== undefined && !(Number.isInteger(order) && order >= 0 && order < count)) return;
+    if (order === this.focusOrder) return;
+    this.focusOrder = order;
+    this.download?.focus(order);
+    if (!this.held) this.tick(this.ctx.now());
+  }
+
+  /** The verified part of the track so far, once its manifest is in. */
+  partial(): PartialTrack | null {
+    const download = this.download;
+    if (download === null) return null;
+    return {
+      sizeBytes: download.manifest.sizeBytes,
+      chunkBytes: download.manifest.chunkBytes,
+      chunk: (index) => download.chunk(index),
+      runBytes: (index) => download.runBytes(index),
+      run: (index) => download.run(index),
+    };
+  }
+
   /** A `manifest` arrived from `peerId` (already schema-checked). Only the one asked for is used. */
   onManifest(peerId: string, manifest: TrackManifest): void {
     if (this.stage !== 'idle' || this.manifestAsk?.peerId !== peerId) return;
@@ -98,6 +123,7 @@ export class TrackFetch {
     }
     const { windowChunks, requestTimeoutMs } = this.ctx.tuning;
     this.download = new TrackDownload(manifest, this.ctx.hash, { windowChunks, requestTimeoutMs });
+    if (typeof this.focusOrder !== 'number' || this.focusOrder < manifest.chunkHashes.length) this.download.focus(this.focusOrder);
     this.manifestFrom = peerId;
     this.manifestUsed.add(peerId);
     this.stage = 'restoring';

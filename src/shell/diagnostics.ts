@@ -13,7 +13,8 @@
  *   trackId, positionSec, errorMs, uncertaintyMs, outputLatencyMs, trimMs, ratePpm, rateChanges,
  *   reschedules, message), `settings`, `zones` (the room's play state), `ownZoneId`,
  *   `libraryTrackIds`, `transfers`, `exchange` (bytes served/received, bad chunks, banned peers),
- *   `timing` (output-latency cross-check), `peers` (each peer's latest report by peer id)
+ *   `timing` (output-latency cross-check), `parts` (a late joiner playing a WAV still arriving:
+ *   sliceable, first chunk, offered part, offers), `peers` (each peer's latest report by peer id)
  * With `&debug=1`: `window.tutti.debug.sendRaw(data)` sends raw data to every peer (tests only),
  * `window.tutti.debug.clockSamples()` returns the latest raw probe timestamps `{t0, t1, t2, t3}`,
  * `window.tutti.features` holds what room features install (see src/features/): `groups`

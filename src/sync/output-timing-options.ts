@@ -107,6 +107,10 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
 /** Diagnostics counters and state. */
 export interface OutputTimingDiagnostics {
   readonly mode: 'render' | 'readings-only' | 'waiting';
+  /** A reading taken since the latency was last set agrees with it (a late joiner waits for this). */
+  readonly confirmed: boolean;
+  /** The latest readings lie well below the latency in use (no start meanwhile). */
+  readonly contradicted: boolean;
   readonly latencyMs: Milliseconds | null;
   readonly latencyFrozen: boolean;
   readonly uncertaintyMs: Milliseconds;

@@ -64,6 +64,8 @@ export class OutputTiming {
   private baselineResets = 0;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
+  /** It was judged on a young line (mapped coarsely, within `youngLineSdMs`). */
+  private lastJudgedYoung = false;
   private readonly contradiction: LatencyContradiction;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
@@ -120,7 +122,11 @@ export class OutputTiming {
       this.contradiction.add(implied);
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
         this.lastJudgedMs = implied;
+        this.lastJudgedYoung = false;
         this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+      } else if (this.continuesLatency) {
+        this.lastJudgedMs = implied;
+        this.lastJudgedYoung = true;
       }
     }
     this.checkPlausible();
@@ -155,6 +161,14 @@ export class OutputTiming {
     return this.count('rebaselined');
   }
 
+  /**
+   * Building a first baseline (fewer than `minBaselineReadings` on a live line): readings are
+   * worth taking faster than usual, so a line becomes usable soon after it starts.
+   */
+  get wantsReadings(): boolean {
+    return !this.readingsOnly && this.anchorsLive && this.anchors.length < this.o.minBaselineReadings;
+  }
+
   /** Enough to map context time to heard time. */
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
@@ -162,14 +176,28 @@ export class OutputTiming {
   }
 
   /**
+   * Whether a voice may start now: the timing is {@link ready}, or a young line continues a
+   * latency kept through its restart (mapped coarsely: see {@link uncertaintyMs}). A late joiner
+   * on a page busy joining restarted its line every 1–2 s and stayed silent while no line was 1 s
+   * old; within a few ms at once, the drift loop refines it as the line matures.
+   */
+  get startable(): boolean {
+    return this.ready || this.continuesLatency;
+  }
+
+  /**
    * Whether the latest reading the current render line could judge lies within `grossMs` of the
    * latency in use (always, with the readings alone). A late joiner's first voice waits for it: a
    * latency kept through render restarts on a busy start-up page was 68 ms off when the late joiner
-   * of bench:sync started playing. False after a restart until a reading on the new line agrees.
+   * of bench:sync started playing. False after a restart until a reading on the new line agrees;
+   * a young line that maps coarsely (see {@link uncertaintyMs}) judges with its `youngLineSdMs`
+   * added, enough to catch such a gross error (a late joiner on a page busy joining restarted its
+   * line every 1–2 s and waited 5–7 s for a line 1 s old).
    */
   get confirmed(): boolean {
     if (this.readingsOnly) return true;
-    return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;
+    const toleranceMs = this.o.grossMs + (this.lastJudgedYoung ? this.o.youngLineSdMs : 0);
+    return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= toleranceMs;
   }
 
   /**
@@ -238,6 +266,8 @@ export class OutputTiming {
     const latency = this.latencyMs;
     return {
       mode: this.readingsOnly ? 'readings-only' : this.ready ? 'render' : 'waiting',
+      confirmed: this.confirmed,
+      contradicted: this.contradicted,
       latencyMs: Number.isFinite(latency) ? latency : null,
       latencyFrozen: !this.anchorsLive,
       uncertaintyMs: this.uncertaintyMs,

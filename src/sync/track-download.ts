@@ -79,6 +79,8 @@ export class TrackDownload {
   /** In-flight chunk index → number of sources it is requested from (absent when 0). */
   private readonly requestCounts = new Map<number, number>();
   private rotation = 0;
+  /** Request order: ascending (null), only chunk 0 ('head'), or from an index then wrapping round. */
+  private focusOrder: 'head' | number | null = null;
   private readonly windowChunks: number;
   private readonly requestTimeoutMs: number;
 
@@ -110,8 +112,8 @@ export class TrackDownload {
 
   /**
    * Expire timed-out requests, then hand out chunks one at a time round-robin (from a rotating
-   * first source) to sources with free window slots: unrequested missing chunks first (ascending),
-   * then endgame duplicates. The caller must send every returned request now; they count as in
+   * first source) to sources with free window slots: unrequested missing chunks first (in the
+   * {@link focus} order, ascending by default), then endgame duplicates. The caller must send every returned request now; they count as in
    * flight from `nowMs`. Empty when nothing can be asked.
    */
   nextRequests(nowMs: number): ChunkRequest[] {
@@ -120,7 +122,7 @@ export class TrackDownload {
     if (peers.length === 0) return [];
     const start = this.rotation++ % peers.length;
     const order = [...peers.slice(start), ...peers.slice(0, start)];
-    const missing = this.missingIndices();
+    const missing = this.focusedMissing();
     const fresh = missing.filter((index) => !this.requestCounts.has(index));
     const batches = new Map<string, number[]>();
     let next = 0;
@@ -194,6 +196,45 @@ export class TrackDownload {
     return [...this.banned].sort();
   }
 
+  /**
+   * Request order for what is still unrequested: `'head'` asks only chunk 0 (a player reads the
+   * file's header before it knows which chunks it needs first), a chunk index asks from there to
+   * the end and then from the start (a late joiner starting mid-track), null ascending. Chunks
+   * already in flight stay so.
+   */
+  focus(order: 'head' | number | null): void {
+    if (typeof order === 'number' && !(Number.isInteger(order) && order >= 0 && order < this.chunkCount)) throw new RangeError(`focus index out of range: ${order}`);
+    this.focusOrder = order;
+  }
+
+  /** The verified payload of chunk `index`, or undefined while it is missing. */
+  chunk(index: number): Uint8Array | undefined {
+    return Number.isInteger(index) && index >= 0 && index < this.chunkCount && this.isDone(index) ? this.payloads[index] : undefined;
+  }
+
+  /**
+   * The bytes of the run of done chunks that starts at chunk `fromIndex` (a copy), with their offset
+   * in the file; null when chunk `fromIndex` is missing.
+   */
+  run(fromIndex: number): { offsetBytes: number; bytes: Uint8Array } | null {
+    if (this.chunk(fromIndex) === undefined) return null;
+    let end = fromIndex;
+    while (end < this.chunkCount && this.isDone(end)) end++;
+    const offsetBytes = fromIndex * this.manifest.chunkBytes;
+    const endBytes = Math.min(this.manifest.sizeBytes, end * this.manifest.chunkBytes);
+    const bytes = new Uint8Array(endBytes - offsetBytes);
+    for (let index = fromIndex; index < end; index++) bytes.set(this.payloads[index] as Uint8Array, index * this.manifest.chunkBytes - offsetBytes);
+    return { offsetBytes, bytes };
+  }
+
+  /** Bytes from the start of chunk `fromIndex` to the end of its run of done chunks (0 when it is missing). */
+  runBytes(fromIndex: number): number {
+    if (this.chunk(fromIndex) === undefined) return 0;
+    let end = fromIndex;
+    while (end < this.chunkCount && this.isDone(end)) end++;
+    return Math.min(this.manifest.sizeBytes, end * this.manifest.chunkBytes) - fromIndex * this.manifest.chunkBytes;
+  }
+
   /** Snapshot of which chunks are done (a copy; safe to persist next to the chunks themselves). */
   exportProgress(): DownloadProgress {
     return { trackId: this.manifest.trackId, chunkCount: this.chunkCount, doneBitmap: this.doneBitmap.slice() };
@@ -262,6 +303,15 @@ export class TrackDownload {
   /** Endgame: may `index`, already requested elsewhere, also be asked of `source`? */
   private duplicable(source: Source, index: number): boolean {
     return !source.inFlight.has(index) && (this.requestCounts.get(index) ?? 0) < MAX_REQUESTS_PER_CHUNK;
+  }
+
+  /** Missing chunks in the focus order. */
+  private focusedMissing(): number[] {
+    const missing = this.missingIndices();
+    const order = this.focusOrder;
+    if (order === 'head') return missing.filter((index) => index === 0);
+    if (order === null) return missing;
+    return [...missing.filter((index) => index >= order), ...missing.filter((index) => index < order)];
   }
 
   private missingIndices(): number[] {

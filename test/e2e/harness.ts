@@ -62,6 +62,16 @@ export interface Speaker {
 
 /** Launch one Chromium process (playwright gives each a fresh temporary profile) and open `url`. */
 export async function launchSpeaker(url: string): Promise<Speaker> {
+  const speaker = await launchBlankSpeaker();
+  await speaker.page.goto(url);
+  return speaker;
+}
+
+/**
+ * Launch one Chromium process with a blank page (a device whose browser is already running), so a
+ * caller can time opening a URL apart from starting the browser.
+ */
+export async function launchBlankSpeaker(): Promise<Speaker> {
   const server = await chromium.launchServer({
     executablePath: CHROME_PATH,
     headless: true,
@@ -70,8 +80,7 @@ export async function launchSpeaker(url: string): Promise<Speaker> {
   const browser = await chromium.connect(server.wsEndpoint());
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${url}: ${error.message}`));
-  await page.goto(url);
+  page.on('pageerror', (error) => console.error(`[page error] ${page.url()}: ${error.message}`));
   return {
     browser,
     page,

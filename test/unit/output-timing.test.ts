@@ -55,7 +55,7 @@ interface SimResult {
   /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
   errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean; contradicted: boolean }[];
   /** The same while not ready (sdMs is finite on a young line that maps coarsely after a restart). */
-  youngErrors: { atMs: number; errorMs: number; sdMs: number; contradicted: boolean }[];
+  youngErrors: { atMs: number; errorMs: number; sdMs: number; contradicted: boolean; startable: boolean; confirmed: boolean }[];
   timing: OutputTiming;
   verdicts: Record<string, number>;
 }
@@ -127,7 +127,7 @@ function simulate(partial: Partial<SimOptions>): SimResult {
           const truth = heard(newest);
           errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed, contradicted: timing.contradicted });
         } else {
-          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs, contradicted: timing.contradicted });
+          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs, contradicted: timing.contradicted, startable: timing.startable, confirmed: timing.confirmed });
         }
       }
       nextReadingMs += o.readingEveryMs;
@@ -472,6 +472,25 @@ describe('OutputTiming', () => {
     const d = r.timing.diagnostics();
     expect(d.renderRestarts).to.equal(1);
     expect(maxAbsAfter(r, 30_000)).to.be.below(0.35);
+  });
+
+  it('lets a voice start on a young line that continues the latency, confirmed within its coarse bound', () => {
+    // bench:late-join: a joiner busy joining restarted its line every 1–2 s; waiting for a line 1 s
+    // old (and a reading on it) kept it silent 5–7 s with a part of the track decoded.
+    for (const seed of [51, 52, 53]) {
+      const atMs = 20_000;
+      const r = simulate({ durationMs: 24_000, underruns: [atMs], underrunMs: 12, seed });
+      const young = r.youngErrors.filter((e) => e.atMs > atMs);
+      const startable = young.filter((e) => e.startable);
+      const firstStart = startable[0]?.atMs ?? Infinity;
+      const restartedMs = young[0]?.atMs ?? Infinity;
+      const ready = r.errors.find((e) => e.atMs > restartedMs)?.atMs ?? Infinity;
+      const firstConfirmed = young.find((e) => e.startable && e.confirmed)?.atMs ?? Infinity;
+      expect(restartedMs, 'the line restarted').to.be.below(atMs + 3_000);
+      console.log(`12 ms underrun, seed ${seed}: line restarted ${(restartedMs - atMs).toFixed(0)} ms after it; startable ${(firstStart - atMs).toFixed(0)} ms, confirmed ${(firstConfirmed - atMs).toFixed(0)} ms, ready ${(ready - atMs).toFixed(0)} ms; |error| while startable but young ≤ ${Math.max(0, ...startable.map((e) => Math.abs(e.errorMs))).toFixed(2)} ms`);
+      expect(firstConfirmed, 'confirmed on the young line').to.be.below(ready);
+      for (const e of startable) expect(Math.abs(e.errorMs), `at ${e.atMs} ms`).to.be.below(3 * e.sdMs);
+    }
   });
 
   it('maps again within 0.6 s of a 100 ms underrun, coarsely at first (it took 2.5 s)', () => {

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { BrowserAudioOutput, type OutputTap } from '../../src/audio/audio-output.js';
 import { SpeakerEngine, type EngineClock, type PlaybackPlan } from '../../src/audio/speaker-engine.js';
 import { encodeWavPcm16 } from '../../src/media/wav.js';
+import { readWavLayout, wavByteAt, wavSlice } from '../../src/media/wav-slice.js';
 import type { PlayoutPhase } from '../../src/sync/playout-report.js';
 import { SkewedClock } from '../../src/sync/skewed-clock.js';
 
@@ -273,6 +274,31 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const quiet = await pulseCentre(quietFrom, MARKER_LEVEL * 0.25);
     const peak = Math.max(...tap.blocks.filter((b) => b.frame > quiet - 300 && b.frame < quiet + 300).flatMap((b) => [...b.samples].map(Math.abs)));
     expect(peak).to.be.closeTo(MARKER_LEVEL * 0.25, 0.01);
+  });
+
+  it('plays a part of a track still arriving at the right offset, then crossfades to the whole', async () => {
+    let have = false;
+    await setup(identityClock, async () => (have ? BYTES : undefined));
+    const p = plan({ startSharedMs: performance.now() - 5_000 });
+    engine.setPlan(p);
+    await until('loading', () => phase() === 'loading');
+    const layout = readWavLayout(BYTES.subarray(0, 4096), BYTES.byteLength)!;
+    const fromByte = wavByteAt(layout, 4.003);
+    const part = wavSlice(layout, { offsetBytes: fromByte, bytes: BYTES.slice(fromByte, wavByteAt(layout, 30)) })!;
+    expect(part.startSec).to.be.closeTo(4.01, 1e-9);
+    engine.offerPart(TRACK_ID, part.bytes, part.startSec, layout.durationSec);
+    await until('playing the part', () => phase() === 'playing');
+    const m = await markerOffsetSamples(p, 0);
+    expect(m.positionSec).to.be.at.least(5);
+    expect(Math.abs(m.offset), 'a marker of the part').to.be.below(44);
+    have = true;
+    engine.trackAvailable(TRACK_ID);
+    await until('moved to the whole track', () => engine.timingDiagnostics()['partUpgrades'] === 1);
+    const later = await markerOffsetSamples(p, (output.context.currentTime + 0.2) * SR);
+    console.log(`part: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; on the whole track at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
+    expect(Math.abs(later.offset), 'a marker of the whole track').to.be.below(22);
+    expect(later.positionSec).to.be.below(30);
+    expect(phase()).to.equal('playing');
   });
 
   it('reports loading until the bytes arrive, then plays', async () => {

@@ -41,6 +41,32 @@ describe('TrackDownload planner', () => {
     expect(download.nextRequests(20)).to.deep.equal([{ peerId: 'b', indices: [8, 9, 10, 11, 12, 13, 14, 15] }]);
   });
 
+  it('asks only the header while focused on it, then from a focus index round to the start', async () => {
+    const { bytes, manifest } = await fixture(4);
+    const download = new TrackDownload(manifest, sha256Hex);
+    download.sourceJoined('a');
+    download.focus('head');
+    expect(download.nextRequests(0)).to.deep.equal([{ peerId: 'a', indices: [0] }]);
+    expect(download.nextRequests(1)).to.deep.equal([]);
+    expect(await download.onChunk('a', 0, chunk(bytes, manifest, 0))).to.equal('accepted');
+    expect(download.chunk(0)).to.deep.equal(chunk(bytes, manifest, 0));
+    expect(download.chunk(1)).to.equal(undefined);
+    download.focus(20);
+    expect(download.nextRequests(2)).to.deep.equal([{ peerId: 'a', indices: [20, 21, 22, 23, 24, 25, 26, 27] }]);
+    for (const index of [20, 21, 22, 24]) await download.onChunk('a', index, chunk(bytes, manifest, index));
+    expect(download.runBytes(20)).to.equal(3 * 16 * KIB);
+    const run = download.run(20);
+    expect(run?.offsetBytes).to.equal(20 * 16 * KIB);
+    expect(run?.bytes).to.deep.equal(bytes.slice(20 * 16 * KIB, 23 * 16 * KIB));
+    expect(download.run(23)).to.equal(null);
+    expect(download.runBytes(23)).to.equal(0);
+    // 4 slots free (23, 25, 26, 27 in flight): the last two chunks, then round to 1 and 2.
+    const last = manifest.chunkHashes.length - 1;
+    download.focus(last - 1);
+    expect(download.nextRequests(3)).to.deep.equal([{ peerId: 'a', indices: [1, 2, last - 1, last] }]);
+    expect(() => download.focus(manifest.chunkHashes.length)).to.throw(RangeError);
+  });
+
   it('re-plans timed-out requests after requestTimeoutMs and halves that source window', async () => {
     const { manifest } = await fixture(3, 400_000);
     const download = new TrackDownload(manifest, sha256Hex, { windowChunks: 4, requestTimeoutMs: 5000 });
@@ -52,7 +78,7 @@ describe('TrackDownload planner', () => {
   });
 
   it('classifies chunks: unexpected, bad-hash (ban + re-plan), accepted, duplicate', async () => {
-    const { bytes, manifest } = await fixture(4, 400_000);
+    const { bytes, manifest } = await fixture(4);
     const download = new TrackDownload(manifest, sha256Hex);
     download.sourceJoined('liar');
     download.sourceJoined('good');

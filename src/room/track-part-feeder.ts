@@ -1,0 +1,143 @@
+/**
+ * A late joiner plays before its copy of the track is whole: for a sliceable WAV (see
+ * `media/wav-slice.ts`) still arriving, it asks for the file's header first, then for the chunks
+ * from the room's position onwards (the rest after them), and hands the engine each longer run of
+ * verified chunks as a WAV of its own. Other formats, and tracks already here, are fetched and
+ * played whole as before.
+ *
+ * Parts grow geometrically (each offer at least doubles the part, or adds {@link NEXT_PART_MIN_SEC}),
+ * so the copying and decoding stay within about twice the file; the last part runs to the track's
+ * end, and the whole track replaces it once imported.
+ */
+import { readWavLayout, wavByteAt, wavPositionAt, wavSlice, type WavDataLayout } from '../media/wav-slice.js';
+import { expectedPositionSec } from '../sync/playout-schedule.js';
+import type { PlaybackPlan } from '../sync/speaker-plan.js';
+import type { Milliseconds, Seconds } from '../sync/units.js';
+import type { FetchFocus, PartialTrack } from './track-exchange-types.js';
+
+/** The chunks asked for first hold the position due this far ahead, s (a few chunk round trips). */
+export const FETCH_LEAD_SEC: Seconds = 1.5;
+/** The first part is offered once it holds this much from the position due now, s. */
+export const FIRST_PART_SEC: Seconds = 3;
+/** A later part is offered once it adds at least this much, s (or doubles the part, or reaches the end). */
+export const NEXT_PART_MIN_SEC: Seconds = 5;
+
+/** What the feeder reads and steers: the exchange's partial tracks. */
+export interface PartSource {
+  partial(trackId: string): PartialTrack | null;
+  focus(trackId: string, order: FetchFocus): void;
+}
+
+/** Where parts go: the speaker engine. */
+export interface PartSink {
+  offerPart(trackId: string, bytes: Uint8Array, startSec: Seconds, trackDurationSec: Seconds): void;
+}
+
+interface Feeding {
+  readonly plan: PlaybackPlan;
+  /** undefined until the header is read; null when the file is not sliceable. */
+  layout: WavDataLayout | null | undefined;
+  /** The order last asked of the fetch (asked again only when it changes). */
+  focus: FetchFocus | undefined;
+  /** First chunk of the run being played from, once aimed. */
+  fromChunk: number | null;
+  /** Track position where the last offered part ends, s. */
+  offeredEndSec: Seconds;
+  /** Track position where the offered parts start, s. */
+  offeredStartSec: Seconds;
+}
+
+export class TrackPartFeeder {
+  private feeding: Feeding | null = null;
+  /** Parts offered to the sink since the feeder was made. */
+  offers = 0;
+
+  constructor(
+    private readonly source: PartSource,
+    private readonly sink: PartSink,
+    private readonly sharedNow: () => Milliseconds,
+  ) {}
+
+  /** What it is doing (plain JSON, for diagnostics). */
+  view(): { trackId: string | null; sliceable: boolean | null; fromChunk: number | null; offeredStartSec: Seconds | null; offeredEndSec: Seconds | null; offers: number } {
+    const f = this.feeding;
+    const offered = f !== null && Number.isFinite(f.offeredEndSec);
+    return {
+      trackId: f?.plan.trackId ?? null,
+      sliceable: f === null || f.layout === undefined ? null : f.layout !== null,
+      fromChunk: f?.fromChunk ?? null,
+      offeredStartSec: offered ? f.offeredStartSec : null,
+      offeredEndSec: offered ? f.offeredEndSec : null,
+      offers: this.offers,
+    };
+  }
+
+  /** The speaker's plan, and whether its track is whole here (then nothing is fed). */
+  follow(plan: PlaybackPlan | null, whole: boolean): void {
+    const current = this.feeding;
+    const feedable = plan !== null && plan.status === 'playing' && !whole;
+    if (!feedable) {
+      if (current !== null) this.source.focus(current.plan.trackId, null);
+      this.feeding = null;
+      return;
+    }
+    if (current !== null && current.plan.trackId === plan.trackId && current.plan.startSharedMs === plan.startSharedMs && current.plan.startPositionSec === plan.startPositionSec) return;
+    this.feeding = { plan, layout: current?.plan.trackId === plan.trackId ? current.layout : undefined, focus: undefined, fromChunk: null, offeredEndSec: Number.NEGATIVE_INFINITY, offeredStartSec: Number.NaN };
+    this.step();
+  }
+
+  /** More chunks arrived, or time passed: aim the fetch and offer a longer part when there is one. */
+  step(): void {
+    const feeding = this.feeding;
+    if (feeding === null || feeding.layout === null) return;
+    const trackId = feeding.plan.trackId;
+    const partial = this.source.partial(trackId);
+    if (feeding.layout === undefined) {
+      const head = partial?.chunk(0);
+      if (partial === null || head === undefined) return this.focus(feeding, 'head');
+      feeding.layout = readWavLayout(head, partial.sizeBytes);
+      if (feeding.layout === null) return this.focus(feeding, null);
+    }
+    if (partial === null) return;
+    const layout = feeding.layout;
+    const nowSec = expectedPositionSec(this.sharedNow(), feeding.plan);
+    if (!(nowSec < layout.durationSec)) return;
+    const chunkAt = (positionSec: Seconds): number => Math.min(Math.floor(wavByteAt(layout, positionSec) / partial.chunkBytes), Math.ceil(partial.sizeBytes / partial.chunkBytes) - 1);
+    let from = feeding.fromChunk;
+    const runEndSec = (index: number): Seconds => wavPositionAt(layout, index * partial.chunkBytes + partial.runBytes(index));
+    // Aim at the position due a little ahead; again when the room's position passed what arrived.
+    if (from === null || nowSec >= Math.max(runEndSec(from), feeding.offeredEndSec)) {
+      from = chunkAt(Math.max(0, nowSec) + FETCH_LEAD_SEC);
+      if (from !== feeding.fromChunk) {
+        feeding.fromChunk = from;
+        feeding.offeredEndSec = Number.NEGATIVE_INFINITY;
+        this.focus(feeding, from);
+      }
+    }
+    const endSec = runEndSec(from);
+    const heldFromSec = Math.max(nowSec, wavPositionAt(layout, from * partial.chunkBytes));
+    if (!this.worthOffering(feeding, heldFromSec, endSec, layout.durationSec)) return;
+    const run = partial.run(from);
+    const slice = run === null ? null : wavSlice(layout, run);
+    if (slice === null) return;
+    feeding.offeredEndSec = slice.endSec;
+    feeding.offeredStartSec = slice.startSec;
+    this.offers++;
+    this.sink.offerPart(trackId, slice.bytes, slice.startSec, layout.durationSec);
+  }
+
+  private focus(feeding: Feeding, order: FetchFocus): void {
+    if (feeding.focus === order) return;
+    feeding.focus = order;
+    this.source.focus(feeding.plan.trackId, order);
+  }
+
+  /** Is a run ending at `endSec` worth a part, the first one playing from `heldFromSec` (now, or the run's start when ahead)? */
+  private worthOffering(feeding: Feeding, heldFromSec: Seconds, endSec: Seconds, durationSec: Seconds): boolean {
+    if (!(endSec > feeding.offeredEndSec)) return false;
+    const atEnd = endSec >= durationSec;
+    if (feeding.offeredEndSec === Number.NEGATIVE_INFINITY) return atEnd || endSec - heldFromSec >= FIRST_PART_SEC;
+    const partSec = feeding.offeredEndSec - feeding.offeredStartSec;
+    return atEnd || endSec - feeding.offeredEndSec >= Math.max(NEXT_PART_MIN_SEC, partSec);
+  }
+}
