@@ -16,6 +16,8 @@ import { IdbLastRoom, MemoryLastRoom, type LastRoomStore } from './shell/last-ro
 import type { AppUpdater } from './shell/service-worker.js';
 import { IdbSpeakerSettingsStore, MemorySpeakerSettingsStore, type SpeakerSettingsStore } from './shell/speaker-settings-store.js';
 import { defaultSpeakerName } from './sync/device-name.js';
+import { expectedPositionSec } from './sync/playout-schedule.js';
+import type { DemoRenderOrder } from './library/demo-track-render.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
@@ -29,6 +31,11 @@ const IN_SYNC_MS = 1;
 const SETTLE_MS = 4_000;
 /** How long the room's state takes to arrive before "not busy" means anything, ms. */
 const QUIET_GRACE_MS = 1_500;
+/** A speaker joining the demo renders it first from the position due this far ahead, ms. */
+const DEMO_PART_LEAD_MS = 1_000;
+/** It waits up to this long for its clock to know the room's position within DEMO_SYNC_UNCERTAINTY_MS, ms. */
+const DEMO_SYNC_WAIT_MS = 3_000;
+const DEMO_SYNC_UNCERTAINTY_MS = 20;
 /** Performance mark set once the app can play (room joined or running alone, controls rendered). */
 const READY_MARK = 'tutti-ready';
 
@@ -99,8 +106,24 @@ async function main(): Promise<void> {
     if (report.phase === 'playing' && Math.abs(report.errorMs ?? Infinity) > IN_SYNC_MS) return true;
     return playback.exchange.transfers().length > 0 || report.phase === 'loading' || report.phase === 'decoding' || report.phase === 'scheduled';
   };
+  // A speaker joining the demo renders it from the room's position first and plays those parts
+  // while the rest renders; any speaker plays parts from the start if the demo is played meanwhile.
+  const joinsDemo = (): boolean => {
+    const plan = playback?.speaker.plan() ?? null;
+    return plan !== null && plan.trackId === library.demoId && plan.status === 'playing';
+  };
+  // Where the room is needs the shared timeline: a joiner waits (briefly) for its clock to sync.
+  const timelineKnown = (): boolean => session !== null && (session.timeline.role === 'authority' || session.timeline.state().uncertaintyMs <= DEMO_SYNC_UNCERTAINTY_MS);
+  const demoOrder = async (): Promise<DemoRenderOrder> => {
+    const waitFromMs = performance.now();
+    while (joinsDemo() && !timelineKnown() && performance.now() - waitFromMs < DEMO_SYNC_WAIT_MS) await delay(100);
+    const plan = playback?.speaker.plan() ?? null;
+    const firstSec = plan !== null && joinsDemo() && timelineKnown() && playback !== null ? Math.max(0, expectedPositionSec(playback.sharedNow() + DEMO_PART_LEAD_MS, plan)) : 0;
+    return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
+  };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)
-    .then(() => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction)))
+    .then(demoOrder)
+    .then((order) => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction), order))
     .catch((error: unknown) => console.warn('[tutti] could not make the demo track', error))
     .finally(() => (app.demoProgress = null));
   installDiagnostics(() => session, clock, params.debug, () => playback);

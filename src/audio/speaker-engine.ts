@@ -21,7 +21,7 @@ import { engineReport } from './engine-report.js';
 import { EngineVoices } from './engine-voices.js';
 import type { SourceVoice } from './source-voice.js';
 import { playOneShot } from './probe-voice.js';
-import { reachesTrackEnd } from './track-audio.js';
+import { audioEndSec, reachesTrackEnd } from './track-audio.js';
 import { TrackLoader } from './track-loader.js';
 
 export type { EngineClock, EngineTimeline } from './engine-clock.js';
@@ -66,6 +66,8 @@ export class SpeakerEngine extends EventTarget {
   private reschedules = 0;
   /** Crossfades from a part of the track to a longer part or the whole. */
   private partUpgrades = 0;
+  /** Parts of the planned track offered (a late joiner's). */
+  private partsOffered = 0;
   private timer: ReturnType<typeof setInterval> | null;
   private disposed = false;
 
@@ -121,7 +123,9 @@ export class SpeakerEngine extends EventTarget {
    * longer part or the whole track is decoded, then crossfades to that (same samples, same times).
    */
   offerPart(trackId: string, bytes: Uint8Array, startSec: Seconds, trackDurationSec: Seconds): void {
-    if (this.plan?.trackId === trackId) void this.loader.offerPart(trackId, bytes, startSec, trackDurationSec);
+    if (this.plan?.trackId !== trackId) return;
+    this.partsOffered++;
+    void this.loader.offerPart(trackId, bytes, startSec, trackDurationSec);
   }
 
   /** Decode ahead (e.g. the next track in the queue). */
@@ -194,6 +198,8 @@ export class SpeakerEngine extends EventTarget {
       underrunEvents: underruns?.events ?? null,
       underrunMs: underruns?.durationMs ?? null,
       partUpgrades: this.partUpgrades,
+      partsOffered: this.partsOffered,
+      audioSpanSec: this.loader.audio === null ? null : [this.loader.audio.startSec, audioEndSec(this.loader.audio)],
       ...this.drift.diagnostics(),
     };
   }

@@ -57,7 +57,7 @@ export class TrackLoader {
    * and not whole, and the part ends later than the one kept. Never rejects.
    */
   async offerPart(trackId: string, bytes: Uint8Array, startSec: Seconds, trackDurationSec: Seconds): Promise<void> {
-    if (!this.wantsPartOf(trackId, Number.NEGATIVE_INFINITY)) return;
+    if (!this.wantsPartOf(trackId, Number.POSITIVE_INFINITY)) return;
     let buffer: AudioBuffer;
     try {
       buffer = await this.decoder.decodePart(bytes);

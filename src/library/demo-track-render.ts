@@ -9,12 +9,40 @@
  */
 export { DEMO_TRACK_ID } from '../media/demo-track-info.js';
 
+/** A part of the demo track rendered so far: a WAV of its own from track position `startSec`. */
+export interface DemoPart {
+  readonly startSec: number;
+  /** Length of the whole track, s. */
+  readonly durationSec: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Where to render from first, and who plays parts meanwhile: a speaker joining the demo while it
+ * is not made yet renders from the room's position and plays that before the whole is made.
+ */
+export interface DemoRenderOrder {
+  /** Track position to render first, s (then the start); 0 by default. */
+  readonly firstSec?: number;
+  /** Called with each longer part (from `firstSec`) while the track renders. */
+  readonly onPart?: (part: DemoPart) => void;
+}
+
 /** Renders the default demo track WAV; `onProgress` gets the rendered fraction 0…1. */
-export type RenderDemoTrack = (onProgress: (fraction: number) => void) => Promise<Uint8Array>;
+export type RenderDemoTrack = (onProgress: (fraction: number) => void, order?: DemoRenderOrder) => Promise<Uint8Array>;
+
+/** The message that starts demo-track.worker.ts. */
+export interface DemoWorkerRequest {
+  readonly type: 'start';
+  readonly firstSec: number;
+  /** Post parts as they grow. */
+  readonly parts: boolean;
+}
 
 /** Messages from demo-track.worker.ts. */
 export type DemoWorkerMessage =
   | { readonly type: 'progress'; readonly fraction: number }
+  | ({ readonly type: 'part' } & DemoPart)
   | { readonly type: 'done'; readonly bytes: Uint8Array }
   | { readonly type: 'error'; readonly message: string };
 
@@ -22,23 +50,24 @@ export type DemoWorkerMessage =
 const SLICE_MS = 30;
 
 /** Renders in a module Web Worker; falls back to `renderDemoTrackOnMainThread` when the worker cannot start or fails. */
-export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress) => {
+export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress, order = {}) => {
   let worker: Worker;
   try {
     worker = new Worker(new URL('./demo-track.worker.ts', import.meta.url), { type: 'module', name: 'tutti-demo-track' });
   } catch (error) {
     console.warn('[tutti] demo track: no worker, rendering on the main thread', error);
-    return renderDemoTrackOnMainThread(onProgress);
+    return renderDemoTrackOnMainThread(onProgress, order);
   }
   return new Promise<Uint8Array>((resolve, reject) => {
     const fallBack = (why: unknown): void => {
       worker.terminate();
       console.warn('[tutti] demo track: worker failed, rendering on the main thread', why);
-      renderDemoTrackOnMainThread(onProgress).then(resolve, reject);
+      renderDemoTrackOnMainThread(onProgress, order).then(resolve, reject);
     };
     worker.onmessage = (event: MessageEvent<DemoWorkerMessage>) => {
       const message = event.data;
       if (message.type === 'progress') onProgress(message.fraction);
+      else if (message.type === 'part') order.onPart?.({ startSec: message.startSec, durationSec: message.durationSec, bytes: message.bytes });
       else if (message.type === 'error') fallBack(message.message);
       else {
         worker.terminate();
@@ -49,18 +78,23 @@ export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress) => {
       event.preventDefault();
       fallBack(event.message);
     };
+    const request: DemoWorkerRequest = { type: 'start', firstSec: order.firstSec ?? 0, parts: order.onPart !== undefined };
+    worker.postMessage(request);
   });
 };
 
 /** Renders on the main thread in slices of about `SLICE_MS`, yielding between them (the synthesizer loads lazily). */
-export async function renderDemoTrackOnMainThread(onProgress: (fraction: number) => void): Promise<Uint8Array> {
-  const { renderDemoTrackWavSteps } = await import('../media/demo-track.js');
-  const steps = renderDemoTrackWavSteps();
+export async function renderDemoTrackOnMainThread(onProgress: (fraction: number) => void, order: DemoRenderOrder = {}): Promise<Uint8Array> {
+  const [{ renderDemoTrackWavSteps }, { DemoPartCutter }] = await Promise.all([import('../media/demo-track.js'), import('../media/demo-track-parts.js')]);
+  const steps = renderDemoTrackWavSteps({}, { firstSec: order.firstSec });
+  const cutter = order.onPart !== undefined ? new DemoPartCutter() : null;
   for (;;) {
     const sliceStartMs = performance.now();
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
+      const part = cutter?.next(step.value) ?? null;
+      if (part !== null) order.onPart?.({ startSec: part.startSec, durationSec: step.value.totalFrames / step.value.writer.layout.sampleRateHz, bytes: part.bytes });
       if (performance.now() - sliceStartMs >= SLICE_MS) {
         onProgress(step.value.renderedFrames / step.value.totalFrames);
         break;

@@ -15,7 +15,7 @@ import { searchTracks } from '../sync/library-search.js';
 import { compareTracks, type LibraryTrack } from '../sync/library-track.js';
 import { MAX_CHUNK_COUNT, SHA256_HEX_PATTERN, type HashFn } from '../sync/track-manifest.js';
 import type { ProbeAudio } from './audio-probe.js';
-import type { RenderDemoTrack } from './demo-track-render.js';
+import type { DemoRenderOrder, RenderDemoTrack } from './demo-track-render.js';
 import { ImportPhase, messageOf, ownBuffer, readBlobBytes, refuse, sizeProblem, storageFull, type ImportOutcome, type ImportProgress } from './import-steps.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { scanLibrary } from './library-scan.js';
@@ -153,15 +153,16 @@ export class TrackLibrary extends EventTarget {
 
   /**
    * The built-in demo track (`DEMO_TRACK_ID` unless configured): returned at once when stored, otherwise rendered
-   * (in a worker), hashed and stored. Concurrent calls share one rendering. Rejects if storing fails.
+   * (in a worker), hashed and stored. Concurrent calls share one rendering (the first call's `order`:
+   * where to render first, and who plays the parts meanwhile). Rejects if storing fails.
    */
-  ensureDemoTrack(onProgress?: ImportProgress): Promise<LibraryTrack> {
+  ensureDemoTrack(onProgress?: ImportProgress, order?: DemoRenderOrder): Promise<LibraryTrack> {
     const existing = this.index.get(this.demoTrackId);
     if (existing !== undefined) return Promise.resolve(existing);
     if (this.demo === undefined) {
       const listeners = new Set<ImportProgress>();
       const report: ImportProgress = (phase, fraction) => listeners.forEach((listener) => listener(phase, fraction));
-      const promise = this.generateDemo(report).finally(() => {
+      const promise = this.generateDemo(report, order).finally(() => {
         this.demo = undefined;
       });
       this.demo = { promise, listeners };
@@ -253,9 +254,9 @@ export class TrackLibrary extends EventTarget {
     return { ok: true, track, duplicate: false };
   }
 
-  private async generateDemo(report: ImportProgress): Promise<LibraryTrack> {
+  private async generateDemo(report: ImportProgress, order?: DemoRenderOrder): Promise<LibraryTrack> {
     report(ImportPhase.generating, 0);
-    const bytes = await this.options.renderDemo((fraction) => report(ImportPhase.generating, fraction));
+    const bytes = await this.options.renderDemo((fraction) => report(ImportPhase.generating, fraction), order);
     report(ImportPhase.generating, 1);
     report(ImportPhase.hashing, 0);
     const trackId = await this.options.hash(bytes);

@@ -50,7 +50,22 @@ export interface DemoTrackChunk {
 export interface DemoTrackProgress {
   readonly renderedFrames: number;
   readonly totalFrames: number;
+  /** The frames [firstFrame, runEndFrame) are in the file so far (rendered first, from the position asked for). */
+  readonly firstFrame: number;
+  readonly runEndFrame: number;
 }
+
+/** Where to start rendering the WAV (see {@link renderDemoTrackWavSteps}). */
+export interface DemoWavOrder {
+  /** Render from this track position first (rounded down to a whole 10 ms), then the start, s. */
+  readonly firstSec?: number;
+}
+
+/**
+ * A voice is silent for good this long after its note ends, s: at most 6 time constants of the
+ * slowest decay or release of the instruments (1.2 s), with room to spare.
+ */
+const MAX_TAIL_SEC = 10;
 
 /** Linear master gain applied to the summed voices. */
 const MASTER_GAIN = 1;
@@ -114,6 +129,31 @@ class DemoTrackRenderer {
     this.fadeOutFrames = Math.max(1, Math.round(Math.min(FADE_OUT_MAX_SEC, durationSec / 4) * sampleRateHz));
   }
 
+  /**
+   * Continue from `frame` (before anything was rendered) with exactly the state a render from the
+   * start would have there: the noise bed runs through the skipped frames, and so does every voice
+   * still sounding at `frame`; voices silent by then are never made.
+   */
+  skipTo(frame: number): void {
+    if (this.renderedFrames !== 0 || !Number.isInteger(frame) || frame < 0 || frame > this.totalFrames) throw new RangeError(`cannot skip to ${frame}`);
+    const { sampleRateHz, chunkFrames } = this.options;
+    const voices: Voice[] = [...this.active];
+    for (; this.nextEvent < this.events.length; this.nextEvent++) {
+      const event = this.events[this.nextEvent] as ScoreEvent;
+      if (Math.round(event.startSec * sampleRateHz) >= frame) break;
+      if ((event.startSec + event.durationSec + MAX_TAIL_SEC) * sampleRateHz < frame) continue;
+      voices.push(createVoice(event, sampleRateHz));
+    }
+    const { mixLeft, mixRight } = this;
+    this.active = voices.filter((voice) => {
+      for (let at = voice.startFrame; at < frame; at += chunkFrames) {
+        if (!voice.render(mixLeft, mixRight, at, Math.min(chunkFrames, frame - at))) return false;
+      }
+      return true;
+    });
+    this.renderedFrames = frame;
+  }
+
   /** Renders the next block (up to `chunkFrames`) into `left`/`right`; returns its frame count (0 at the end). */
   renderNext(left: Float32Array, right: Float32Array): number {
     const { sampleRateHz, chunkFrames } = this.options;
@@ -168,18 +208,33 @@ export function* generateDemoTrackChunks(options: DemoTrackOptions = {}): Genera
 
 /**
  * Renders the track as a 16-bit stereo PCM WAV, yielding progress after each chunk and returning
- * the file bytes (for a Worker that reports progress).
+ * the file bytes (for a Worker that reports progress). With `order.firstSec`, the frames from that
+ * position to the end come first (a late joiner plays them while the rest renders), then the
+ * start; the bytes are the same either way. `writer` exposes the file as it fills.
  */
-export function* renderDemoTrackWavSteps(options: DemoTrackOptions = {}): Generator<DemoTrackProgress, Uint8Array, undefined> {
+export function* renderDemoTrackWavSteps(options: DemoTrackOptions = {}, order: DemoWavOrder = {}): Generator<DemoTrackProgress & { readonly writer: WavPcm16Writer }, Uint8Array, undefined> {
   const resolved = resolveOptions(options);
-  const renderer = new DemoTrackRenderer(resolved);
-  const { totalFrames } = renderer;
-  const writer = new WavPcm16Writer({ channelCount: 2, sampleRateHz: resolved.sampleRateHz, frameCount: totalFrames, info: DEMO_TRACK_METADATA });
+  const tail = new DemoTrackRenderer(resolved);
+  const { totalFrames } = tail;
+  const rate = resolved.sampleRateHz;
+  const firstFrame = Math.min(totalFrames, Math.max(0, Math.floor(Math.floor((order.firstSec ?? 0) * 100) * (rate / 100))));
+  const writer = new WavPcm16Writer({ channelCount: 2, sampleRateHz: rate, frameCount: totalFrames, info: DEMO_TRACK_METADATA });
   const left = new Float32Array(resolved.chunkFrames);
   const right = new Float32Array(resolved.chunkFrames);
-  while (writer.framesWritten < totalFrames) {
-    writer.append([left, right], renderer.renderNext(left, right));
-    yield { renderedFrames: writer.framesWritten, totalFrames };
+  tail.skipTo(firstFrame);
+  let runEndFrame = firstFrame;
+  while (runEndFrame < totalFrames) {
+    const count = tail.renderNext(left, right);
+    writer.writeAt(runEndFrame, [left, right], count);
+    runEndFrame += count;
+    yield { renderedFrames: writer.framesWritten, totalFrames, firstFrame, runEndFrame, writer };
+  }
+  const head = new DemoTrackRenderer(resolved);
+  for (let frame = 0; frame < firstFrame; ) {
+    const count = Math.min(head.renderNext(left, right), firstFrame - frame);
+    writer.writeAt(frame, [left, right], count);
+    frame += count;
+    yield { renderedFrames: writer.framesWritten, totalFrames, firstFrame, runEndFrame, writer };
   }
   return writer.bytes;
 }

@@ -87,7 +87,8 @@ export class WavPcm16Writer {
   /** The whole file; complete once `framesWritten === layout.frameCount`. */
   readonly bytes: Uint8Array;
   private readonly view: DataView;
-  private offset: number;
+  private readonly dataOffset: number;
+  private appendFrame = 0;
   private written = 0;
 
   constructor(readonly layout: WavPcm16Layout) {
@@ -108,7 +109,7 @@ export class WavPcm16Writer {
     this.bytes = new Uint8Array(header.length + dataBytes);
     this.bytes.set(header);
     this.view = new DataView(this.bytes.buffer);
-    this.offset = header.length;
+    this.dataOffset = header.length;
   }
 
   /** Frames appended so far. */
@@ -116,14 +117,29 @@ export class WavPcm16Writer {
     return this.written;
   }
 
+  /** File offset of frame `frame`'s first sample, bytes. */
+  byteOfFrame(frame: number): number {
+    return this.dataOffset + 2 * frame * this.layout.channelCount;
+  }
+
   /** Appends the first `frameCount` frames of `channels` (one array per channel, float samples). */
   append(channels: readonly Float32Array[], frameCount: number): void {
+    this.writeAt(this.appendFrame, channels, frameCount);
+    this.appendFrame += frameCount;
+  }
+
+  /**
+   * Writes the first `frameCount` frames of `channels` at frame `startFrame` (a renderer may fill the
+   * file out of order; each frame once). `framesWritten` counts every frame written.
+   */
+  writeAt(startFrame: number, channels: readonly Float32Array[], frameCount: number): void {
     const channelCount = this.layout.channelCount;
     if (channels.length !== channelCount) throw new RangeError(`expected ${channelCount} channels, got ${channels.length}`);
-    if (this.written + frameCount > this.layout.frameCount) throw new RangeError('more frames than the layout declares');
+    if (!Number.isInteger(startFrame) || startFrame < 0 || startFrame + frameCount > this.layout.frameCount) throw new RangeError('more frames than the layout declares');
     if (channels.some((channel) => channel.length < frameCount)) throw new RangeError('channel shorter than frameCount');
-    if (LITTLE_ENDIAN && this.offset % 2 === 0) {
-      const samples = new Int16Array(this.bytes.buffer, this.offset, frameCount * channelCount);
+    const offset = this.byteOfFrame(startFrame);
+    if (LITTLE_ENDIAN && offset % 2 === 0) {
+      const samples = new Int16Array(this.bytes.buffer, offset, frameCount * channelCount);
       for (let c = 0; c < channelCount; c++) {
         const channel = channels[c] as Float32Array;
         for (let i = 0, j = c; i < frameCount; i++, j += channelCount) samples[j] = floatToPcm16(channel[i] as number);
@@ -132,11 +148,10 @@ export class WavPcm16Writer {
       for (let c = 0; c < channelCount; c++) {
         const channel = channels[c] as Float32Array;
         for (let i = 0; i < frameCount; i++) {
-          this.view.setInt16(this.offset + 2 * (i * channelCount + c), floatToPcm16(channel[i] as number), true);
+          this.view.setInt16(offset + 2 * (i * channelCount + c), floatToPcm16(channel[i] as number), true);
         }
       }
     }
-    this.offset += 2 * frameCount * channelCount;
     this.written += frameCount;
   }
 }

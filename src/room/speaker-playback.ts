@@ -8,7 +8,7 @@ import type { TrackLibrary } from '../library/track-library.js';
 import type { SpeakerSettingsStore } from '../shell/speaker-settings-store.js';
 import type { StereoChannel } from '../sync/group-state.js';
 import { IDLE_PLAYOUT_REPORT, type PlayoutReport } from '../sync/playout-report.js';
-import { MAX_TRIM_MS, planForZone, tracksToFetch, type SpeakerSettings } from '../sync/speaker-plan.js';
+import { MAX_TRIM_MS, planForZone, tracksToFetch, type PlaybackPlan, type SpeakerSettings } from '../sync/speaker-plan.js';
 import type { PlaybackCoordinator } from './playback-coordinator.js';
 import type { TrackExchange } from './track-exchange.js';
 import { TrackPartFeeder } from './track-part-feeder.js';
@@ -58,6 +58,11 @@ export class SpeakerPlayback extends EventTarget {
       });
     }
     this.follow();
+  }
+
+  /** What this speaker plays now (null: nothing, or a remote). */
+  plan(): PlaybackPlan | null {
+    return this.options.engine === null ? null : planForZone(this.options.coordinator.ownZone(), this.current, this.channel);
   }
 
   /** This speaker's settings. */

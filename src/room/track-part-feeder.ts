@@ -5,11 +5,11 @@
  * verified chunks as a WAV of its own. Other formats, and tracks already here, are fetched and
  * played whole as before.
  *
- * Parts grow geometrically (each offer at least doubles the part, or adds {@link NEXT_PART_MIN_SEC}),
- * so the copying and decoding stay within about twice the file; the last part runs to the track's
- * end, and the whole track replaces it once imported.
+ * Parts grow geometrically (`sync/part-growth.ts`); the last part runs to the track's end, and the
+ * whole track replaces it once imported.
  */
 import { readWavLayout, wavByteAt, wavPositionAt, wavSlice, type WavDataLayout } from '../media/wav-slice.js';
+import { partWorthOffering } from '../sync/part-growth.js';
 import { expectedPositionSec } from '../sync/playout-schedule.js';
 import type { PlaybackPlan } from '../sync/speaker-plan.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
@@ -17,10 +17,6 @@ import type { FetchFocus, PartialTrack } from './track-exchange-types.js';
 
 /** The chunks asked for first hold the position due this far ahead, s (a few chunk round trips). */
 export const FETCH_LEAD_SEC: Seconds = 1.5;
-/** The first part is offered once it holds this much from the position due now, s. */
-export const FIRST_PART_SEC: Seconds = 3;
-/** A later part is offered once it adds at least this much, s (or doubles the part, or reaches the end). */
-export const NEXT_PART_MIN_SEC: Seconds = 5;
 
 /** What the feeder reads and steers: the exchange's partial tracks. */
 export interface PartSource {
@@ -116,7 +112,8 @@ export class TrackPartFeeder {
     }
     const endSec = runEndSec(from);
     const heldFromSec = Math.max(nowSec, wavPositionAt(layout, from * partial.chunkBytes));
-    if (!this.worthOffering(feeding, heldFromSec, endSec, layout.durationSec)) return;
+    const offered = Number.isFinite(feeding.offeredEndSec) ? { startSec: feeding.offeredStartSec, endSec: feeding.offeredEndSec } : null;
+    if (!partWorthOffering(offered, heldFromSec, endSec, layout.durationSec)) return;
     const run = partial.run(from);
     const slice = run === null ? null : wavSlice(layout, run);
     if (slice === null) return;
@@ -130,14 +127,5 @@ export class TrackPartFeeder {
     if (feeding.focus === order) return;
     feeding.focus = order;
     this.source.focus(feeding.plan.trackId, order);
-  }
-
-  /** Is a run ending at `endSec` worth a part, the first one playing from `heldFromSec` (now, or the run's start when ahead)? */
-  private worthOffering(feeding: Feeding, heldFromSec: Seconds, endSec: Seconds, durationSec: Seconds): boolean {
-    if (!(endSec > feeding.offeredEndSec)) return false;
-    const atEnd = endSec >= durationSec;
-    if (feeding.offeredEndSec === Number.NEGATIVE_INFINITY) return atEnd || endSec - heldFromSec >= FIRST_PART_SEC;
-    const partSec = feeding.offeredEndSec - feeding.offeredStartSec;
-    return atEnd || endSec - feeding.offeredEndSec >= Math.max(NEXT_PART_MIN_SEC, partSec);
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { DemoPartCutter } from '../../src/media/demo-track-parts.js';
 import {
   DEMO_TRACK_ALBUM,
   DEMO_TRACK_ARTIST,
@@ -170,6 +171,52 @@ describe('demo track', () => {
     const info = { title: DEMO_TRACK_TITLE, artist: DEMO_TRACK_ARTIST, album: DEMO_TRACK_ALBUM };
     expect(encodeWavPcm16([left, right], 44100, info)).to.deep.equal(reference);
     expect(renderDemoTrackWav({ ...options, seed: DEMO_TRACK_DEFAULTS.seed + 1 })).not.to.deep.equal(reference);
+  });
+
+  it('renders from a position first (a late joiner plays it meanwhile), then the start, to the same bytes', () => {
+    const options = { durationSec: 40 };
+    const reference = renderDemoTrackWav(options);
+    for (const firstSec of [0.003, 7.25, 21.5, 39.99]) {
+      const steps = renderDemoTrackWavSteps(options, { firstSec });
+      let step = steps.next();
+      const firstFrame = step.done === true ? -1 : step.value.firstFrame;
+      expect(firstFrame, `${firstSec} s rounded down to a whole 10 ms`).to.equal(Math.floor(firstSec * 100) * 441);
+      let runEnd = firstFrame;
+      for (; step.done !== true; step = steps.next()) {
+        expect(step.value.runEndFrame).to.be.at.least(runEnd);
+        runEnd = step.value.runEndFrame;
+        // While the run grows, what it holds is already final.
+        if (runEnd < step.value.totalFrames && runEnd - firstFrame > 44100) {
+          const at = step.value.writer.byteOfFrame(runEnd - 1000);
+          expect(step.value.writer.bytes.subarray(at, at + 64), `${firstSec} s: run bytes`).to.deep.equal(reference.subarray(at, at + 64));
+        }
+      }
+      expect(step.value, `from ${firstSec} s`).to.deep.equal(reference);
+    }
+  });
+
+  it('cuts growing parts from the position while it renders, each a WAV of the final samples', () => {
+    const options = { durationSec: 40 };
+    const reference = decodeWavPcm16(renderDemoTrackWav(options));
+    const steps = renderDemoTrackWavSteps(options, { firstSec: 12.345 });
+    const cutter = new DemoPartCutter();
+    const parts: { startSec: number; endSec: number }[] = [];
+    for (let step = steps.next(); step.done !== true; step = steps.next()) {
+      const part = cutter.next(step.value);
+      if (part === null) continue;
+      parts.push({ startSec: part.startSec, endSec: part.endSec });
+      const decoded = decodeWavPcm16(part.bytes);
+      const first = Math.round(part.startSec * 44100);
+      expect(decoded.frameCount).to.equal(Math.round(part.endSec * 44100) - first);
+      for (const i of [0, decoded.frameCount >> 1, decoded.frameCount - 1]) {
+        expect(decoded.pcm16[2 * i], `part from ${part.startSec} s, frame ${i}`).to.equal(reference.pcm16[2 * (first + i)]);
+      }
+    }
+    expect(parts.map((p) => p.startSec)).to.deep.equal(parts.map(() => 12.34));
+    expect(parts[0]!.endSec - 12.34).to.be.within(3, 4);
+    for (let i = 1; i < parts.length; i++) expect(parts[i]!.endSec - parts[i - 1]!.endSec, 'each part grows by ≥ 5 s or doubles').to.be.at.least(i === parts.length - 1 ? 0 : 5);
+    expect(parts.at(-1)!.endSec).to.equal(40);
+    expect(parts.length).to.be.within(3, 6);
   });
 
   it('honours sampleRateHz and durationSec, reports progress, and rejects bad options', () => {

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { decodeWavPcm16, encodeWavPcm16 } from '../../src/media/wav.js';
 import { readWavLayout, wavByteAt } from '../../src/media/wav-slice.js';
-import { FETCH_LEAD_SEC, FIRST_PART_SEC, TrackPartFeeder } from '../../src/room/track-part-feeder.js';
+import { FETCH_LEAD_SEC, TrackPartFeeder } from '../../src/room/track-part-feeder.js';
+import { FIRST_PART_SEC } from '../../src/sync/part-growth.js';
 import type { FetchFocus, PartialTrack } from '../../src/room/track-exchange-types.js';
 import type { PlaybackPlan } from '../../src/sync/speaker-plan.js';
 
