@@ -9,7 +9,7 @@ import { planStart } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import type { EngineScheduleClock } from './engine-clock.js';
 import type { DriftLoop } from './drift-loop.js';
-import { SourceVoice, type FadeShape } from './source-voice.js';
+import { SourceVoice } from './source-voice.js';
 import { audioEndSec, type TrackAudio } from './track-audio.js';
 
 /** Fades and crossfades, s. */
@@ -60,7 +60,7 @@ export class EngineVoices {
 
   /** Start the plan's voice (crossfading from a departing one). */
   start(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds): VoiceStartOutcome {
-    const voice = this.startVoice(plan, audio, offsetMs, this.departing, 'equal-power');
+    const voice = this.startVoice(plan, audio, offsetMs, this.departing);
     if (voice === 'uncovered') return voice;
     this.current = voice;
     if (this.current === null) this.releaseDeparting();
@@ -70,14 +70,31 @@ export class EngineVoices {
 
   /**
    * Crossfade to a new voice at the right offset; false when there is nothing to replace, the
-   * track is over or the audio does not hold the position. `shape` 'linear' when both voices play
-   * the same samples at the same times (a longer part of the track replacing a shorter one).
+   * track is over or the audio does not hold the position.
    */
-  reschedule(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds, shape: FadeShape = 'equal-power'): boolean {
+  reschedule(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds): boolean {
     if (this.current === null) return false;
-    const next = this.startVoice(plan, audio, offsetMs, this.current, shape);
+    const next = this.startVoice(plan, audio, offsetMs, this.current);
     if (next === null || next === 'uncovered') return false;
     this.current = next;
+    return true;
+  }
+
+  /**
+   * Continue the current voice's playhead on other audio of the same track (a longer part, or the
+   * whole): a new voice from the very position the current one reaches then, a linear crossfade
+   * (the same samples at the same times), no change of timing or of the drift loop. False when
+   * nothing plays or `audio` lacks that position.
+   */
+  switchAudio(audio: TrackAudio): boolean {
+    const current = this.current;
+    if (current === null) return false;
+    const sampleRateHz = this.context.sampleRate;
+    const atSec = Math.ceil((this.context.currentTime + this.minLeadSec) * sampleRateHz) / sampleRateHz;
+    const offsetSec = current.playhead.positionAt(atSec);
+    if (offsetSec < audio.startSec || offsetSec >= audioEndSec(audio) - FADE_SEC) return false;
+    this.current = new SourceVoice(this.context, this.bus, { audio, whenSec: atSec, offsetSec, rate: 1, fadeInSec: FADE_SEC, fadeShape: 'linear' });
+    current.fadeOut(atSec, FADE_SEC, 'linear');
     return true;
   }
 
@@ -102,7 +119,7 @@ export class EngineVoices {
    * A voice for the plan at the drift loop's rate, fading in unless it starts at the very
    * beginning; null when the track is over, 'uncovered' when `audio` lacks the position due.
    */
-  private startVoice(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds, crossfadeFrom: SourceVoice | null, shape: FadeShape): SourceVoice | null | 'uncovered' {
+  private startVoice(plan: PlaybackPlan, audio: TrackAudio, offsetMs: Milliseconds, crossfadeFrom: SourceVoice | null): SourceVoice | null | 'uncovered' {
     const start = planStart({
       state: plan,
       durationSec: audio.trackDurationSec,
@@ -117,9 +134,9 @@ export class EngineVoices {
     const runwaySec = Math.min(MIN_PART_RUNWAY_SEC, audio.trackDurationSec - start.offsetSec);
     if (start.offsetSec < audio.startSec || start.offsetSec > endSec - runwaySec) return 'uncovered';
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
-    const voice = new SourceVoice(this.context, this.bus, { audio, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0, fadeShape: shape });
+    const voice = new SourceVoice(this.context, this.bus, { audio, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
     this.drift.restartAt(start.whenSec, this.clock.rateHintPpm(this.context.currentTime));
-    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC, shape);
+    crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
   }
 

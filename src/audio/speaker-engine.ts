@@ -252,13 +252,12 @@ export class SpeakerEngine extends EventTarget {
     if (plan !== null && audio !== null && this.voices.reschedule(plan, audio, this.offset.totalMs)) this.reschedules++;
   }
 
-  /** The voice plays a part of the track and a longer part (or the whole) is decoded: crossfade to it. */
+  /** The voice plays a part of the track and a longer part (or the whole) is decoded: continue on it. */
   private moveToLongerAudio(): void {
     const voice = this.voices.voice;
-    const plan = this.plan;
     const audio = this.loader.audio;
-    if (voice === null || plan === null || audio === null || voice.audio === audio) return;
-    if (this.voices.reschedule(plan, audio, this.offset.totalMs, 'linear')) this.partUpgrades++;
+    if (voice === null || audio === null || voice.audio === audio) return;
+    if (this.voices.switchAudio(audio)) this.partUpgrades++;
   }
 
   private tick(): void {
