@@ -22,7 +22,7 @@ import { numberArg } from './cli-args.js';
 
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
-  parts: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
+  parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
   timing: { confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
   report: { phase: string; trackId: string | null; errorMs: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
@@ -83,7 +83,8 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
         if (atMs - lastTransferLogMs >= 500) {
           lastTransferLogMs = atMs;
           const transfer = receiving === undefined ? 'no transfer' : `${(receiving.receivedBytes / 1e6).toFixed(2)} MB from ${receiving.sources} speakers`;
-          const parts = p.parts === null || p.parts.offers === 0 ? 'no part yet' : `${p.parts.offers} part(s), last ${p.parts.offeredStartSec?.toFixed(2)}–${p.parts.offeredEndSec?.toFixed(2)} s`;
+          const view = p.parts ?? null;
+          const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s`;
           console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
         }
         if (receiving !== undefined) mark('receiving');
@@ -134,7 +135,7 @@ try {
     for (const s of speakers) {
       await waitForDiagnostics(s.page, (d) => {
         const p = d.playback as unknown as PlaybackView | null;
-        return p?.report.phase === 'playing' && (p.report.positionSec ?? Infinity) < 10;
+        return p?.report.phase === 'playing' && p.report.trackId === trackId && (p.report.positionSec ?? Infinity) < 10;
       }, { what: 'room restarted the track', timeoutMs: 60_000 });
     }
     const before = await Promise.all(speakers.map((s) => playbackOf(s.page)));

@@ -33,9 +33,8 @@ const SETTLE_MS = 4_000;
 const QUIET_GRACE_MS = 1_500;
 /** A speaker joining the demo renders it first from the position due this far ahead, ms. */
 const DEMO_PART_LEAD_MS = 1_000;
-/** It waits up to this long for its clock to know the room's position within DEMO_SYNC_UNCERTAINTY_MS, ms. */
+/** It waits up to this long for its clock to know the room's time (RoomPlayback.roomTimeNow), ms. */
 const DEMO_SYNC_WAIT_MS = 3_000;
-const DEMO_SYNC_UNCERTAINTY_MS = 20;
 /** Performance mark set once the app can play (room joined or running alone, controls rendered). */
 const READY_MARK = 'tutti-ready';
 
@@ -113,12 +112,12 @@ async function main(): Promise<void> {
     return plan !== null && plan.trackId === library.demoId && plan.status === 'playing';
   };
   // Where the room is needs the shared timeline: a joiner waits (briefly) for its clock to sync.
-  const timelineKnown = (): boolean => session !== null && (session.timeline.role === 'authority' || session.timeline.state().uncertaintyMs <= DEMO_SYNC_UNCERTAINTY_MS);
   const demoOrder = async (): Promise<DemoRenderOrder> => {
     const waitFromMs = performance.now();
-    while (joinsDemo() && !timelineKnown() && performance.now() - waitFromMs < DEMO_SYNC_WAIT_MS) await delay(100);
+    while (joinsDemo() && playback?.roomTimeNow() === null && performance.now() - waitFromMs < DEMO_SYNC_WAIT_MS) await delay(100);
     const plan = playback?.speaker.plan() ?? null;
-    const firstSec = plan !== null && joinsDemo() && timelineKnown() && playback !== null ? Math.max(0, expectedPositionSec(playback.sharedNow() + DEMO_PART_LEAD_MS, plan)) : 0;
+    const roomNowMs = playback?.roomTimeNow() ?? null;
+    const firstSec = plan !== null && joinsDemo() && roomNowMs !== null ? Math.max(0, expectedPositionSec(roomNowMs + DEMO_PART_LEAD_MS, plan)) : 0;
     return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
   };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)

@@ -40,6 +40,9 @@ export interface SpeakerSyncView {
   readonly history: readonly ErrorPoint[];
 }
 
+/** The room's time is known once the clock is this sure of it, ms (a part of a track is aimed by it). */
+export const ROOM_TIME_KNOWN_MS = 20;
+
 /** Events: `change` whenever state, reports, transfers or settings may differ. */
 export class RoomPlayback extends EventTarget {
   readonly coordinator: PlaybackCoordinator;
@@ -65,7 +68,7 @@ export class RoomPlayback extends EventTarget {
     this.removers.push(session.addExtension(this.coordinator), session.addExtension(this.exchange));
     this.speaker = new SpeakerPlayback({
       coordinator: this.coordinator, engine: options.engine, exchange: this.exchange, library,
-      settingsStore: options.settingsStore, settings: options.settings, sharedNow: () => session.timeline.now(),
+      settingsStore: options.settingsStore, settings: options.settings, roomTimeNow: () => this.roomTimeNow(),
     });
     for (const target of [this.coordinator, this.exchange, this.speaker]) target.addEventListener('change', this.forward);
   }
@@ -79,6 +82,15 @@ export class RoomPlayback extends EventTarget {
   /** Shared time now, ms. */
   sharedNow(): Milliseconds {
     return this.options.session.timeline.now();
+  }
+
+  /**
+   * Shared time now, ms, or null while this tab's clock does not know the room's time within
+   * {@link ROOM_TIME_KNOWN_MS} (a joiner's first moments): where a track is due needs it.
+   */
+  roomTimeNow(): Milliseconds | null {
+    const timeline = this.options.session.timeline;
+    return timeline.state().uncertaintyMs <= ROOM_TIME_KNOWN_MS ? timeline.now() : null;
   }
 
   /** The room's play state. */

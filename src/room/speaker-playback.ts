@@ -22,8 +22,8 @@ export interface SpeakerPlaybackOptions {
   readonly library: TrackLibrary;
   readonly settingsStore: SpeakerSettingsStore;
   readonly settings: SpeakerSettings;
-  /** The room's shared time now, ms (where a late joiner's track is due). */
-  readonly sharedNow: () => Milliseconds;
+  /** The room's shared time now, ms, or null while this tab does not know it yet (where a late joiner's track is due). */
+  readonly roomTimeNow: () => Milliseconds | null;
 }
 
 /** Events: `change` when settings or the engine's report may differ. */
@@ -38,7 +38,7 @@ export class SpeakerPlayback extends EventTarget {
     super();
     this.current = options.settings;
     const { coordinator, engine, exchange, library } = options;
-    this.parts = engine === null ? null : new TrackPartFeeder(exchange, engine, options.sharedNow);
+    this.parts = engine === null ? null : new TrackPartFeeder(exchange, engine, options.roomTimeNow);
     engine?.setTrimMs(this.current.trimMs);
     this.listen(coordinator, 'change', () => this.follow());
     this.listen(library, 'change', () => {

@@ -46,12 +46,13 @@ interface Feeding {
 export class TrackPartFeeder {
   private feeding: Feeding | null = null;
   /** Parts offered to the sink since the feeder was made. */
-  offers = 0;
+  private offers = 0;
 
   constructor(
     private readonly source: PartSource,
     private readonly sink: PartSink,
-    private readonly sharedNow: () => Milliseconds,
+    /** The room's shared time, ms; null while this tab does not know it yet. */
+    private readonly roomTimeNow: () => Milliseconds | null,
   ) {}
 
   /** What it is doing (plain JSON, for diagnostics). */
@@ -96,7 +97,10 @@ export class TrackPartFeeder {
     }
     if (partial === null) return;
     const layout = feeding.layout;
-    const nowSec = expectedPositionSec(this.sharedNow(), feeding.plan);
+    // Where the room is cannot be known yet: fetch in order meanwhile.
+    const roomNowMs = this.roomTimeNow();
+    if (roomNowMs === null) return this.focus(feeding, null);
+    const nowSec = expectedPositionSec(roomNowMs, feeding.plan);
     if (!(nowSec < layout.durationSec)) return;
     const chunkAt = (positionSec: Seconds): number => Math.min(Math.floor(wavByteAt(layout, positionSec) / partial.chunkBytes), Math.ceil(partial.sizeBytes / partial.chunkBytes) - 1);
     let from = feeding.fromChunk;

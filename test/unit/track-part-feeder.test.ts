@@ -54,10 +54,10 @@ interface Offer {
   readonly firstSample: number;
 }
 
-function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; offers: Offer[]; time: { nowMs: number } } {
+function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; offers: Offer[]; time: { nowMs: number; known: boolean } } {
   const download = new FakeDownload(bytes);
   const offers: Offer[] = [];
-  const time = { nowMs: 100_000 };
+  const time = { nowMs: 100_000, known: true };
   const feeder = new TrackPartFeeder(
     {
       partial: (trackId) => (trackId === TRACK_ID ? download : null),
@@ -72,7 +72,7 @@ function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; 
         offers.push({ startSec, endSec: startSec + decoded.frameCount / RATE_HZ, trackDurationSec, firstSample: decoded.pcm16[0]! });
       },
     },
-    () => time.nowMs,
+    () => (time.known ? time.nowMs : null),
   );
   return { feeder, download, offers, time };
 }
@@ -130,6 +130,20 @@ describe('TrackPartFeeder', () => {
     expect(reAim).to.be.greaterThan(aim + 3);
     feeder.follow(playing(time.nowMs - 5_000), true);
     expect(download.focuses.at(-1)).to.equal(null);
+    expect(offers).to.have.length(0);
+  });
+
+  it('fetches in order while the room\'s time is unknown, and aims once it is known', () => {
+    const { feeder, download, offers, time } = rig();
+    time.known = false;
+    feeder.follow(playing(time.nowMs), false);
+    download.give(0);
+    feeder.step();
+    expect(download.focuses).to.deep.equal(['head', null]);
+    time.known = true;
+    feeder.step();
+    const aimByte = wavByteAt(readWavLayout(download.bytes, download.sizeBytes)!, 20 + FETCH_LEAD_SEC);
+    expect(download.focuses.at(-1)).to.equal(Math.floor(aimByte / CHUNK_BYTES));
     expect(offers).to.have.length(0);
   });
 
