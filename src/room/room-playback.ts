@@ -40,8 +40,12 @@ export interface SpeakerSyncView {
   readonly history: readonly ErrorPoint[];
 }
 
-/** The room's time is known once the clock is this sure of it, ms (a part of a track is aimed by it). */
-export const ROOM_TIME_KNOWN_MS = 20;
+/**
+ * The room's time is known well enough to aim at a part of a track once the clock is this sure of
+ * it, ms: a chunk holds ~0.4–0.7 s of CD audio and the aim is 1.5 s ahead (a joiner's clock took
+ * over 7 s to come within 20 ms on a busy machine).
+ */
+export const ROOM_TIME_KNOWN_MS = 100;
 
 /** Events: `change` whenever state, reports, transfers or settings may differ. */
 export class RoomPlayback extends EventTarget {
