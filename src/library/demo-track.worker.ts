@@ -2,8 +2,9 @@
  * Web Worker that renders the built-in demo track (src/media/demo-track.ts) off the main thread.
  * Waits for `{ type: 'start', firstSec, parts }` (see `DemoWorkerRequest`), then posts
  * `{ type: 'progress', fraction }` about every 1 %, `{ type: 'part', … }` as the frames from
- * `firstSec` grow (when asked for), then `{ type: 'done', bytes }` (the WAV, its buffer
- * transferred) or `{ type: 'error', message }`.
+ * `firstSec` grow (when asked for; a joiner's, from a position, render at most 6× real time once
+ * the first is out), then `{ type: 'done', bytes }` (the WAV, its buffer transferred) or
+ * `{ type: 'error', message }`.
  */
 import { renderDemoTrackWavSteps } from '../media/demo-track.js';
 import { DemoPartCutter } from '../media/demo-track-parts.js';
@@ -14,10 +15,21 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<DemoWorkerRequest>) => void) | null;
 };
 
-function render(request: DemoWorkerRequest): void {
+/**
+ * Once a joiner's first part is out, the rest renders at most this many times faster than real
+ * time: at full speed the render starved the joiner's own audio on a 2-core machine (136
+ * underruns and 10 render-clock restarts while it played its first parts), and the parts stay far
+ * ahead of the music at this pace.
+ */
+const JOINER_MAX_SPEED = 6;
+
+async function render(request: DemoWorkerRequest): Promise<void> {
   try {
     const steps = renderDemoTrackWavSteps({}, { firstSec: request.firstSec });
     const cutter = request.parts ? new DemoPartCutter() : null;
+    const paced = request.parts && request.firstSec > 0;
+    let pacedFromMs: number | null = null;
+    let pacedFromFrames = 0;
     let reported = 0;
     for (;;) {
       const step = steps.next();
@@ -25,12 +37,24 @@ function render(request: DemoWorkerRequest): void {
         scope.postMessage({ type: 'done', bytes: step.value }, [step.value.buffer as ArrayBuffer]);
         break;
       }
+      const rateHz = step.value.writer.layout.sampleRateHz;
       const part = cutter?.next(step.value) ?? null;
-      if (part !== null) scope.postMessage({ type: 'part', startSec: part.startSec, durationSec: step.value.totalFrames / step.value.writer.layout.sampleRateHz, bytes: part.bytes }, [part.bytes.buffer as ArrayBuffer]);
+      if (part !== null) {
+        scope.postMessage({ type: 'part', startSec: part.startSec, durationSec: step.value.totalFrames / rateHz, bytes: part.bytes }, [part.bytes.buffer as ArrayBuffer]);
+        if (paced && pacedFromMs === null) {
+          pacedFromMs = performance.now();
+          pacedFromFrames = step.value.renderedFrames;
+        }
+      }
       const fraction = step.value.renderedFrames / step.value.totalFrames;
       if (fraction - reported >= 0.01) {
         reported = fraction;
         scope.postMessage({ type: 'progress', fraction });
+      }
+      if (pacedFromMs !== null) {
+        const dueMs = ((step.value.renderedFrames - pacedFromFrames) / rateHz / JOINER_MAX_SPEED) * 1000;
+        const aheadMs = dueMs - (performance.now() - pacedFromMs);
+        if (aheadMs > 0) await new Promise((resolve) => setTimeout(resolve, aheadMs));
       }
     }
   } catch (error) {
@@ -40,5 +64,5 @@ function render(request: DemoWorkerRequest): void {
 
 scope.onmessage = (event) => {
   scope.onmessage = null;
-  render(event.data);
+  void render(event.data);
 };
