@@ -1,13 +1,13 @@
 import { solveLeastSquares, type Observation } from './least-squares.js';
 import type { Milliseconds, Ppm, Seconds } from './units.js';
 
-/** One AudioContext.getOutputTimestamp() result and when it was read. */
+/** One output timestamp (audio-context time ↔ host time, as the shell reads it) and when it was read. */
 export interface OutputTimestampReading {
   /** Context time of the frame being output, s. */
   contextTimeSec: Seconds;
-  /** performance.now() at which that frame is output, ms. */
+  /** Host monotonic time at which that frame is output, ms. */
   performanceTimeMs: Milliseconds;
-  /** performance.now() when the reading was taken, ms. */
+  /** Host monotonic time when the reading was taken, ms. */
   readAtMs: Milliseconds;
 }
 
@@ -59,9 +59,9 @@ interface Point {
 }
 
 /**
- * Maps AudioContext time to the performance clock from filtered getOutputTimestamp() readings:
+ * Maps audio-context time to the host's monotonic clock from filtered output-timestamp readings:
  * perf = perfRef + offset + (ctx − ctxRef)·(1 + slope), fitted by least squares over a sliding
- * window (rate prior 0 ± priorRateSdPpm). Pure: readings carry their own times.
+ * span (rate prior 0 ± priorRateSdPpm). Pure: readings carry their own times.
  */
 export class AudioClockMap {
   private readonly options: AudioClockMapOptions;
@@ -123,7 +123,7 @@ export class AudioClockMap {
     return (f.ctxRef + (perfMs - f.perfRef - f.offset) / (1 + f.slope)) / 1000;
   }
 
-  /** Forget everything (e.g. a new AudioContext). */
+  /** Forget everything (e.g. a new audio context). */
   reset(): void {
     this.restartWith([]);
   }

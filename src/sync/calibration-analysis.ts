@@ -2,12 +2,12 @@
  * One calibration pass analysed: the recording (blocks placed by frame), its timing marks and the
  * slots played → where each speaker's probe arrived. Pure.
  *
- * A pass is refused (not guessed at) when the capture lost frames between the first search window
+ * A pass is refused (not guessed at) when the capture lost frames between the first search range
  * and the last, or its timing marks jump by more than {@link MAX_MARK_RESIDUAL_MS} RMS around the
  * fitted line: both mean the listening device stalled, and its input latency may have changed
  * between one speaker's slot and the next, which would shift their relative offsets.
  *
- * The noise floor is measured on the pre-roll (recording before the first search window), as the
+ * The noise floor is measured on the pre-roll (recording before the first search range), as the
  * median RMS of 20 ms blocks, so a click or a word there does not inflate it.
  */
 import { assembleRecording, fitFrameTimeMap, type CapturedBlock, type TimingMark } from './calibration-recording.js';
@@ -84,7 +84,7 @@ export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[]): 
   for (const [k, slot] of slots.entries()) {
     const expectedFrame = expected[k]!;
     const windowEnd = expectedFrame + (SEARCH_AFTER_MS * perMs) + makeProbe(slot.seed).length;
-    // A window the recording does not cover cannot be judged: report it as not heard.
+    // A search range the recording does not cover cannot be judged: report it as not heard.
     const covered = expectedFrame - SEARCH_BEFORE_MS * perMs >= 0 && windowEnd <= recording.samples.length;
     locations.set(
       slot.speakerId,

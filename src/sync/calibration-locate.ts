@@ -2,7 +2,7 @@
  * Finding one speaker's probe in the listener's recording: where (to a small fraction of a
  * sample) it arrived, and whether that answer can be trusted. Pure.
  *
- * 1. Cross-correlate the probe over the search window (lags of a recording segment), partly
+ * 1. Cross-correlate the probe over the search range (lags of a recording segment), partly
  *    whitened ({@link WHITENING}), with the correlation's envelope.
  * 2. Detection: the envelope's maximum against the correlation floor (RMS of the envelope away
  *    from the arrival and its reverberant tail) — the peak-to-floor ratio `psr`.
@@ -40,7 +40,7 @@ export type ProbeVerdict = (typeof ProbeVerdict)[keyof typeof ProbeVerdict];
 
 /**
  * Minimum envelope peak / floor RMS for a detection (18 dB). Noise alone: the envelope is Rayleigh,
- * and its maximum over a 650 ms window (≈ 12 000 independent lags) stays below ≈ 3.2 × its RMS.
+ * and its maximum over a 650 ms range (≈ 12 000 independent lags) stays below ≈ 3.2 × its RMS.
  */
 export const MIN_PSR = 8;
 /** The direct path may precede the strongest arrival by at most this, ms. */

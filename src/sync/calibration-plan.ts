@@ -3,11 +3,11 @@
  * which corrections follow. Pure.
  *
  * Schedule: speakers play one after another, each with its own probe code, {@link PROBE_STAGGER_MS}
- * apart, so that each speaker's search window ({@link SEARCH_BEFORE_MS} before to
+ * apart, so that each speaker's search range ({@link SEARCH_BEFORE_MS} before to
  * {@link SEARCH_AFTER_MS} after its expected arrival: Bluetooth adds 100–300 ms, the microphone
  * its own input latency) holds only its own probe. Overlapping probes (staggered by less) were
  * tried: a speaker 18 dB louder than its neighbour then raises the neighbour's correlation floor
- * past detection. Distinct codes still keep a speaker far later than its window from being
+ * past detection. Distinct codes still keep a speaker far later than its range from being
  * mistaken for the next one. The listener's audio clock is mapped to shared time by a fit
  * (calibration-recording.ts), so its skew over the ≈ 0.8 s per speaker is corrected; a residual
  * skew error of 50 ppm would still cost only 0.04 ms per second between two speakers.
@@ -26,7 +26,7 @@ import { ProbeVerdict, type ProbeLocation } from './calibration-locate.js';
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
 
-/** Search window around each expected arrival, ms. */
+/** Search range around each expected arrival, ms. */
 export const SEARCH_BEFORE_MS: Milliseconds = 50;
 export const SEARCH_AFTER_MS: Milliseconds = 550;
 /** Probes start this far apart (windows, probe and 40 ms of reverberation never overlap), ms. */
@@ -53,7 +53,7 @@ export function planProbes(speakers: readonly CalibrationSpeaker[], startSharedM
   return speakers.map((s, k) => ({ ...s, seed: ((runSeed >>> 0) * 64 + k) % 0x1_0000_0000, atSharedMs: startSharedMs + k * PROBE_STAGGER_MS }));
 }
 
-/** Shared time after which every slot's search window has been recorded, ms. */
+/** Shared time after which every slot's search range has been recorded, ms. */
 export function passEndSharedMs(slots: readonly ProbeSlot[]): Milliseconds {
   const last = Math.max(...slots.map((s) => s.atSharedMs));
   return last + PROBE_DURATION_MS + SEARCH_AFTER_MS;

@@ -2,7 +2,7 @@ import { roundTrip, selectEnvelope, type ClockSample } from './envelope.js';
 import { fitEnvelope, type EnvelopeFit } from './envelope-fit.js';
 import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
 import type { Milliseconds } from './units.js';
-import { windowSupport } from './window-support.js';
+import { sampleSupport } from './sample-support.js';
 
 /** Tuning of {@link ClockEstimator}. Durations in ms, rates in ppm. */
 export interface ClockEstimatorOptions {
@@ -10,7 +10,7 @@ export interface ClockEstimatorOptions {
   readonly windowMs: Milliseconds;
   /** Hard cap on stored samples. */
   readonly maxSamples: number;
-  /** The bucket width aims at this many buckets over the window's span. */
+  /** The bucket width aims at this many buckets over the span of samples kept. */
   readonly targetBuckets: number;
   /** Smallest bucket width; widths are this times a power of two (a stable grid). */
   readonly minBucketMs: Milliseconds;
@@ -38,7 +38,7 @@ export interface ClockEstimatorOptions {
    */
   readonly uncertaintyScale: number;
   /**
-   * The offset is re-centred between the window's support points of A and B around the fitted
+   * The offset is re-centred between the kept samples' support points of A and B around the fitted
    * line: the `supportRank`-th lowest A and highest B (1 = the extremes; 2 ignores one freak point).
    */
   readonly supportRank: number;
@@ -101,12 +101,12 @@ export class ClockEstimator {
     return this.fit === null ? this.priorRateSdPpm : Math.sqrt(this.fit.varB) * 1000;
   }
 
-  /** Samples currently in the window. */
+  /** Samples currently kept for the fit. */
   get sampleCount(): number {
     return this.samples.length;
   }
 
-  /** Lowest RTT in the window (ms), or null without samples. */
+  /** Lowest RTT among the samples kept (ms), or null without samples. */
   get bestRttMs(): Milliseconds | null {
     return this.samples.length === 0 ? null : Math.min(...this.samples.map(roundTrip));
   }
@@ -177,10 +177,10 @@ export class ClockEstimator {
   /**
    * The least-squares fit gives the rate; its offset weighs the per-bucket envelopes, whose excess
    * over the minimum delay differs between directions whose delay densities near the minimum differ.
-   * Shift the line to the midpoint of the window's support points instead (see {@link windowSupport}).
+   * Shift the line to the midpoint of the kept samples' support points instead (see {@link sampleSupport}).
    */
   private recentre(fit: EnvelopeFit): EnvelopeFit {
-    const support = windowSupport(this.samples, fit, this.options.supportRank);
+    const support = sampleSupport(this.samples, fit, this.options.supportRank);
     if (support === null) return fit;
     return { ...fit, offsetMs: fit.offsetMs + (support.upperMs + support.lowerMs) / 2 };
   }

@@ -6,23 +6,23 @@ import type { Milliseconds } from './units.js';
  * Where the samples' bounds touch a line θ̂(t): the `rank`-th smallest A − θ̂(t0) (≈ the minimum
  * forward delay) and the `rank`-th largest B − θ̂(t3) (≈ minus the minimum backward delay), ms.
  */
-export interface WindowSupport {
+export interface SampleSupport {
   readonly upperMs: Milliseconds;
   readonly lowerMs: Milliseconds;
 }
 
 /**
- * The support of the window's samples around `line`. A delay cannot be
+ * The support of the fitted samples around `line`. A delay cannot be
  * below its true minimum, so the extreme bounds are genuine, and their excess over the minimum
  * does not depend on how densely each direction populates the region near it (which biases
  * per-bucket minima when the two directions' shapes differ). `rank` = 2 ignores one freak point
  * per side. Null with fewer than `rank` samples. O(n), allocating 2·rank numbers.
  */
-export function windowSupport(
+export function sampleSupport(
   samples: readonly ClockSample[],
   line: LinearMapping,
   rank: number,
-): WindowSupport | null {
+): SampleSupport | null {
   if (rank < 1 || samples.length < rank) return null;
   const lowestUpper = new Array<number>(rank).fill(Number.POSITIVE_INFINITY);
   const negatedLower = new Array<number>(rank).fill(Number.POSITIVE_INFINITY);
