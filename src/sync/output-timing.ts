@@ -18,13 +18,14 @@
  * browser reports) for `implausibleReadings` readings in a row discards the baseline: a fresh one
  * is taken. Pure: inputs carry their own timestamps.
  */
-import { median } from './median.js';
 import { AudioClockMap } from './audio-clock-map.js';
 import { ReadingDisagreement } from './output-disagreement.js';
 import { FlatRejections } from './output-flat-rejections.js';
 import { LatencyStep } from './output-latency-step.js';
 import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
 import { LatencyContradiction } from './output-contradiction.js';
+import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
+import { LatencyPlausibility } from './output-plausibility.js';
 import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds, Seconds } from './units.js';
 
@@ -34,21 +35,13 @@ export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
 const FALLBACK_UNCERTAINTY_MS = 2;
 
-interface Anchor {
-  readonly ctxMs: Milliseconds;
-  readonly perfMs: Milliseconds;
-}
-
 /** Output timing of one AudioContext. See the module comment. */
 export class OutputTiming {
   private readonly o: OutputTimingOptions;
   private readonly render: RenderClock;
   private readonly fallback = new AudioClockMap();
-  private anchors: Anchor[] = [];
-  /** Latency from the anchors (median against the current line) while they are in the render window. */
-  private anchorLatency: { version: number; restarts: number; ms: Milliseconds; sdMs: Milliseconds } | null = null;
-  private anchorsLive = true;
-  private adjustMs = 0;
+  private readonly baseline: LatencyBaseline;
+  private readonly plausibility: LatencyPlausibility;
   private lastImplied: Milliseconds | null = null;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   /** When (readAtMs) the latency in use was last set. */
@@ -57,11 +50,8 @@ export class OutputTiming {
   private readonly disagreement: ReadingDisagreement;
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
-  private browserLatencyMs: Milliseconds | null = null;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
-  private implausibleRun = 0;
   private underrunEvents: number | null = null;
-  private baselineResets = 0;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
   private readonly contradiction: LatencyContradiction;
@@ -69,6 +59,8 @@ export class OutputTiming {
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
     this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
+    this.baseline = new LatencyBaseline(this.render, this.o.render.windowMs ?? 60_000);
+    this.plausibility = new LatencyPlausibility(this.o.maxExtraLatencyMs, this.o.implausibleReadings);
     this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
     this.disagreement = new ReadingDisagreement({
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
@@ -82,7 +74,7 @@ export class OutputTiming {
   /** A frame counter report. */
   addFrames(report: RenderFrameReport): void {
     const restarts = this.render.counters.restarts;
-    this.anchorState();
+    this.baseline.state();
     this.render.add(report);
     if (this.render.counters.restarts !== restarts) this.onRenderRestart();
   }
@@ -110,13 +102,13 @@ export class OutputTiming {
     if (!valid || r.readAtMs - r.performanceTimeMs > this.o.maxAgeMs || ctxMs <= this.lastCtxMs) return this.count('stale');
     this.lastCtxMs = ctxMs;
     this.validReadings++;
-    if (r.outputLatencySec !== undefined && Number.isFinite(r.outputLatencySec)) this.browserLatencyMs = r.outputLatencySec * 1000;
+    this.plausibility.noteBrowserLatency(r.outputLatencySec);
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    if (this.plausible(implied) && this.lineSees(ctxMs)) {
+    if (this.plausibility.plausible(implied) && this.lineSees(ctxMs)) {
       this.contradiction.add(implied);
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
         this.lastJudgedMs = implied;
@@ -125,15 +117,15 @@ export class OutputTiming {
         this.lastJudgedMs = implied;
       }
     }
-    this.checkPlausible();
+    if (this.plausibility.discards(this.latencyMs)) this.rebaseline([], Number.NaN);
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
     // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
     if (this.render.stepPending) return this.count('stale');
-    if (this.anchors.length < this.o.baselineReadings && this.anchorsLive) {
+    if (this.baseline.size < this.o.baselineReadings && this.baseline.live) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
-      if (!this.plausible(implied)) return this.count('rejected');
-      this.anchors.push({ ctxMs, perfMs: r.performanceTimeMs });
+      if (!this.plausibility.plausible(implied)) return this.count('rejected');
+      this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
       this.latencySinceMs = r.readAtMs;
       return this.count('baseline');
     }
@@ -151,7 +143,7 @@ export class OutputTiming {
     const stepMs = this.step.add(implied, previous, latency);
     const agreedMs = stepMs === null ? this.flatRejections.add(r.readAtMs, implied) : null;
     if (stepMs === null && agreedMs === null) return this.count('rejected');
-    this.adjustMs += stepMs ?? (agreedMs! - latency);
+    this.baseline.adjust(stepMs ?? agreedMs! - latency);
     this.resetRuns();
     this.latencySinceMs = r.readAtMs;
     return this.count('rebaselined');
@@ -162,13 +154,13 @@ export class OutputTiming {
    * worth taking faster than usual, so a line becomes usable soon after it starts.
    */
   get wantsReadings(): boolean {
-    return !this.readingsOnly && this.anchorsLive && this.anchors.length < this.o.minBaselineReadings;
+    return !this.readingsOnly && this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
   }
 
   /** Enough to map context time to heard time. */
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
-    return this.render.ready && this.render.spanMs >= this.o.minRenderSpanMs && this.anchors.length >= this.o.minBaselineReadings;
+    return this.render.ready && this.render.spanMs >= this.o.minRenderSpanMs && this.baseline.size >= this.o.minBaselineReadings;
   }
 
   /**
@@ -207,8 +199,7 @@ export class OutputTiming {
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
   get latencyMs(): Milliseconds {
-    const base = this.anchorState();
-    return base === null ? Number.NaN : base.ms + this.adjustMs;
+    return this.baseline.latencyMs;
   }
 
   /**
@@ -224,15 +215,15 @@ export class OutputTiming {
       if (!this.continuesLatency) return Number.POSITIVE_INFINITY;
       youthSd = this.o.youngLineSdMs;
     }
-    const base = this.anchorState();
+    const base = this.baseline.state();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2);
   }
 
   /** A line at least youngLineSpanMs old carries a latency kept through its restart. */
   private get continuesLatency(): boolean {
-    return this.render.ready && this.render.ageMs >= this.o.youngLineSpanMs && !this.anchorsLive
-      && this.anchors.length >= this.o.minBaselineReadings && Number.isFinite(this.latencyMs);
+    return this.render.ready && this.render.ageMs >= this.o.youngLineSpanMs && !this.baseline.live
+      && this.baseline.size >= this.o.minBaselineReadings && Number.isFinite(this.latencyMs);
   }
 
   /**
@@ -265,7 +256,7 @@ export class OutputTiming {
       confirmed: this.confirmed,
       contradicted: this.contradicted,
       latencyMs: Number.isFinite(latency) ? latency : null,
-      latencyFrozen: !this.anchorsLive,
+      latencyFrozen: !this.baseline.live,
       uncertaintyMs: this.uncertaintyMs,
       renderRatePpm: this.render.ratePpm,
       renderRateSdPpm: Number.isFinite(this.render.rateSdPpm) ? this.render.rateSdPpm : null,
@@ -273,9 +264,9 @@ export class OutputTiming {
       renderRestarts: c.restarts,
       renderBuckets: c.buckets,
       readings: { ...this.counts },
-      baselineResets: this.baselineResets,
+      baselineResets: this.plausibility.discarded,
       lastImpliedLatencyMs: this.lastImplied,
-      browserOutputLatencyMs: this.browserLatencyMs,
+      browserOutputLatencyMs: this.plausibility.browserLatencyMs,
     };
   }
 
@@ -291,10 +282,7 @@ export class OutputTiming {
 
   /** New anchors (empty: a fresh baseline is taken from the next readings), set at `atMs`. */
   private rebaseline(anchors: Anchor[], atMs: Milliseconds): void {
-    this.anchors = anchors;
-    this.anchorLatency = null;
-    this.anchorsLive = true;
-    this.adjustMs = 0;
+    this.baseline.replace(anchors);
     this.latencySinceMs = atMs;
     this.resetRuns();
   }
@@ -304,27 +292,6 @@ export class OutputTiming {
     this.step.reset();
     this.disagreement.clear();
     this.flatRejections.reset();
-  }
-
-  /** Latency from the anchors, recomputed against the current line while they are in its window. */
-  private anchorState(): { ms: Milliseconds; sdMs: Milliseconds } | null {
-    if (this.anchors.length === 0) return null;
-    const restarts = this.render.counters.restarts;
-    const cached = this.anchorLatency;
-    if (!this.anchorsLive || (cached !== null && cached.version === this.render.version && cached.restarts === restarts)) {
-      return cached;
-    }
-    const windowMs = this.o.render.windowMs ?? 60_000;
-    const oldest = this.anchors[0]?.ctxMs ?? 0;
-    if (cached !== null && this.render.newestFrameMs - oldest > 0.8 * windowMs) {
-      this.anchorsLive = false;
-      return cached;
-    }
-    const values = this.anchors.map((a) => a.perfMs - this.render.timeToPerfMs(a.ctxMs));
-    const mid = median(values);
-    const spread = 1.4826 * median(values.map((v) => Math.abs(v - mid)));
-    this.anchorLatency = { version: this.render.version, restarts, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
-    return this.anchorLatency;
   }
 
   /**
@@ -337,34 +304,10 @@ export class OutputTiming {
     return !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
   }
 
-  /** Whether a latency (ms) is physically possible: not negative, not far above the browser's. */
-  private plausible(latencyMs: Milliseconds): boolean {
-    return latencyMs >= -1 && latencyMs <= Math.max(0, this.browserLatencyMs ?? 0) + this.o.maxExtraLatencyMs;
-  }
-
-  /** Count readings made while the latency in use is implausible; discard the baseline after enough. */
-  private checkPlausible(): void {
-    const latency = this.latencyMs;
-    if (!Number.isFinite(latency)) return;
-    if (this.plausible(latency)) {
-      this.implausibleRun = 0;
-      return;
-    }
-    if (++this.implausibleRun < this.o.implausibleReadings) return;
-    this.implausibleRun = 0;
-    this.baselineResets++;
-    this.rebaseline([], Number.NaN);
-  }
-
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
     this.disagreement.clear();
     this.lastJudgedMs = null;
-    if (this.anchorLatency !== null && this.anchors.length >= this.o.minBaselineReadings) {
-      this.anchorsLive = false;
-      return;
-    }
-    this.anchors = [];
-    this.anchorLatency = null;
+    this.baseline.lineRestarted(this.o.minBaselineReadings);
   }
 }
