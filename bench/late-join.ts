@@ -67,7 +67,8 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
   while (steps.inSync === undefined) {
     if (performance.now() - openedMs > 55_000) {
       const d = await diagnostics(joiner.page).catch(() => null);
-      console.error(`  not in sync after 55 s: ${JSON.stringify({ members: d?.members.map((m) => [m.peerId.slice(-4), m.state]), transfers: (d?.playback as unknown as PlaybackView | null)?.transfers, parts: (d?.playback as unknown as PlaybackView | null)?.parts, report: (d?.playback as unknown as PlaybackView | null)?.report })}`);
+      const p = d?.playback as unknown as PlaybackView | null | undefined;
+      console.error(`  not in sync after 55 s: ${JSON.stringify({ members: d?.members.map((m) => [m.peerId.slice(-4), m.state]), transfers: p?.transfers, parts: p?.parts, report: p?.report })}`);
       break;
     }
     const v = await playbackOf(joiner.page);

@@ -18,6 +18,7 @@ import { IdbSpeakerSettingsStore, MemorySpeakerSettingsStore, type SpeakerSettin
 import { defaultSpeakerName } from './sync/device-name.js';
 import { expectedPositionSec } from './sync/playout-schedule.js';
 import type { DemoRenderOrder } from './library/demo-track-render.js';
+import type { PlaybackPlan } from './sync/speaker-plan.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
@@ -107,17 +108,17 @@ async function main(): Promise<void> {
   };
   // A speaker joining the demo renders it from the room's position first and plays those parts
   // while the rest renders; any speaker plays parts from the start if the demo is played meanwhile.
-  const joinsDemo = (): boolean => {
-    const plan = playback?.speaker.plan() ?? null;
-    return plan !== null && plan.trackId === library.demoId && plan.status === 'playing';
-  };
   // Where the room is needs the shared timeline: a joiner waits (briefly) for its clock to sync.
+  const demoPlan = (): PlaybackPlan | null => {
+    const plan = playback?.speaker.plan() ?? null;
+    return plan !== null && plan.trackId === library.demoId && plan.status === 'playing' ? plan : null;
+  };
   const demoOrder = async (): Promise<DemoRenderOrder> => {
     const waitFromMs = performance.now();
-    while (joinsDemo() && playback?.roomTimeNow() === null && performance.now() - waitFromMs < DEMO_SYNC_WAIT_MS) await delay(100);
-    const plan = playback?.speaker.plan() ?? null;
+    while (demoPlan() !== null && playback?.roomTimeNow() === null && performance.now() - waitFromMs < DEMO_SYNC_WAIT_MS) await delay(100);
+    const plan = demoPlan();
     const roomNowMs = playback?.roomTimeNow() ?? null;
-    const firstSec = plan !== null && joinsDemo() && roomNowMs !== null ? Math.max(0, expectedPositionSec(roomNowMs + DEMO_PART_LEAD_MS, plan)) : 0;
+    const firstSec = plan !== null && roomNowMs !== null ? Math.max(0, expectedPositionSec(roomNowMs + DEMO_PART_LEAD_MS, plan)) : 0;
     return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
   };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)

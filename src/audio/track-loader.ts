@@ -16,14 +16,13 @@ export const RETRY_MS: Milliseconds = 2_000;
 export type LoadState =
   | { readonly kind: 'loading' | 'decoding'; readonly trackId: string }
   | { readonly kind: 'missing'; readonly trackId: string; readonly sinceMs: Milliseconds }
-  | { readonly kind: 'ready'; readonly trackId: string; readonly buffer: AudioBuffer }
+  | { readonly kind: 'ready'; readonly trackId: string; readonly audio: TrackAudio }
   | { readonly kind: 'error'; readonly trackId: string; readonly message: string };
 
 export class TrackLoader {
   private current: LoadState | null = null;
   /** The longest decoded part of the wanted track, until the whole is ready. */
   private part: { readonly trackId: string; readonly audio: TrackAudio } | null = null;
-  private whole: TrackAudio | null = null;
   private readonly decoder: TrackDecoder;
   private disposed = false;
 
@@ -36,18 +35,10 @@ export class TrackLoader {
     return this.current;
   }
 
-  /** The decoded buffer when the wanted track is ready. */
-  get buffer(): AudioBuffer | null {
-    return this.current?.kind === 'ready' ? this.current.buffer : null;
-  }
-
   /** What can play of the wanted track: the whole when decoded, else its longest decoded part, else null. */
   get audio(): TrackAudio | null {
     const current = this.current;
-    if (current?.kind === 'ready') {
-      if (this.whole?.buffer !== current.buffer) this.whole = wholeTrack(current.buffer);
-      return this.whole;
-    }
+    if (current?.kind === 'ready') return current.audio;
     return this.part !== null && this.part.trackId === current?.trackId ? this.part.audio : null;
   }
 
@@ -115,7 +106,7 @@ export class TrackLoader {
         if (this.disposed || this.current?.trackId !== trackId) return;
         if (result.kind === 'ready') this.part = null;
         this.current =
-          result.kind === 'ready' ? { kind: 'ready', trackId, buffer: result.buffer }
+          result.kind === 'ready' ? { kind: 'ready', trackId, audio: wholeTrack(result.buffer) }
           : result.kind === 'missing' ? { kind: 'missing', trackId, sinceMs: performance.now() }
           : { kind: 'error', trackId, message: result.message };
         this.changed();

@@ -2,6 +2,7 @@
  * Rendering the built-in demo track: in a Web Worker (a 180 s WAV takes seconds of CPU), falling
  * back to the main thread, in slices that yield to the event loop, when no worker can be started.
  */
+import type { DemoPart } from '../media/demo-track-parts.js';
 
 /**
  * Content id (SHA-256) of the default demo track WAV: every device renders these exact bytes, so
@@ -9,13 +10,7 @@
  */
 export { DEMO_TRACK_ID } from '../media/demo-track-info.js';
 
-/** A part of the demo track rendered so far: a WAV of its own from track position `startSec`. */
-export interface DemoPart {
-  readonly startSec: number;
-  /** Length of the whole track, s. */
-  readonly durationSec: number;
-  readonly bytes: Uint8Array;
-}
+export type { DemoPart } from '../media/demo-track-parts.js';
 
 /**
  * Where to render from first, and who plays parts meanwhile: a speaker joining the demo while it
@@ -42,7 +37,7 @@ export interface DemoWorkerRequest {
 /** Messages from demo-track.worker.ts. */
 export type DemoWorkerMessage =
   | { readonly type: 'progress'; readonly fraction: number }
-  | ({ readonly type: 'part' } & DemoPart)
+  | { readonly type: 'part'; readonly part: DemoPart }
   | { readonly type: 'done'; readonly bytes: Uint8Array }
   | { readonly type: 'error'; readonly message: string };
 
@@ -67,7 +62,7 @@ export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress, order = {})
     worker.onmessage = (event: MessageEvent<DemoWorkerMessage>) => {
       const message = event.data;
       if (message.type === 'progress') onProgress(message.fraction);
-      else if (message.type === 'part') order.onPart?.({ startSec: message.startSec, durationSec: message.durationSec, bytes: message.bytes });
+      else if (message.type === 'part') order.onPart?.(message.part);
       else if (message.type === 'error') fallBack(message.message);
       else {
         worker.terminate();
@@ -94,7 +89,7 @@ export async function renderDemoTrackOnMainThread(onProgress: (fraction: number)
       const step = steps.next();
       if (step.done === true) return step.value;
       const part = cutter?.next(step.value) ?? null;
-      if (part !== null) order.onPart?.({ startSec: part.startSec, durationSec: step.value.totalFrames / step.value.writer.layout.sampleRateHz, bytes: part.bytes });
+      if (part !== null) order.onPart?.(part);
       if (performance.now() - sliceStartMs >= SLICE_MS) {
         onProgress(step.value.renderedFrames / step.value.totalFrames);
         break;

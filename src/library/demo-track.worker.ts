@@ -37,10 +37,9 @@ async function render(request: DemoWorkerRequest): Promise<void> {
         scope.postMessage({ type: 'done', bytes: step.value }, [step.value.buffer as ArrayBuffer]);
         break;
       }
-      const rateHz = step.value.writer.layout.sampleRateHz;
       const part = cutter?.next(step.value) ?? null;
       if (part !== null) {
-        scope.postMessage({ type: 'part', startSec: part.startSec, durationSec: step.value.totalFrames / rateHz, bytes: part.bytes }, [part.bytes.buffer as ArrayBuffer]);
+        scope.postMessage({ type: 'part', part }, [part.bytes.buffer as ArrayBuffer]);
         if (paced && pacedFromMs === null) {
           pacedFromMs = performance.now();
           pacedFromFrames = step.value.renderedFrames;
@@ -52,7 +51,7 @@ async function render(request: DemoWorkerRequest): Promise<void> {
         scope.postMessage({ type: 'progress', fraction });
       }
       if (pacedFromMs !== null) {
-        const dueMs = ((step.value.renderedFrames - pacedFromFrames) / rateHz / JOINER_MAX_SPEED) * 1000;
+        const dueMs = ((step.value.renderedFrames - pacedFromFrames) / step.value.writer.layout.sampleRateHz / JOINER_MAX_SPEED) * 1000;
         const aheadMs = dueMs - (performance.now() - pacedFromMs);
         if (aheadMs > 0) await new Promise((resolve) => setTimeout(resolve, aheadMs));
       }

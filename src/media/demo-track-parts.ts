@@ -7,14 +7,24 @@
 import { partWorthOffering, type OfferedPart } from '../sync/part-growth.js';
 import type { DemoTrackProgress } from './demo-track.js';
 import type { WavPcm16Writer } from './wav.js';
-import { readWavLayout, wavSlice, type WavDataLayout, type WavSlice } from './wav-slice.js';
+import { readWavLayout, wavSlice, type WavDataLayout } from './wav-slice.js';
+
+/** A part of the demo track rendered so far: a WAV of its own from track position `startSec`. */
+export interface DemoPart {
+  readonly startSec: number;
+  /** Track position just after its last frame, s. */
+  readonly endSec: number;
+  /** Length of the whole track, s. */
+  readonly durationSec: number;
+  readonly bytes: Uint8Array;
+}
 
 export class DemoPartCutter {
   private layout: WavDataLayout | null = null;
   private offered: OfferedPart = null;
 
   /** The next part worth offering after this render step, or null. */
-  next(step: DemoTrackProgress & { readonly writer: WavPcm16Writer }): WavSlice | null {
+  next(step: DemoTrackProgress & { readonly writer: WavPcm16Writer }): DemoPart | null {
     const { writer, firstFrame, runEndFrame, totalFrames } = step;
     this.layout ??= readWavLayout(writer.bytes.subarray(0, writer.byteOfFrame(0)), writer.bytes.byteLength);
     const layout = this.layout;
@@ -23,7 +33,8 @@ export class DemoPartCutter {
     if (!partWorthOffering(this.offered, firstFrame / rate, runEndFrame / rate, totalFrames / rate)) return null;
     const from = writer.byteOfFrame(firstFrame);
     const slice = wavSlice(layout, { offsetBytes: from, bytes: writer.bytes.subarray(from, writer.byteOfFrame(runEndFrame)) });
-    if (slice !== null) this.offered = { startSec: slice.startSec, endSec: slice.endSec };
-    return slice;
+    if (slice === null) return null;
+    this.offered = { startSec: slice.startSec, endSec: slice.endSec };
+    return { ...slice, durationSec: totalFrames / rate };
   }
 }

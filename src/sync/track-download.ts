@@ -17,7 +17,7 @@
  * banned sources never get requests again. Accepted payloads are kept in memory (copied) until
  * `assemble`; the shell persists them itself (e.g. on 'accepted') if it wants resumability.
  */
-import { chunkLengthBytes, type HashFn, type TrackManifest } from './track-manifest.js';
+import { chunkLengthBytes, chunkRange, type HashFn, type TrackManifest } from './track-manifest.js';
 
 /** Default most chunks in flight per source. */
 export const DEFAULT_WINDOW_CHUNKS = 8;
@@ -113,8 +113,8 @@ export class TrackDownload {
   /**
    * Expire timed-out requests, then hand out chunks one at a time round-robin (from a rotating
    * first source) to sources with free window slots: unrequested missing chunks first (in the
-   * {@link focus} order, ascending by default), then endgame duplicates. The caller must send every returned request now; they count as in
-   * flight from `nowMs`. Empty when nothing can be asked.
+   * {@link focus} order, ascending by default), then endgame duplicates. The caller must send every
+   * returned request now; they count as in flight from `nowMs`. Empty when nothing can be asked.
    */
   nextRequests(nowMs: number): ChunkRequest[] {
     this.expire(nowMs);
@@ -217,22 +217,26 @@ export class TrackDownload {
    * in the file; null when chunk `fromIndex` is missing.
    */
   run(fromIndex: number): { offsetBytes: number; bytes: Uint8Array } | null {
-    if (this.chunk(fromIndex) === undefined) return null;
-    let end = fromIndex;
-    while (end < this.chunkCount && this.isDone(end)) end++;
-    const offsetBytes = fromIndex * this.manifest.chunkBytes;
-    const endBytes = Math.min(this.manifest.sizeBytes, end * this.manifest.chunkBytes);
-    const bytes = new Uint8Array(endBytes - offsetBytes);
-    for (let index = fromIndex; index < end; index++) bytes.set(this.payloads[index] as Uint8Array, index * this.manifest.chunkBytes - offsetBytes);
+    const last = this.runLast(fromIndex);
+    if (last < 0) return null;
+    const offsetBytes = chunkRange(this.manifest, fromIndex).startByte;
+    const bytes = new Uint8Array(chunkRange(this.manifest, last).endByte - offsetBytes);
+    for (let index = fromIndex; index <= last; index++) bytes.set(this.payloads[index] as Uint8Array, chunkRange(this.manifest, index).startByte - offsetBytes);
     return { offsetBytes, bytes };
   }
 
   /** Bytes from the start of chunk `fromIndex` to the end of its run of done chunks (0 when it is missing). */
   runBytes(fromIndex: number): number {
-    if (this.chunk(fromIndex) === undefined) return 0;
-    let end = fromIndex;
-    while (end < this.chunkCount && this.isDone(end)) end++;
-    return Math.min(this.manifest.sizeBytes, end * this.manifest.chunkBytes) - fromIndex * this.manifest.chunkBytes;
+    const last = this.runLast(fromIndex);
+    return last < 0 ? 0 : chunkRange(this.manifest, last).endByte - chunkRange(this.manifest, fromIndex).startByte;
+  }
+
+  /** The last chunk of the run of done chunks from `fromIndex`, or −1 when that one is missing. */
+  private runLast(fromIndex: number): number {
+    if (this.chunk(fromIndex) === undefined) return -1;
+    let last = fromIndex;
+    while (last + 1 < this.chunkCount && this.isDone(last + 1)) last++;
+    return last;
   }
 
   /** Snapshot of which chunks are done (a copy; safe to persist next to the chunks themselves). */
