@@ -35,6 +35,9 @@ export interface TraceSample {
   /** The browser's underrun counters (AudioContext.playbackStats). */
   readonly underrunEvents: number | null;
   readonly underrunMs: Milliseconds | null;
+  /** The output timing's readings still trend (no start, no quick latency change), and how fast, ms/s. */
+  readonly settling: boolean | null;
+  readonly readingTrendMsPerSec: number | null;
   /** The zone's plan: track position `startPositionSec` heard at shared ms `startSharedMs`. */
   readonly startSharedMs: Milliseconds | null;
   readonly startPositionSec: number | null;
@@ -60,15 +63,16 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
       const p = (d as { playback?: { report?: Record<string, number | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
       if (p == null) return null;
       const r = p.report ?? {};
-      const t = p.timing ?? {};
+      const t = (p.timing ?? {}) as Record<string, number | boolean | null>;
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
-  const n = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
-    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]) };
+    renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]),
+    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]) };
 }
 
 /**

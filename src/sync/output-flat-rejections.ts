@@ -6,6 +6,7 @@
  * slope's 95 % bound clears. Pure.
  */
 import { median } from './median.js';
+import { slopePerSec, type TimedValue } from './slope-fit.js';
 import type { Milliseconds } from './units.js';
 
 /** Tuning of {@link FlatRejections}. */
@@ -20,17 +21,12 @@ export interface FlatRejectionsOptions {
   readonly maxSlopeMsPerSec: number;
 }
 
-interface Point {
-  readonly atMs: Milliseconds;
-  readonly impliedMs: Milliseconds;
-}
-
 /** Share of the readings that must lie within the tolerance of their median. */
 const WITHIN_SHARE = 0.9;
 
 /** Consecutive rejected readings; see the module comment. */
 export class FlatRejections {
-  private points: Point[] = [];
+  private points: TimedValue[] = [];
 
   constructor(private readonly options: FlatRejectionsOptions) {}
 
@@ -40,11 +36,11 @@ export class FlatRejections {
    */
   add(atMs: Milliseconds, impliedMs: Milliseconds): Milliseconds | null {
     const o = this.options;
-    this.points.push({ atMs, impliedMs });
+    this.points.push({ atMs, valueMs: impliedMs });
     this.points = this.points.filter((p) => atMs - p.atMs <= o.maxWindowMs);
     const first = this.points[0]!;
     if (atMs - first.atMs < o.windowMs) return null;
-    const values = this.points.map((p) => p.impliedMs);
+    const values = this.points.map((p) => p.valueMs);
     const mid = median(values);
     const within = values.filter((v) => Math.abs(v - mid) <= o.toleranceMs).length;
     const fit = slopePerSec(this.points);
@@ -58,21 +54,4 @@ export class FlatRejections {
   reset(): void {
     this.points = [];
   }
-}
-
-/** Least-squares slope of implied latency over read time and its standard error, ms per s. */
-function slopePerSec(points: readonly Point[]): { slope: number; se: number } {
-  const n = points.length;
-  const meanT = points.reduce((s, p) => s + p.atMs, 0) / n;
-  const meanV = points.reduce((s, p) => s + p.impliedMs, 0) / n;
-  let sTT = 0;
-  let sTV = 0;
-  for (const p of points) {
-    sTT += (p.atMs - meanT) ** 2;
-    sTV += (p.atMs - meanT) * (p.impliedMs - meanV);
-  }
-  if (sTT === 0 || n < 3) return { slope: 0, se: Number.POSITIVE_INFINITY };
-  const slope = sTV / sTT;
-  const residualVar = points.reduce((s, p) => s + (p.impliedMs - meanV - slope * (p.atMs - meanT)) ** 2, 0) / (n - 2);
-  return { slope: slope * 1000, se: Math.sqrt(residualVar / sTT) * 1000 };
 }

@@ -64,6 +64,20 @@ export interface OutputTimingOptions {
    */
   readonly grossReadings: number;
   readonly grossMs: Milliseconds;
+  /**
+   * Once this many readings judged on a mature line agreed with the latency since it was set, it is
+   * proven: readings that disagree no longer replace it at once (the two rules above), only a steady
+   * step or the flat net below does.
+   */
+  readonly provenReadings: number;
+  /**
+   * Readings of the latest `settleWindowMs` that span `settleMinSpanMs` and trend faster than
+   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: they
+   * replace no latency at once and no voice starts (ms, ms, ms per s).
+   */
+  readonly settleWindowMs: Milliseconds;
+  readonly settleMinSpanMs: Milliseconds;
+  readonly maxSettlingMsPerSec: number;
   /** The latest `grossReadings`, judged however young the line, lying this far below the latency contradict it, ms (a voice does not start). */
   readonly contradictMs: Milliseconds;
   /** Readings rejected at least this long, yet flat, replace the latency, ms… */
@@ -100,7 +114,8 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
-  maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10,
+  maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
+  settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
   mode: 'cross-checked',
 };
 
@@ -113,6 +128,12 @@ export interface OutputTimingDiagnostics {
   readonly contradicted: boolean;
   readonly latencyMs: Milliseconds | null;
   readonly latencyFrozen: boolean;
+  /** Enough readings agreed with the latency for disagreeing ones not to replace it at once. */
+  readonly latencyProven: boolean;
+  /** The readings still trend up or down: no start, no quick replacement of the latency. */
+  readonly settling: boolean;
+  /** Slope of the latest readings' implied latency, ms per s (null while too few). */
+  readonly readingTrendMsPerSec: number | null;
   readonly uncertaintyMs: Milliseconds;
   readonly renderRatePpm: number;
   /** 1σ of renderRatePpm, ppm (null without a fit). */

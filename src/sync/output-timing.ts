@@ -10,7 +10,13 @@
  * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
  * Readings that disagree with the latency in a way the ramp bug cannot explain become the
  * baseline at once ({@link ReadingDisagreement}; seen: start-up baselines 25 ms too low or 90 ms
- * too high, held for minutes because noisy readings were never flat enough for the net below).
+ * too high, held for minutes because noisy readings were never flat enough for the net below) —
+ * unless the latency is proven: `provenReadings` readings judged on a mature line have agreed
+ * with it since it was set. A proven latency only moves by a steady step or the net below (after a
+ * glitch in bench:sync, three speakers' readings rose 35 ms and decayed over 12 s on lines that
+ * restarted, while their real output stayed put: following them played 32 ms early). Nor do
+ * readings that are still settling ({@link ReadingTrend}: trending up or down, as for 12–20 s
+ * after a glitch) replace a latency at once, and no voice starts while they settle.
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -26,6 +32,7 @@ import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
 import { LatencyContradiction } from './output-contradiction.js';
 import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
 import { LatencyPlausibility } from './output-plausibility.js';
+import { ReadingTrend } from './output-reading-trend.js';
 import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds, Seconds } from './units.js';
 
@@ -50,11 +57,14 @@ export class OutputTiming {
   private readonly disagreement: ReadingDisagreement;
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
+  /** Readings judged on a mature line that agreed with the latency since it was last set. */
+  private agreedSinceSet = 0;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
   private underrunEvents: number | null = null;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
   private lastJudgedMs: Milliseconds | null = null;
   private readonly contradiction: LatencyContradiction;
+  private readonly trend: ReadingTrend;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -66,6 +76,7 @@ export class OutputTiming {
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
     });
     this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs });
+    this.trend = new ReadingTrend({ windowMs: this.o.settleWindowMs, minSpanMs: this.o.settleMinSpanMs, maxMsPerSec: this.o.maxSettlingMsPerSec });
     this.flatRejections = new FlatRejections({
       windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
     });
@@ -110,6 +121,7 @@ export class OutputTiming {
     this.lastImplied = implied;
     if (this.plausibility.plausible(implied) && this.lineSees(ctxMs)) {
       this.contradiction.add(implied);
+      this.trend.add(r.readAtMs, implied);
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
         this.lastJudgedMs = implied;
         this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
@@ -127,15 +139,17 @@ export class OutputTiming {
       if (!this.plausibility.plausible(implied)) return this.count('rejected');
       this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
       this.latencySinceMs = r.readAtMs;
+      this.agreedSinceSet = 0;
       return this.count('baseline');
     }
     const latency = this.latencyMs;
     if (Math.abs(implied - latency) <= this.o.toleranceMs) {
       this.step.reset();
       this.flatRejections.reset();
+      if (this.render.spanMs >= this.o.minRenderSpanMs) this.agreedSinceSet++;
       return this.count('accepted');
     }
-    const disagreeing = this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
+    const disagreeing = this.proven || this.settling ? null : this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
     if (disagreeing !== null) {
       this.rebaseline(disagreeing.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
       return this.count('rebaselined');
@@ -146,6 +160,7 @@ export class OutputTiming {
     this.baseline.adjust(stepMs ?? agreedMs! - latency);
     this.resetRuns();
     this.latencySinceMs = r.readAtMs;
+    this.agreedSinceSet = 0;
     return this.count('rebaselined');
   }
 
@@ -170,7 +185,12 @@ export class OutputTiming {
    * old; within a few ms at once, the drift loop refines it as the line matures.
    */
   get startable(): boolean {
-    return this.ready || this.continuesLatency;
+    return (this.ready || this.continuesLatency) && !this.settling;
+  }
+
+  /** Whether the latest readings still trend up or down ({@link ReadingTrend}): no start, no quick replacement. */
+  get settling(): boolean {
+    return !this.readingsOnly && this.trend.settling;
   }
 
   /**
@@ -195,6 +215,14 @@ export class OutputTiming {
    */
   get contradicted(): boolean {
     return !this.readingsOnly && this.contradiction.contradicts(this.latencyMs);
+  }
+
+  /**
+   * Whether `provenReadings` readings judged on a mature line agreed with the latency in use since
+   * it was set: then only a steady step or a long flat run of rejections moves it.
+   */
+  get proven(): boolean {
+    return this.agreedSinceSet >= this.o.provenReadings;
   }
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
@@ -257,6 +285,9 @@ export class OutputTiming {
       contradicted: this.contradicted,
       latencyMs: Number.isFinite(latency) ? latency : null,
       latencyFrozen: !this.baseline.live,
+      latencyProven: this.proven,
+      settling: this.settling,
+      readingTrendMsPerSec: this.trend.slopeMsPerSec,
       uncertaintyMs: this.uncertaintyMs,
       renderRatePpm: this.render.ratePpm,
       renderRateSdPpm: Number.isFinite(this.render.rateSdPpm) ? this.render.rateSdPpm : null,
@@ -284,6 +315,7 @@ export class OutputTiming {
   private rebaseline(anchors: Anchor[], atMs: Milliseconds): void {
     this.baseline.replace(anchors);
     this.latencySinceMs = atMs;
+    this.agreedSinceSet = 0;
     this.resetRuns();
   }
 
@@ -309,5 +341,6 @@ export class OutputTiming {
     this.disagreement.clear();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);
+    if (this.baseline.size === 0) this.agreedSinceSet = 0;
   }
 }

@@ -1,0 +1,56 @@
+/**
+ * Whether the output timestamp readings are still settling: their implied latency moving steadily
+ * up or down, as after an audio glitch. On bench:sync's PulseAudio output the readings rose
+ * 35–57 ms within seconds of a glitch and decayed back over 12–20 s (time constant ~4 s) while the
+ * real output stayed put; a latency taken or followed meanwhile played 32–52 ms early. A latency
+ * is a level: readings that trend faster than `maxMsPerSec` (beyond twice the slope's standard
+ * error, so noise alone does not count) say nothing about it yet. The readings are kept across
+ * render restarts: implied latency is continuous through a restart that moved the audio. Pure.
+ */
+import { slopePerSec, type TimedValue } from './slope-fit.js';
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link ReadingTrend}. */
+export interface ReadingTrendOptions {
+  /** Readings of the latest this long are judged, ms… */
+  readonly windowMs: Milliseconds;
+  /** …once they span at least this long, ms… */
+  readonly minSpanMs: Milliseconds;
+  /** …and they trend when the slope exceeds this by twice its standard error, ms per s. */
+  readonly maxMsPerSec: number;
+}
+
+/** Minimum readings for a slope. */
+const MIN_READINGS = 6;
+
+/** The latest implied latencies over time; see the module comment. */
+export class ReadingTrend {
+  private points: TimedValue[] = [];
+
+  constructor(private readonly options: ReadingTrendOptions) {}
+
+  /** A plausible reading's implied latency (ms), read at `atMs`. */
+  add(atMs: Milliseconds, impliedMs: Milliseconds): void {
+    this.points.push({ atMs, valueMs: impliedMs });
+    this.points = this.points.filter((p) => atMs - p.atMs <= this.options.windowMs);
+  }
+
+  /** Slope of the latest readings, ms per s (null while too few or too short to judge). */
+  get slopeMsPerSec(): number | null {
+    const fit = this.fit();
+    return fit === null ? null : fit.slope;
+  }
+
+  /** Whether the readings trend beyond `maxMsPerSec` (see the module comment). */
+  get settling(): boolean {
+    const fit = this.fit();
+    return fit !== null && Math.abs(fit.slope) - 2 * fit.se > this.options.maxMsPerSec;
+  }
+
+  private fit(): { slope: number; se: number } | null {
+    const first = this.points[0];
+    const last = this.points[this.points.length - 1];
+    if (first === undefined || last === undefined || this.points.length < MIN_READINGS || last.atMs - first.atMs < this.options.minSpanMs) return null;
+    return slopePerSec(this.points);
+  }
+}
