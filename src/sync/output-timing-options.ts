@@ -75,6 +75,12 @@ export interface OutputTimingOptions {
    * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: they
    * replace no latency at once and no voice starts (ms, ms, ms per s).
    */
+  /**
+   * The latest this many readings on a mature line replace the latency when their median lies more
+   * than `followDownMinMs` below it, beyond its noise (ms).
+   */
+  readonly followDownReadings: number;
+  readonly followDownMinMs: Milliseconds;
   readonly settleWindowMs: Milliseconds;
   readonly settleMinSpanMs: Milliseconds;
   readonly maxSettlingMsPerSec: number;
@@ -115,7 +121,7 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
-  settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
+  followDownReadings: 12, followDownMinMs: 0.3, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
   mode: 'cross-checked',
 };
 

@@ -16,7 +16,9 @@
  * glitch in bench:sync, three speakers' readings rose 35 ms and decayed over 12 s on lines that
  * restarted, while their real output stayed put: following them played 32 ms early). Nor do
  * readings that are still settling ({@link ReadingTrend}: trending up or down, as for 12–20 s
- * after a glitch) replace a latency at once, and no voice starts while they settle.
+ * after a glitch) replace a latency at once, and no voice starts while they settle. Readings
+ * BELOW the latency beyond their noise replace it finely ({@link FollowDown}): the ramp bug and the
+ * glitch transients only make readings late.
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -26,6 +28,7 @@
  */
 import { AudioClockMap } from './audio-clock-map.js';
 import { ReadingDisagreement } from './output-disagreement.js';
+import { FollowDown } from './output-follow-down.js';
 import { FlatRejections } from './output-flat-rejections.js';
 import { LatencyStep } from './output-latency-step.js';
 import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
@@ -55,6 +58,7 @@ export class OutputTiming {
   private latencySinceMs = Number.NaN;
   private readonly step: LatencyStep;
   private readonly disagreement: ReadingDisagreement;
+  private readonly followDown: FollowDown;
   private readonly flatRejections: FlatRejections;
   private validReadings = 0;
   /** Readings judged on a mature line that agreed with the latency since it was last set. */
@@ -72,6 +76,7 @@ export class OutputTiming {
     this.baseline = new LatencyBaseline(this.render, this.o.render.windowMs ?? 60_000);
     this.plausibility = new LatencyPlausibility(this.o.maxExtraLatencyMs, this.o.implausibleReadings);
     this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
+    this.followDown = new FollowDown({ readings: this.o.followDownReadings, minGapMs: this.o.followDownMinMs });
     this.disagreement = new ReadingDisagreement({
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
     });
@@ -125,6 +130,7 @@ export class OutputTiming {
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
         this.lastJudgedMs = implied;
         this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+        this.followDown.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
       } else if (this.continuesLatency) {
         this.lastJudgedMs = implied;
       }
@@ -143,6 +149,11 @@ export class OutputTiming {
       return this.count('baseline');
     }
     const latency = this.latencyMs;
+    const lower = this.settling ? null : this.followDown.check(latency);
+    if (lower !== null) {
+      this.rebaseline(lower.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
+      return this.count('rebaselined');
+    }
     if (Math.abs(implied - latency) <= this.o.toleranceMs) {
       this.step.reset();
       this.flatRejections.reset();
@@ -323,6 +334,7 @@ export class OutputTiming {
   private resetRuns(): void {
     this.step.reset();
     this.disagreement.clear();
+    this.followDown.clear();
     this.flatRejections.reset();
   }
 
@@ -339,6 +351,7 @@ export class OutputTiming {
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
     this.disagreement.clear();
+    this.followDown.clear();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);
     if (this.baseline.size === 0) this.agreedSinceSet = 0;

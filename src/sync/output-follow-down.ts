@@ -1,0 +1,53 @@
+/**
+ * The output timing's fine repair downward: readings judged on a mature render line that lie
+ * below the latency in use, beyond their own noise, replace it. Chromium's ramping-latency bug and
+ * the transients after a glitch only ever make readings late, so readings that say "earlier" are
+ * safe to follow, and finely: bench:sync's speakers kept start-up latencies 2 ms high for 28 s
+ * (the quick rule needs a 2 ms gap) after their render lines moved 4.5–5.5 ms later at the press
+ * while their output stayed put. Pure.
+ */
+import { median } from './median.js';
+import type { ImpliedReading } from './output-disagreement.js';
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link FollowDown}. */
+export interface FollowDownOptions {
+  /** The latest this many readings are judged together… */
+  readonly readings: number;
+  /** …and replace the latency when their median lies more than this below it (ms), and beyond their noise. */
+  readonly minGapMs: Milliseconds;
+}
+
+/** A gap must exceed this many standard errors of the median. */
+const NOISE_SES = 3;
+/** Share of the readings that must lie below the latency. */
+const BELOW_SHARE = 0.75;
+
+/** The latest readings on a mature line; see the module comment. */
+export class FollowDown {
+  private recent: ImpliedReading[] = [];
+
+  constructor(private readonly options: FollowDownOptions) {}
+
+  add(reading: ImpliedReading): void {
+    this.recent = [...this.recent, reading].slice(-this.options.readings);
+  }
+
+  /** Forget the readings (the latency changed, or the render line they refer to restarted). */
+  clear(): void {
+    this.recent = [];
+  }
+
+  /** The readings to take as the new baseline if they lie below `latencyMs` beyond noise; else null. */
+  check(latencyMs: Milliseconds): readonly ImpliedReading[] | null {
+    const o = this.options;
+    if (this.recent.length < o.readings || !Number.isFinite(latencyMs)) return null;
+    const implied = this.recent.map((r) => r.impliedMs);
+    const mid = median(implied);
+    const spread = 1.4826 * median(implied.map((v) => Math.abs(v - mid)));
+    const seMs = (1.25 * spread) / Math.sqrt(implied.length);
+    const below = implied.filter((v) => v < latencyMs).length;
+    if (latencyMs - mid <= Math.max(o.minGapMs, NOISE_SES * seMs) || below < BELOW_SHARE * implied.length) return null;
+    return this.recent;
+  }
+}
