@@ -31,10 +31,14 @@ export class LatencyContradiction {
     this.recent = [...this.recent, impliedMs].slice(-this.options.readings);
   }
 
+  /** How far the latest readings' median lies below `latencyMs`, ms (0 when above, or too few readings). */
+  gapBelowMs(latencyMs: Milliseconds): Milliseconds {
+    if (this.recent.length < this.options.readings || !Number.isFinite(latencyMs)) return 0;
+    return Math.max(0, latencyMs - median(this.recent));
+  }
+
   /** Whether the readings contradict `latencyMs` (see the options). */
   contradicts(latencyMs: Milliseconds): boolean {
-    const o = this.options;
-    if (this.recent.length < o.readings || !Number.isFinite(latencyMs)) return false;
-    return median(this.recent) < latencyMs - o.contradictMs;
+    return this.gapBelowMs(latencyMs) > this.options.contradictMs;
   }
 }

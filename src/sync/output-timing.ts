@@ -242,7 +242,10 @@ export class OutputTiming {
   }
 
   /**
-   * 1σ of {@link contextToPerfMs} now, ms. Infinity while not ready, except on a young line
+   * 1σ of {@link contextToPerfMs} now, ms. The latest readings lying more than `toleranceMs` below
+   * the latency add their gap: the latency is in dispute (bench:sync's render lines moved ~5 ms
+   * later at the press while the output stayed put, and the speakers re-scheduled 3 ms wrong on the
+   * kept latency before the readings replaced it). Infinity while not ready, except on a young line
    * continuing a latency kept through a restart (an underrun moved the audio): that maps at once,
    * coarsely (`youngLineSdMs`), so a speaker far off re-schedules without waiting for the line to
    * mature (bench:sync: 79–120 ms off for 1.5–2.5 s after a 453 ms underrun).
@@ -256,7 +259,9 @@ export class OutputTiming {
     }
     const base = this.baseline.state();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
-    return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2);
+    const dispute = this.contradiction.gapBelowMs(this.latencyMs);
+    const disputeSd = dispute > this.o.toleranceMs ? dispute : 0;
+    return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2 + disputeSd ** 2);
   }
 
   /** A line at least youngLineSpanMs old carries a latency kept through its restart. */

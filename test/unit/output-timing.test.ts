@@ -400,6 +400,11 @@ describe('OutputTiming', () => {
       expect(maxAbsAfter(r, 11_000), `seed ${seed}`).to.be.below(0.5);
       const coarse = simulate({ ...scene, seed, timing: { followDownReadings: Number.POSITIVE_INFINITY } });
       expect(maxAbsAfter(window(coarse, 11_000, 16_000), 0), `seed ${seed}: without following down`).to.be.above(1.5);
+      // Meanwhile the readings dispute the latency: its uncertainty covers the error (no re-schedule on it).
+      for (const result of [r, coarse]) {
+        const disputed = result.errors.filter((e) => e.atMs >= 9_000 && Math.abs(e.errorMs) > 1);
+        expect(disputed.every((e) => e.sdMs >= 0.8 * Math.abs(e.errorMs)), `seed ${seed}: ${disputed.map((e) => `${e.errorMs.toFixed(2)}±${e.sdMs.toFixed(2)}`).join(' ')}`).to.equal(true);
+      }
     }
   });
 
