@@ -65,7 +65,8 @@ export interface AppSyncReport {
   readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
   /** Click → first sound on any speaker / on all speakers, ms (null when not measured or not found). */
-  readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null } | null;
+  /** Click → first sound: the first speaker, all, and each (null: no onset found). */
+  readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null> } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
   /** The app's own error estimates against the truth, per original speaker. */
@@ -240,8 +241,9 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     let pressToSoundMs: AppSyncReport['pressToSoundMs'] = null;
     if (clickHostMs !== null) {
       const onsets = originals.map((_, k) => firstOnsetFrame(recording.speakerMono(k), recording.frameAt(clickHostMs!), 0.003));
-      const found = onsets.filter((f): f is number => f !== null).map((f) => recording.hostMsAt(f) - clickHostMs!);
-      pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null };
+      const each = onsets.map((f) => (f === null ? null : recording.hostMsAt(f) - clickHostMs!));
+      const found = each.filter((ms): ms is number => ms !== null);
+      pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null, each };
     }
     let lateJoinMs: Milliseconds | null | undefined;
     const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n, loopSec)[n]!;
@@ -285,8 +287,9 @@ export function formatAppSyncReport(report: AppSyncReport): string {
   lines.push('', formatEstimates(report.estimates, "The app's estimate vs the rendered truth, each relative to the others (truth − estimate):"));
   lines.push('', formatEstimates(report.absolute, "The app's estimate vs the absolute truth, heard − planned on the authority's clock (truth − estimate; the bias includes the recording's own latency, common to all):"));
   if (report.pressToSoundMs !== null) {
-    const { first, all } = report.pressToSoundMs;
-    lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'})`);
+    const { first, all, each } = report.pressToSoundMs;
+    const perSpeaker = each.map((ms, k) => `S${k} ${f(ms, 1)}`).join(', ');
+    lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (${perSpeaker}; target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'})`);
   }
   if (report.lateJoinMs !== undefined) {
     const ms = report.lateJoinMs;

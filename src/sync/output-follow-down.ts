@@ -2,9 +2,11 @@
  * The output timing's fine repair downward: readings judged on a mature render line that lie
  * below the latency in use, beyond their own noise, replace it. Chromium's ramping-latency bug and
  * the transients after a glitch only ever make readings late, so readings that say "earlier" are
- * safe to follow, and finely: bench:sync's speakers kept start-up latencies 2 ms high for 28 s
- * (the quick rule needs a 2 ms gap) after their render lines moved 4.5–5.5 ms later at the press
- * while their output stayed put. Pure.
+ * usually safe to follow, and finely: bench:sync's speakers kept start-up latencies 2 ms high for
+ * 28 s (the quick rule needs a 2 ms gap) after their render lines moved 4.5–5.5 ms later at the
+ * press while their output stayed put. Only steady readings count (robust spread within
+ * `maxSpreadMs`): after a system-wide glitch, readings scattered 4–13 ms low for seconds while
+ * the output was right, and following them played 14 ms late. Pure.
  */
 import { median } from './median.js';
 import type { ImpliedReading } from './output-disagreement.js';
@@ -14,8 +16,10 @@ import type { Milliseconds } from './units.js';
 export interface FollowDownOptions {
   /** The latest this many readings are judged together… */
   readonly readings: number;
-  /** …and replace the latency when their median lies more than this below it (ms), and beyond their noise. */
+  /** …and replace the latency when their median lies more than this below it (ms), and beyond their noise… */
   readonly minGapMs: Milliseconds;
+  /** …if their robust standard deviation (1.4826 × MAD) is at most this, ms. */
+  readonly maxSpreadMs: Milliseconds;
 }
 
 /** A gap must exceed this many standard errors of the median. */
@@ -47,7 +51,7 @@ export class FollowDown {
     const spread = 1.4826 * median(implied.map((v) => Math.abs(v - mid)));
     const seMs = (1.25 * spread) / Math.sqrt(implied.length);
     const below = implied.filter((v) => v < latencyMs).length;
-    if (latencyMs - mid <= Math.max(o.minGapMs, NOISE_SES * seMs) || below < BELOW_SHARE * implied.length) return null;
+    if (spread > o.maxSpreadMs || latencyMs - mid <= Math.max(o.minGapMs, NOISE_SES * seMs) || below < BELOW_SHARE * implied.length) return null;
     return this.recent;
   }
 }

@@ -17,8 +17,8 @@
  * restarted, while their real output stayed put: following them played 32 ms early). Nor do
  * readings that are still settling ({@link ReadingTrend}: trending up or down, as for 12–20 s
  * after a glitch) replace a latency at once, and no voice starts while they settle. Readings
- * BELOW the latency beyond their noise replace it finely ({@link FollowDown}): the ramp bug and the
- * glitch transients only make readings late.
+ * BELOW the latency, steady and beyond their noise, replace it finely ({@link FollowDown}): the
+ * ramp bug only makes readings late.
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -76,7 +76,7 @@ export class OutputTiming {
     this.baseline = new LatencyBaseline(this.render, this.o.render.windowMs ?? 60_000);
     this.plausibility = new LatencyPlausibility(this.o.maxExtraLatencyMs, this.o.implausibleReadings);
     this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
-    this.followDown = new FollowDown({ readings: this.o.followDownReadings, minGapMs: this.o.followDownMinMs });
+    this.followDown = new FollowDown({ readings: this.o.followDownReadings, minGapMs: this.o.followDownMinMs, maxSpreadMs: this.o.followDownMaxSpreadMs });
     this.disagreement = new ReadingDisagreement({
       readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
     });
@@ -136,6 +136,7 @@ export class OutputTiming {
       }
     }
     if (this.plausibility.discards(this.latencyMs)) this.rebaseline([], Number.NaN);
+    if (this.render.stepPending && this.plausibility.plausible(implied) && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
     // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
