@@ -6,6 +6,7 @@
  */
 import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
 import { ErrorHistory } from '../sync/error-history.js';
+import { chooseRateSeed, NO_RATE, type RateEstimate } from '../sync/rate-seed.js';
 import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
 import { SampleSlipper } from './sample-slipper.js';
 import type { SourceVoice } from './source-voice.js';
@@ -36,8 +37,8 @@ export class DriftLoop {
   private policy = new DriftPolicy();
   /** The next voice seeds the policy's rate (a new plan, or after a resync). */
   private seedPending = true;
-  /** Seed when the next voice brings no rate hint: the rate learned before a gross re-schedule (NaN: none). */
-  private fallbackSeedPpm = Number.NaN;
+  /** Seed when the next voice brings no better rate hint: the rate learned before a gross re-schedule. */
+  private fallbackSeed: RateEstimate = NO_RATE;
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
@@ -60,21 +61,21 @@ export class DriftLoop {
   }
 
   /**
-   * A voice starts at context time `whenSec`: slips count from there. `rateHintPpm`: the rate the
-   * output's clock was measured to need against the shared timeline (NaN: unknown). The first voice
-   * of a plan, and the voice after a resync, start at it: a new plan does not drift while the
-   * policy learns, and a resync does not keep a rate learned wrong. Without a hint (the output's
-   * render line too young to measure a rate), the voice after a gross re-schedule starts at the
-   * rate learned before it: an underrun moves the audio, not the clocks (started at 0 instead, a
-   * 200 ppm engine test learned only 85 ppm in the seconds left).
+   * A voice starts at context time `whenSec`: slips count from there. `rateHint`: the rate the
+   * output's clock was measured to need against the shared timeline, with its 1σ. The first voice
+   * of a plan, and the voice after a resync, start at it ({@link chooseRateSeed}): a new plan does
+   * not drift while the policy learns, and a resync does not keep a rate learned wrong. With a hint
+   * known worse (the output's render line too young), the voice after a gross re-schedule starts
+   * at the rate learned before it if that is known better: an underrun moves the audio, not the
+   * clocks (started at 0 instead, a 200 ppm engine test learned only 85 ppm in the seconds left).
    */
-  restartAt(whenSec: Seconds, rateHintPpm: Ppm = Number.NaN): void {
-    const seedPpm = Number.isFinite(rateHintPpm) ? rateHintPpm : this.fallbackSeedPpm;
+  restartAt(whenSec: Seconds, rateHint: RateEstimate = NO_RATE): void {
+    const seedPpm = chooseRateSeed(rateHint, this.fallbackSeed, this.policy.priorRateSdPpm);
     if (this.seedPending && Number.isFinite(seedPpm)) {
       this.policy.seedRate(seedPpm);
       this.slipper.setRate(this.policy.ratePpm);
     }
-    this.fallbackSeedPpm = Number.NaN;
+    this.fallbackSeed = NO_RATE;
     this.seedPending = false;
     this.slipper.restartAt(whenSec);
   }
@@ -113,7 +114,8 @@ export class DriftLoop {
 
   /** A fresh policy, seeded by the next voice's restartAt (with the learned rate if `keepRate` and no hint comes). */
   private renewPolicy(keepRate: boolean): void {
-    this.fallbackSeedPpm = keepRate ? this.policy.learnedRate.ratePpm : Number.NaN;
+    const learned = this.policy.learnedRate;
+    this.fallbackSeed = keepRate ? { ppm: learned.ratePpm, sdPpm: learned.sdPpm } : NO_RATE;
     this.policy = new DriftPolicy();
     this.seedPending = true;
   }

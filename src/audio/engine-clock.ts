@@ -5,7 +5,8 @@
  */
 import type { OutputTiming } from '../sync/output-timing.js';
 import { correctionRatePpm, type ScheduleClock } from '../sync/playout-schedule.js';
-import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
+import type { RateEstimate } from '../sync/rate-seed.js';
+import type { Milliseconds, Seconds } from '../sync/units.js';
 
 export interface EngineTimeline {
   toShared(localMs: Milliseconds): Milliseconds;
@@ -18,9 +19,6 @@ export interface EngineClock {
   fromPerfMs(perfMs: Milliseconds): Milliseconds;
   toPerfMs(localMs: Milliseconds): Milliseconds;
 }
-
-/** The measured correction rate is used only when the render clock knows its rate to this (1σ), ppm. */
-const RATE_HINT_MAX_SD_PPM = 20;
 
 /** Shared ms ⇄ context time heard (so planStart gets outputLatencySec 0). */
 export class EngineScheduleClock implements ScheduleClock {
@@ -46,11 +44,10 @@ export class EngineScheduleClock implements ScheduleClock {
   /**
    * The correction rate the output needs against the shared timeline now (see
    * {@link correctionRatePpm}): the render clock's rate, the local clock's skew and the
-   * timeline's. NaN while any is unknown, or while the render clock's rate is uncertain by more
-   * than {@link RATE_HINT_MAX_SD_PPM} (a young line leans on its prior).
+   * timeline's, with the render clock's rate uncertainty (ppm NaN while any is unknown).
    */
-  rateHintPpm(nowSec: Seconds): Ppm {
-    if (!(this.timing.rateSdPpm <= RATE_HINT_MAX_SD_PPM)) return Number.NaN;
-    return correctionRatePpm(this, nowSec);
+  rateHint(nowSec: Seconds): RateEstimate {
+    return { ppm: correctionRatePpm(this, nowSec), sdPpm: this.timing.rateSdPpm };
   }
+
 }

@@ -135,7 +135,7 @@ export class EngineVoices {
     if (start.offsetSec < audio.startSec || start.offsetSec > endSec - runwaySec) return 'uncovered';
     const fade = crossfadeFrom !== null || start.offsetSec > 0;
     const voice = new SourceVoice(this.context, this.bus, { audio, whenSec: start.whenSec, offsetSec: start.offsetSec, rate: 1, fadeInSec: fade ? FADE_SEC : 0 });
-    this.drift.restartAt(start.whenSec, this.clock.rateHintPpm(this.context.currentTime));
+    this.drift.restartAt(start.whenSec, this.clock.rateHint(this.context.currentTime));
     crossfadeFrom?.fadeOut(start.whenSec, FADE_SEC);
     return voice;
   }

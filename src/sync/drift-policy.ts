@@ -163,6 +163,11 @@ export class DriftPolicy {
     this.applied = representableRatePpm(this.r);
   }
 
+  /** Prior 1σ of the rate (before any measurement or seed), ppm. */
+  get priorRateSdPpm(): Ppm {
+    return this.o.priorRateSdPpm;
+  }
+
   /** Rate in effect (after the last action), ppm. */
   get ratePpm(): Ppm {
     return this.applied;

@@ -4,8 +4,10 @@
  * 35–57 ms within seconds of a glitch and decayed back over 12–20 s (time constant ~4 s) while the
  * real output stayed put; a latency taken or followed meanwhile played 32–52 ms early. A latency
  * is a level: readings that trend faster than `maxMsPerSec` (beyond twice the slope's standard
- * error, so noise alone does not count) say nothing about it yet. The readings are kept across
- * render restarts: implied latency is continuous through a restart that moved the audio. Pure.
+ * error, so noise alone does not count) say nothing about it yet. Implied latency may step at a
+ * render restart (bench:sync's render lines moved ~5 ms later at the press while the output stayed
+ * put), and a step within the window would pass for a trend: the readings since the latest restart
+ * are judged alone once they span enough, the whole window until then. Pure.
  */
 import { slopePerSec, type TimedValue } from './slope-fit.js';
 import type { Milliseconds } from './units.js';
@@ -25,14 +27,21 @@ const MIN_READINGS = 6;
 
 /** The latest implied latencies over time; see the module comment. */
 export class ReadingTrend {
-  private points: TimedValue[] = [];
+  private points: Array<TimedValue & { readonly line: number }> = [];
+  /** Render lines seen (bumped at each restart). */
+  private line = 0;
 
   constructor(private readonly options: ReadingTrendOptions) {}
 
   /** A plausible reading's implied latency (ms), read at `atMs`. */
   add(atMs: Milliseconds, impliedMs: Milliseconds): void {
-    this.points.push({ atMs, valueMs: impliedMs });
+    this.points.push({ atMs, valueMs: impliedMs, line: this.line });
     this.points = this.points.filter((p) => atMs - p.atMs <= this.options.windowMs);
+  }
+
+  /** The render line restarted: its readings are judged apart once they span enough. */
+  restarted(): void {
+    this.line++;
   }
 
   /** Slope of the latest readings, ms per s (null while too few or too short to judge). */
@@ -48,9 +57,13 @@ export class ReadingTrend {
   }
 
   private fit(): { slope: number; se: number } | null {
-    const first = this.points[0];
-    const last = this.points[this.points.length - 1];
-    if (first === undefined || last === undefined || this.points.length < MIN_READINGS || last.atMs - first.atMs < this.options.minSpanMs) return null;
-    return slopePerSec(this.points);
+    const current = this.points.filter((p) => p.line === this.line);
+    return this.judgeable(current) ? slopePerSec(current) : this.judgeable(this.points) ? slopePerSec(this.points) : null;
+  }
+
+  private judgeable(points: readonly TimedValue[]): boolean {
+    const first = points[0];
+    const last = points[points.length - 1];
+    return first !== undefined && last !== undefined && points.length >= MIN_READINGS && last.atMs - first.atMs >= this.options.minSpanMs;
   }
 }

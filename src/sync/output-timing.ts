@@ -177,11 +177,18 @@ export class OutputTiming {
   }
 
   /**
-   * Building a first baseline (fewer than `minBaselineReadings` on a live line): readings are
-   * worth taking faster than usual, so a line becomes usable soon after it starts.
+   * Building a first baseline (fewer than `minBaselineReadings` on a live line), or a latency the
+   * readings dispute: readings are worth taking faster than usual, so a line becomes usable soon
+   * after it starts, and a disputed latency is replaced (or confirmed) soon.
    */
   get wantsReadings(): boolean {
-    return !this.readingsOnly && this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
+    if (this.readingsOnly) return false;
+    return (this.baseline.live && this.baseline.size < this.o.minBaselineReadings) || this.disputed;
+  }
+
+  /** The latest readings lie more than `toleranceMs` below the latency in use (see {@link uncertaintyMs}). */
+  private get disputed(): boolean {
+    return this.contradiction.gapBelowMs(this.latencyMs) > this.o.toleranceMs;
   }
 
   /** Enough to map context time to heard time. */
@@ -260,8 +267,7 @@ export class OutputTiming {
     }
     const base = this.baseline.state();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
-    const dispute = this.contradiction.gapBelowMs(this.latencyMs);
-    const disputeSd = dispute > this.o.toleranceMs ? dispute : 0;
+    const disputeSd = this.disputed ? this.contradiction.gapBelowMs(this.latencyMs) : 0;
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2 + disputeSd ** 2);
   }
 
@@ -357,6 +363,7 @@ export class OutputTiming {
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
     this.disagreement.clear();
+    this.trend.restarted();
     this.followDown.clear();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { DriftLoop, GROSS_ERROR_MS } from '../../src/audio/drift-loop.js';
+import { chooseRateSeed, NO_RATE, type RateEstimate } from '../../src/sync/rate-seed.js';
 
 describe('DriftLoop', () => {
   it('re-schedules at once on a gross error it knows well, and again on the next one a second later', () => {
@@ -25,24 +26,37 @@ describe('DriftLoop', () => {
     expect(loop.step({ atSharedMs: 10_000, errorMs: GROSS_ERROR_MS * 1.2, uncertaintyMs: GROSS_ERROR_MS * 0.5 })).to.equal(false);
   });
 
-  it('keeps the learned rate through a gross re-schedule when the next voice brings no rate hint', () => {
-    const learnedAfterGross = (hintPpm: number): number => {
+  it('keeps the learned rate through a gross re-schedule when the next voice brings no better rate hint', () => {
+    const learnedAfterGross = (hint: RateEstimate): number => {
       const loop = new DriftLoop(0.05);
-      loop.restartAt(0, 200);
+      loop.restartAt(0, { ppm: 200, sdPpm: 5 });
       expect(loop.diagnostics()['learnedRatePpm']).to.equal(200);
       expect(loop.step({ atSharedMs: 10_000, errorMs: 60, uncertaintyMs: 3 })).to.equal(true);
-      loop.restartAt(10, hintPpm);
+      loop.restartAt(10, hint);
       return loop.diagnostics()['learnedRatePpm'] as number;
     };
     // No hint (a render line too young to measure a rate): the rate learned before.
-    expect(learnedAfterGross(Number.NaN)).to.equal(200);
-    // A hint wins.
-    expect(learnedAfterGross(150)).to.equal(150);
+    expect(learnedAfterGross(NO_RATE)).to.equal(200);
+    // A well-measured hint wins; so does a loosely measured one known better than the policy's seed.
+    expect(learnedAfterGross({ ppm: 150, sdPpm: 10 })).to.equal(150);
+    expect(learnedAfterGross({ ppm: 150, sdPpm: 100 })).to.equal(150);
     // A new plan forgets it.
     const loop = new DriftLoop(0.05);
-    loop.restartAt(0, 200);
+    loop.restartAt(0, { ppm: 200, sdPpm: 5 });
     loop.reset();
     loop.restartAt(1);
     expect(loop.diagnostics()['learnedRatePpm']).to.equal(0);
+  });
+});
+
+describe('chooseRateSeed', () => {
+  it('takes a trusted hint, else the better known estimate within the prior, else none', () => {
+    // bench:sync: a re-schedule with the render line's rate known to ~100 ppm and nothing learned
+    // started at 0 against a needed −700 ppm.
+    expect(chooseRateSeed({ ppm: -680, sdPpm: 100 }, { ppm: -13, sdPpm: 310 }, 300)).to.equal(-680);
+    expect(chooseRateSeed({ ppm: -680, sdPpm: 15 }, { ppm: -700, sdPpm: 2 }, 300), 'a trusted hint wins').to.equal(-680);
+    expect(chooseRateSeed({ ppm: -680, sdPpm: 100 }, { ppm: -700, sdPpm: 8 }, 300), 'a well learned rate wins a loose hint').to.equal(-700);
+    expect(Number.isNaN(chooseRateSeed({ ppm: -680, sdPpm: 400 }, NO_RATE, 300))).to.equal(true);
+    expect(Number.isNaN(chooseRateSeed({ ppm: Number.NaN, sdPpm: 5 }, NO_RATE, 300))).to.equal(true);
   });
 });
