@@ -35,7 +35,7 @@ export interface TraceSample {
   /** The browser's underrun counters (AudioContext.playbackStats). */
   readonly underrunEvents: number | null;
   readonly underrunMs: Milliseconds | null;
-  /** The output timing's readings still trend (no start, no quick latency change), and how fast, ms/s. */
+  /** The output timing's readings still trend (no start, no fine latency change), and how fast, ms/s. */
   readonly settling: boolean | null;
   readonly readingTrendMsPerSec: number | null;
   /** The zone's plan: track position `startPositionSec` heard at shared ms `startSharedMs`. */

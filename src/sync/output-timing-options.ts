@@ -72,8 +72,8 @@ export interface OutputTimingOptions {
   readonly provenReadings: number;
   /**
    * Readings of the latest `settleWindowMs` that span `settleMinSpanMs` and trend faster than
-   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: they
-   * replace no latency at once and no voice starts (ms, ms, ms per s).
+   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: no voice
+   * starts, and they do not replace the latency finely (ms, ms, ms per s).
    */
   /**
    * The latest this many readings on a mature line replace the latency when their median lies more
@@ -145,7 +145,7 @@ export interface OutputTimingDiagnostics {
   readonly latencyFrozen: boolean;
   /** Enough readings agreed with the latency for disagreeing ones not to replace it at once. */
   readonly latencyProven: boolean;
-  /** The readings still trend up or down: no start, no quick replacement of the latency. */
+  /** The readings still trend up or down: no start, no fine latency change. */
   readonly settling: boolean;
   /** Slope of the latest readings' implied latency, ms per s (null while too few). */
   readonly readingTrendMsPerSec: number | null;

@@ -14,9 +14,9 @@
  * unless the latency is proven: `provenReadings` readings judged on a mature line have agreed
  * with it since it was set. A proven latency only moves by a steady step or the net below (after a
  * glitch in bench:sync, three speakers' readings rose 35 ms and decayed over 12 s on lines that
- * restarted, while their real output stayed put: following them played 32 ms early). Nor do
- * readings that are still settling ({@link ReadingTrend}: trending up or down, as for 12–20 s
- * after a glitch) replace a latency at once, and no voice starts while they settle. Readings
+ * restarted, while their real output stayed put: following them played 32 ms early). No voice
+ * starts while the readings are still settling ({@link ReadingTrend}: trending up or down, as for
+ * 12–20 s after a glitch), nor do they replace a latency finely (below). Readings
  * BELOW the latency, steady and beyond their noise, replace it finely ({@link FollowDown}): the
  * ramp bug only makes readings late.
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
@@ -161,7 +161,7 @@ export class OutputTiming {
       if (this.render.spanMs >= this.o.minRenderSpanMs) this.agreedSinceSet++;
       return this.count('accepted');
     }
-    const disagreeing = this.proven || this.settling ? null : this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
+    const disagreeing = this.proven ? null : this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
     if (disagreeing !== null) {
       this.rebaseline(disagreeing.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
       return this.count('rebaselined');
@@ -207,7 +207,7 @@ export class OutputTiming {
     return (this.ready || this.continuesLatency) && !this.settling;
   }
 
-  /** Whether the latest readings still trend up or down ({@link ReadingTrend}): no start, no quick replacement. */
+  /** Whether the latest readings still trend up or down ({@link ReadingTrend}): no start, no fine replacement. */
   get settling(): boolean {
     return !this.readingsOnly && this.trend.settling;
   }
