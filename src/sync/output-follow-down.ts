@@ -5,8 +5,8 @@
  * usually safe to follow, and finely: bench:sync's speakers kept start-up latencies 2 ms high for
  * 28 s (the quick rule needs a 2 ms gap) after their render lines moved 4.5–5.5 ms later at the
  * press while their output stayed put. Only steady readings count (robust spread within
- * `maxSpreadMs`): after a system-wide glitch, readings scattered 4–13 ms low for seconds while
- * the output was right, and following them played 14 ms late. Pure.
+ * `maxSpreadMs`) over `minSpanMs`: after a system-wide glitch, readings scattered 4–13 ms low for
+ * seconds while the output was right, and following them played 14 ms late. Pure.
  */
 import { median } from './median.js';
 import type { ImpliedReading } from './output-disagreement.js';
@@ -18,8 +18,10 @@ export interface FollowDownOptions {
   readonly readings: number;
   /** …and replace the latency when their median lies more than this below it (ms), and beyond their noise… */
   readonly minGapMs: Milliseconds;
-  /** …if their robust standard deviation (1.4826 × MAD) is at most this, ms. */
+  /** …if their robust standard deviation (1.4826 × MAD) is at most this, ms… */
   readonly maxSpreadMs: Milliseconds;
+  /** …and they span at least this long (heard time), ms: a dip of a second or two is no level. */
+  readonly minSpanMs: Milliseconds;
 }
 
 /** A gap must exceed this many standard errors of the median. */
@@ -45,7 +47,9 @@ export class FollowDown {
   /** The readings to take as the new baseline if they lie below `latencyMs` beyond noise; else null. */
   check(latencyMs: Milliseconds): readonly ImpliedReading[] | null {
     const o = this.options;
-    if (this.recent.length < o.readings || !Number.isFinite(latencyMs)) return null;
+    const first = this.recent[0];
+    const last = this.recent[this.recent.length - 1];
+    if (this.recent.length < o.readings || !Number.isFinite(latencyMs) || first === undefined || last === undefined || last.perfMs - first.perfMs < o.minSpanMs) return null;
     const implied = this.recent.map((r) => r.impliedMs);
     const mid = median(implied);
     const spread = 1.4826 * median(implied.map((v) => Math.abs(v - mid)));

@@ -78,11 +78,12 @@ export interface OutputTimingOptions {
   /**
    * The latest this many readings on a mature line replace the latency when their median lies more
    * than `followDownMinMs` below it, beyond its noise, and they are steady (robust standard
-   * deviation at most `followDownMaxSpreadMs`) (ms).
+   * deviation at most `followDownMaxSpreadMs`) over at least `followDownMinSpanMs` (ms).
    */
   readonly followDownReadings: number;
   readonly followDownMinMs: Milliseconds;
   readonly followDownMaxSpreadMs: Milliseconds;
+  readonly followDownMinSpanMs: Milliseconds;
   /**
    * A reading that lies this far above the latency while the render line's step is pending says
    * the output moved with it: the step is taken as soon as it is flat, as after a counted underrun
@@ -130,7 +131,7 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
-  followDownReadings: 8, followDownMinMs: 0.3, followDownMaxSpreadMs: 0.5, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
+  followDownReadings: 8, followDownMinMs: 0.3, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
   mode: 'cross-checked',
 };
 

@@ -9,16 +9,14 @@
  * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
  * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
  * Readings that disagree with the latency in a way the ramp bug cannot explain become the
- * baseline at once ({@link ReadingDisagreement}; seen: start-up baselines 25 ms too low or 90 ms
- * too high, held for minutes because noisy readings were never flat enough for the net below) —
- * unless the latency is proven: `provenReadings` readings judged on a mature line have agreed
- * with it since it was set. A proven latency only moves by a steady step or the net below (after a
- * glitch in bench:sync, three speakers' readings rose 35 ms and decayed over 12 s on lines that
- * restarted, while their real output stayed put: following them played 32 ms early). No voice
- * starts while the readings are still settling ({@link ReadingTrend}: trending up or down, as for
- * 12–20 s after a glitch), nor do they replace a latency finely (below). Readings
- * BELOW the latency, steady and beyond their noise, replace it finely ({@link FollowDown}): the
- * ramp bug only makes readings late.
+ * baseline at once (seen: start-up baselines 25 ms too low or 90 ms too high, held for minutes
+ * because noisy readings were never flat enough for the net below) — unless the latency is
+ * proven by enough agreeing readings since it was set (after a glitch in bench:sync, three
+ * speakers' readings rose 35 ms and decayed over 12 s while their real output stayed put:
+ * following them played 32 ms early). Readings below the latency, steady and beyond their noise,
+ * replace it finely: the ramp bug only makes readings late. These rules are {@link LatencyJudge}'s.
+ * No voice starts while the readings are still settling ({@link ReadingTrend}: trending up or
+ * down, as for 12–20 s after a glitch).
  * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
  * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
  * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
@@ -27,10 +25,7 @@
  * is taken. Pure: inputs carry their own timestamps.
  */
 import { AudioClockMap } from './audio-clock-map.js';
-import { ReadingDisagreement } from './output-disagreement.js';
-import { FollowDown } from './output-follow-down.js';
-import { FlatRejections } from './output-flat-rejections.js';
-import { LatencyStep } from './output-latency-step.js';
+import { LatencyJudge } from './output-latency-judge.js';
 import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
 import { LatencyContradiction } from './output-contradiction.js';
 import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
@@ -54,15 +49,8 @@ export class OutputTiming {
   private readonly plausibility: LatencyPlausibility;
   private lastImplied: Milliseconds | null = null;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
-  /** When (readAtMs) the latency in use was last set. */
-  private latencySinceMs = Number.NaN;
-  private readonly step: LatencyStep;
-  private readonly disagreement: ReadingDisagreement;
-  private readonly followDown: FollowDown;
-  private readonly flatRejections: FlatRejections;
+  private readonly judge: LatencyJudge;
   private validReadings = 0;
-  /** Readings judged on a mature line that agreed with the latency since it was last set. */
-  private agreedSinceSet = 0;
   private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
   private underrunEvents: number | null = null;
   /** Implied latency of the latest reading the current line could judge (null since a restart). */
@@ -75,16 +63,9 @@ export class OutputTiming {
     this.render = new RenderClock({ ...this.o.render, sampleRateHz: this.o.sampleRateHz });
     this.baseline = new LatencyBaseline(this.render, this.o.render.windowMs ?? 60_000);
     this.plausibility = new LatencyPlausibility(this.o.maxExtraLatencyMs, this.o.implausibleReadings);
-    this.step = new LatencyStep({ stepMinMs: this.o.stepMinMs, confirmReadings: this.o.stepConfirmReadings, toleranceMs: this.o.toleranceMs });
-    this.followDown = new FollowDown({ readings: this.o.followDownReadings, minGapMs: this.o.followDownMinMs, maxSpreadMs: this.o.followDownMaxSpreadMs });
-    this.disagreement = new ReadingDisagreement({
-      readings: this.o.followReadings, toleranceMs: this.o.toleranceMs, maxRampMsPerSec: this.o.maxRampMsPerSec, grossReadings: this.o.grossReadings, grossMs: this.o.grossMs,
-    });
+    this.judge = new LatencyJudge(this.o);
     this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs });
     this.trend = new ReadingTrend({ windowMs: this.o.settleWindowMs, minSpanMs: this.o.settleMinSpanMs, maxMsPerSec: this.o.maxSettlingMsPerSec });
-    this.flatRejections = new FlatRejections({
-      windowMs: this.o.steadyWindowMs, maxWindowMs: this.o.maxSteadyWindowMs, toleranceMs: this.o.toleranceMs, maxSlopeMsPerSec: this.o.maxSteadySlopeMsPerSec,
-    });
   }
 
   /** A frame counter report. */
@@ -129,8 +110,7 @@ export class OutputTiming {
       this.trend.add(r.readAtMs, implied);
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
         this.lastJudgedMs = implied;
-        this.disagreement.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
-        this.followDown.add({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+        this.judge.noteMature({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
       } else if (this.continuesLatency) {
         this.lastJudgedMs = implied;
       }
@@ -145,45 +125,31 @@ export class OutputTiming {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
       if (!this.plausibility.plausible(implied)) return this.count('rejected');
       this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
-      this.latencySinceMs = r.readAtMs;
-      this.agreedSinceSet = 0;
+      this.judge.baselineReading(r.readAtMs);
       return this.count('baseline');
     }
-    const latency = this.latencyMs;
-    const lower = this.settling ? null : this.followDown.check(latency);
-    if (lower !== null) {
-      this.rebaseline(lower.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
-      return this.count('rebaselined');
+    const reading = { ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied, readAtMs: r.readAtMs, previousMs: previous };
+    const ruling = this.judge.rule(reading, this.latencyMs, { mature: this.render.spanMs >= this.o.minRenderSpanMs, settling: this.settling });
+    switch (ruling.kind) {
+      case 'accepted':
+      case 'rejected':
+        return this.count(ruling.kind);
+      case 'replace':
+        this.rebaseline([...ruling.anchors], r.readAtMs);
+        return this.count('rebaselined');
+      case 'move':
+        this.baseline.adjust(ruling.deltaMs);
+        this.judge.latencySet(r.readAtMs);
+        return this.count('rebaselined');
     }
-    if (Math.abs(implied - latency) <= this.o.toleranceMs) {
-      this.step.reset();
-      this.flatRejections.reset();
-      if (this.render.spanMs >= this.o.minRenderSpanMs) this.agreedSinceSet++;
-      return this.count('accepted');
-    }
-    const disagreeing = this.proven ? null : this.disagreement.check(latency, (r.readAtMs - this.latencySinceMs) / 1000);
-    if (disagreeing !== null) {
-      this.rebaseline(disagreeing.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs })), r.readAtMs);
-      return this.count('rebaselined');
-    }
-    const stepMs = this.step.add(implied, previous, latency);
-    const agreedMs = stepMs === null ? this.flatRejections.add(r.readAtMs, implied) : null;
-    if (stepMs === null && agreedMs === null) return this.count('rejected');
-    this.baseline.adjust(stepMs ?? agreedMs! - latency);
-    this.resetRuns();
-    this.latencySinceMs = r.readAtMs;
-    this.agreedSinceSet = 0;
-    return this.count('rebaselined');
   }
 
   /**
-   * Building a first baseline (fewer than `minBaselineReadings` on a live line), or a latency the
-   * readings dispute: readings are worth taking faster than usual, so a line becomes usable soon
-   * after it starts, and a disputed latency is replaced (or confirmed) soon.
+   * Building a first baseline (fewer than `minBaselineReadings` on a live line): readings are
+   * worth taking faster than usual, so a line becomes usable soon after it starts.
    */
   get wantsReadings(): boolean {
-    if (this.readingsOnly) return false;
-    return (this.baseline.live && this.baseline.size < this.o.minBaselineReadings) || this.disputed;
+    return !this.readingsOnly && this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
   }
 
   /** The latest readings lie more than `toleranceMs` below the latency in use (see {@link uncertaintyMs}). */
@@ -241,7 +207,7 @@ export class OutputTiming {
    * it was set: then only a steady step or a long flat run of rejections moves it.
    */
   get proven(): boolean {
-    return this.agreedSinceSet >= this.o.provenReadings;
+    return this.judge.proven;
   }
 
   /** Latency in use: heard time − render envelope, ms (NaN before any baseline reading). */
@@ -337,17 +303,7 @@ export class OutputTiming {
   /** New anchors (empty: a fresh baseline is taken from the next readings), set at `atMs`. */
   private rebaseline(anchors: Anchor[], atMs: Milliseconds): void {
     this.baseline.replace(anchors);
-    this.latencySinceMs = atMs;
-    this.agreedSinceSet = 0;
-    this.resetRuns();
-  }
-
-  /** Forget every run of rejected readings (the latency in use changed). */
-  private resetRuns(): void {
-    this.step.reset();
-    this.disagreement.clear();
-    this.followDown.clear();
-    this.flatRejections.reset();
+    this.judge.latencySet(atMs);
   }
 
   /**
@@ -362,11 +318,9 @@ export class OutputTiming {
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
-    this.disagreement.clear();
     this.trend.restarted();
-    this.followDown.clear();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);
-    if (this.baseline.size === 0) this.agreedSinceSet = 0;
+    this.judge.lineRestarted(this.baseline.size > 0);
   }
 }

@@ -425,6 +425,20 @@ describe('OutputTiming', () => {
     }
   });
 
+  it('keeps a proven latency through a 3 s dip of steady readings 4 ms low', () => {
+    // bench:sync (10 min): a speaker's readings dipped 4 ms for a few seconds on an old render line;
+    // its proven latency followed them down and it played 4 ms late for 10 s. (A dip this steady
+    // also passes for a new output route, sudden then steady: the step rule is off here.)
+    const scene = { durationMs: 50_000, wander: [{ fromMs: 30_000, untilMs: 33_000, offsetMs: -4 }], readingJitterMs: 0.2 };
+    const noStep = { stepMinMs: Number.POSITIVE_INFINITY };
+    for (const seed of [137, 139]) {
+      const r = simulate({ ...scene, seed, timing: noStep });
+      expect(maxAbsAfter(r, 10_000), `seed ${seed}`).to.be.below(0.5);
+      const unproven = simulate({ ...scene, seed, timing: { ...noStep, provenReadings: Number.POSITIVE_INFINITY } });
+      expect(maxAbsAfter(unproven, 10_000), `seed ${seed}: an unproven latency follows`).to.be.above(2);
+    }
+  });
+
   it('starts no voice while the readings decay after start-up glitches (55 ms high, time constant 4.5 s)', () => {
     // bench:sync: a speaker's page underran 20 times while starting; its readings then said 97–111 ms
     // for a true ~55 and decayed over 20 s. It started on a baseline of 112 ms: 52 ms early.

@@ -1,0 +1,125 @@
+/**
+ * The output timing's rules for a reading once a latency is in use: accept it, reject it, or let
+ * it replace or move the latency. In order:
+ * - readings below the latency, steady and beyond their noise, replace it finely ({@link FollowDown}),
+ *   unless the readings are still settling, or the latency is proven on the current render line
+ *   (bench:sync: a proven latency followed a 4 ms dip of steady readings, and the speaker played
+ *   4 ms late for 10 s; one kept through a restart is fair game: at the press the render lines
+ *   moved ~5 ms later and the readings as much lower, with the output put);
+ * - a reading within `toleranceMs` is accepted; judged on a mature render line it also counts
+ *   toward proving the latency (`provenReadings` of them since it was set);
+ * - readings that disagree beyond what the ramp bug explains replace an unproven latency at once
+ *   ({@link ReadingDisagreement});
+ * - a sudden, then steady, step of the readings moves it by the step ({@link LatencyStep});
+ * - a long flat run of rejected readings replaces it ({@link FlatRejections}).
+ * Pure.
+ */
+import { ReadingDisagreement, type ImpliedReading } from './output-disagreement.js';
+import { FlatRejections } from './output-flat-rejections.js';
+import { FollowDown } from './output-follow-down.js';
+import type { Anchor } from './output-latency-baseline.js';
+import { LatencyStep } from './output-latency-step.js';
+import type { OutputTimingOptions } from './output-timing-options.js';
+import type { Milliseconds } from './units.js';
+
+/** What a reading does to the latency in use. */
+export type LatencyRuling =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'rejected' }
+  /** Take these anchors as the baseline. */
+  | { readonly kind: 'replace'; readonly anchors: readonly Anchor[] }
+  /** Move the latency by this much, ms. */
+  | { readonly kind: 'move'; readonly deltaMs: Milliseconds };
+
+/** A reading to rule on, with its implied latency, when it was read and the implied latency of the one before (null: none), ms. */
+export interface RuledReading extends ImpliedReading {
+  readonly readAtMs: Milliseconds;
+  readonly previousMs: Milliseconds | null;
+}
+
+/** The rules and their runs of readings; see the module comment. */
+export class LatencyJudge {
+  private readonly step: LatencyStep;
+  private readonly disagreement: ReadingDisagreement;
+  private readonly followDown: FollowDown;
+  private readonly flatRejections: FlatRejections;
+  /** Readings judged on a mature line that agreed with the latency since it was last set. */
+  private agreedSinceSet = 0;
+  /** When (readAtMs) the latency in use was last set. */
+  private latencySinceMs = Number.NaN;
+  /** The latency in use was kept through a render restart (not set since). */
+  private keptThroughRestart = false;
+
+  constructor(private readonly o: OutputTimingOptions) {
+    this.step = new LatencyStep({ stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, toleranceMs: o.toleranceMs });
+    this.disagreement = new ReadingDisagreement({
+      readings: o.followReadings, toleranceMs: o.toleranceMs, maxRampMsPerSec: o.maxRampMsPerSec, grossReadings: o.grossReadings, grossMs: o.grossMs,
+    });
+    this.followDown = new FollowDown({ readings: o.followDownReadings, minGapMs: o.followDownMinMs, maxSpreadMs: o.followDownMaxSpreadMs, minSpanMs: o.followDownMinSpanMs });
+    this.flatRejections = new FlatRejections({
+      windowMs: o.steadyWindowMs, maxWindowMs: o.maxSteadyWindowMs, toleranceMs: o.toleranceMs, maxSlopeMsPerSec: o.maxSteadySlopeMsPerSec,
+    });
+  }
+
+  /** Whether `provenReadings` readings judged on a mature line agreed with the latency since it was set. */
+  get proven(): boolean {
+    return this.agreedSinceSet >= this.o.provenReadings;
+  }
+
+  /** A plausible reading judged on a mature render line: the rules over runs look at the latest ones. */
+  noteMature(reading: ImpliedReading): void {
+    this.disagreement.add(reading);
+    this.followDown.add(reading);
+  }
+
+  /** A baseline reading was taken at `atMs`: the latency is being set (the runs go on). */
+  baselineReading(atMs: Milliseconds): void {
+    this.latencySinceMs = atMs;
+    this.agreedSinceSet = 0;
+    this.keptThroughRestart = false;
+  }
+
+  /** The latency was replaced or moved at `atMs` (NaN: a fresh baseline comes): every run starts over. */
+  latencySet(atMs: Milliseconds): void {
+    this.latencySinceMs = atMs;
+    this.agreedSinceSet = 0;
+    this.keptThroughRestart = false;
+    this.step.reset();
+    this.disagreement.clear();
+    this.followDown.clear();
+    this.flatRejections.reset();
+  }
+
+  /** The render line restarted: readings judged on the old one no longer count; `kept`: the latency was kept. */
+  lineRestarted(kept: boolean): void {
+    this.disagreement.clear();
+    this.followDown.clear();
+    if (!kept) this.agreedSinceSet = 0;
+    this.keptThroughRestart = kept;
+  }
+
+  /**
+   * The ruling on `r` against the latency in use. `mature`: the render line spans enough to judge
+   * finely; `settling`: the readings still trend ({@link ReadingTrend}).
+   */
+  rule(r: RuledReading, latencyMs: Milliseconds, context: { readonly mature: boolean; readonly settling: boolean }): LatencyRuling {
+    const lower = context.settling || (this.proven && !this.keptThroughRestart) ? null : this.followDown.check(latencyMs);
+    if (lower !== null) return { kind: 'replace', anchors: anchorsOf(lower) };
+    if (Math.abs(r.impliedMs - latencyMs) <= this.o.toleranceMs) {
+      this.step.reset();
+      this.flatRejections.reset();
+      if (context.mature) this.agreedSinceSet++;
+      return { kind: 'accepted' };
+    }
+    const disagreeing = this.proven ? null : this.disagreement.check(latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
+    if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing) };
+    const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs);
+    if (stepMs !== null) return { kind: 'move', deltaMs: stepMs };
+    const agreedMs = this.flatRejections.add(r.readAtMs, r.impliedMs);
+    return agreedMs === null ? { kind: 'rejected' } : { kind: 'move', deltaMs: agreedMs - latencyMs };
+  }
+}
+
+function anchorsOf(readings: readonly ImpliedReading[]): Anchor[] {
+  return readings.map(({ ctxMs, perfMs }) => ({ ctxMs, perfMs }));
+}
