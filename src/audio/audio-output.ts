@@ -3,8 +3,10 @@
  * counter and periodic getOutputTimestamp() readings feeding {@link OutputTiming}, and the
  * autoplay state. Dispatches 'statechange' when {@link AudioOutput.state} or readiness changes.
  */
+import type { RenderFrameReport } from '../sync/output-render-clock.js';
 import { OutputTiming } from '../sync/output-timing.js';
 import type { Milliseconds } from '../sync/units.js';
+import { FrameStamps } from './frame-stamps.js';
 import { keepOutputAwake } from './keep-awake.js';
 import { FRAME_COUNTER_PROCESSOR, TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
 
@@ -77,7 +79,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private readonly options: BrowserAudioOutputOptions;
   private readonly moduleUrl: string;
   private readonly loaded: Promise<void>;
-  private counter: AudioWorkletNode | null = null;
+  private stamps: FrameStamps | null = null;
   private readonly keepAwake: ConstantSourceNode;
   private readonly taps = new Set<AudioWorkletNode>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -168,7 +170,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.context.removeEventListener('statechange', this.onStateChange);
-    if (this.counter !== null) this.counter.port.onmessage = null;
+    this.stamps?.dispose();
     for (const tap of this.taps) tap.port.onmessage = null;
     URL.revokeObjectURL(this.moduleUrl);
     this.keepAwake.disconnect();
@@ -180,6 +182,17 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.dispatchEvent(new Event('statechange'));
   };
 
+  /** The frame counter's reports, stamped on arrival (see FrameStamps). */
+  private readonly onFrameReports = (reports: readonly RenderFrameReport[]): void => {
+    for (const report of reports) this.timing.addFrames(report);
+    const nowMs = performance.now();
+    if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
+    if (nowMs - this.underrunsReadMs < UNDERRUN_POLL_MS) return;
+    this.underrunsReadMs = nowMs;
+    const underruns = this.underruns();
+    if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
+  };
+
   private async loadWorklet(): Promise<void> {
     try {
       await this.context.audioWorklet.addModule(this.moduleUrl);
@@ -187,17 +200,8 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       const counter = new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
         numberOfInputs: 0, numberOfOutputs: 1, processorOptions: { every: this.options.postEveryQuanta },
       });
-      counter.port.onmessage = (e: MessageEvent<number>) => {
-        const nowMs = performance.now();
-        this.timing.addFrames({ frame: e.data, arrivalPerfMs: nowMs });
-        if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
-        if (nowMs - this.underrunsReadMs < UNDERRUN_POLL_MS) return;
-        this.underrunsReadMs = nowMs;
-        const underruns = this.underruns();
-        if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
-      };
+      this.stamps = new FrameStamps(counter.port, this.onFrameReports);
       counter.connect(this.context.destination);
-      this.counter = counter;
       this.workletState = 'loaded';
     } catch (e) {
       // Without the frame counter, OutputTiming falls back to the readings alone.

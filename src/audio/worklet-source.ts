@@ -1,6 +1,7 @@
 /**
  * AudioWorklet processors, as one module source loaded from a Blob URL (no build step):
- * - `tutti-frame-counter` posts `currentFrame` every `every` render quanta (output timing);
+ * - `tutti-frame-counter` posts `currentFrame` every `every` render quanta (output timing), on its
+ *   own port or on a port it is sent (`{ port }`; `{ port: null }` goes back to its own);
  * - `tutti-tap` posts each quantum of its first input channel with its frame (tests, diagnostics).
  */
 export const FRAME_COUNTER_PROCESSOR = 'tutti-frame-counter';
@@ -12,9 +13,13 @@ class FrameCounter extends AudioWorkletProcessor {
     super();
     this.every = Math.max(1, (options.processorOptions && options.processorOptions.every) || 1);
     this.count = 0;
+    this.out = this.port;
+    this.port.onmessage = (e) => {
+      if (e.data && 'port' in e.data) this.out = e.data.port || this.port;
+    };
   }
   process() {
-    if (this.count++ % this.every === 0) this.port.postMessage(currentFrame);
+    if (this.count++ % this.every === 0) this.out.postMessage(currentFrame);
     return true;
   }
 }
