@@ -2,10 +2,9 @@
  * The output timing's rules for a reading once a latency is in use: accept it, reject it, or let
  * it replace or move the latency. In order:
  * - readings below the latency, steady and beyond their noise, replace it finely ({@link FollowDown}),
- *   unless the readings are still settling, or the latency is proven on the current render line
- *   (bench:sync: a proven latency followed a 4 ms dip of steady readings, and the speaker played
- *   4 ms late for 10 s; one kept through a restart is fair game: at the press the render lines
- *   moved ~5 ms later and the readings as much lower, with the output put);
+ *   unless the readings are still settling or the latency is proven (bench:sync: a proven latency
+ *   followed a 4 ms dip of steady readings and the speaker played 4 ms late for 10 s; right after
+ *   a render restart readings dipped 4–9 ms for 4–8 s three times, with the output put);
  * - a reading within `toleranceMs` is accepted; judged on a mature render line it also counts
  *   toward proving the latency (`provenReadings` of them since it was set);
  * - readings that disagree beyond what the ramp bug explains replace an unproven latency at once
@@ -47,8 +46,6 @@ export class LatencyJudge {
   private agreedSinceSet = 0;
   /** When (readAtMs) the latency in use was last set. */
   private latencySinceMs = Number.NaN;
-  /** The latency in use was kept through a render restart (not set since). */
-  private keptThroughRestart = false;
 
   constructor(private readonly o: OutputTimingOptions) {
     this.step = new LatencyStep({ stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, toleranceMs: o.toleranceMs });
@@ -76,14 +73,12 @@ export class LatencyJudge {
   baselineReading(atMs: Milliseconds): void {
     this.latencySinceMs = atMs;
     this.agreedSinceSet = 0;
-    this.keptThroughRestart = false;
   }
 
   /** The latency was replaced or moved at `atMs` (NaN: a fresh baseline comes): every run starts over. */
   latencySet(atMs: Milliseconds): void {
     this.latencySinceMs = atMs;
     this.agreedSinceSet = 0;
-    this.keptThroughRestart = false;
     this.step.reset();
     this.disagreement.clear();
     this.followDown.clear();
@@ -95,7 +90,6 @@ export class LatencyJudge {
     this.disagreement.clear();
     this.followDown.clear();
     if (!kept) this.agreedSinceSet = 0;
-    this.keptThroughRestart = kept;
   }
 
   /**
@@ -103,7 +97,7 @@ export class LatencyJudge {
    * finely; `settling`: the readings still trend ({@link ReadingTrend}).
    */
   rule(r: RuledReading, latencyMs: Milliseconds, context: { readonly mature: boolean; readonly settling: boolean }): LatencyRuling {
-    const lower = context.settling || (this.proven && !this.keptThroughRestart) ? null : this.followDown.check(latencyMs);
+    const lower = context.settling || this.proven ? null : this.followDown.check(latencyMs);
     if (lower !== null) return { kind: 'replace', anchors: anchorsOf(lower) };
     if (Math.abs(r.impliedMs - latencyMs) <= this.o.toleranceMs) {
       this.step.reset();

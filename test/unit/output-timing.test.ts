@@ -420,7 +420,11 @@ describe('OutputTiming', () => {
     for (const seed of [127, 131]) {
       const r = simulate({ ...scene, seed });
       expect(maxAbsAfter(apart(r), 10_000), `seed ${seed}`).to.be.below(0.5);
-      const unsteady = simulate({ ...scene, seed, timing: { followDownMaxSpreadMs: Number.POSITIVE_INFINITY } });
+      // The proof keeps it; without it (and the quick rules), so does the steadiness check alone.
+      const followDownOnly = { provenReadings: Number.POSITIVE_INFINITY, grossReadings: Number.POSITIVE_INFINITY, followReadings: Number.POSITIVE_INFINITY };
+      const steadyOnly = simulate({ ...scene, seed, timing: followDownOnly });
+      expect(maxAbsAfter(apart(steadyOnly), 10_000), `seed ${seed}: unproven, steady readings only`).to.be.below(0.5);
+      const unsteady = simulate({ ...scene, seed, timing: { ...followDownOnly, followDownMaxSpreadMs: Number.POSITIVE_INFINITY } });
       expect(maxAbsAfter(apart(unsteady), 10_000), `seed ${seed}: following any readings down`).to.be.above(3);
     }
   });
