@@ -49,5 +49,4 @@ export class EngineScheduleClock implements ScheduleClock {
   rateHint(nowSec: Seconds): RateEstimate {
     return { ppm: correctionRatePpm(this, nowSec), sdPpm: this.timing.rateSdPpm };
   }
-
 }

@@ -1,8 +1,7 @@
 /**
  * Web Worker that stamps the worklet frame counter's reports as they arrive and forwards them in
  * batches (see frame-stamps.ts). Its event loop is idle, so the arrival delay's floor does not
- * move with the page's load: stamped on the main thread, it rose ~5 ms when the music started
- * (the render envelope moved while the output did not), and a busy page's envelope wandered.
+ * depend on the page's main-thread load.
  * Waits for `{ port }` (the counter's channel); posts `{ frames, arrivalsEpochMs }` every
  * `FLUSH_EVERY` reports (≈ 23 ms at one per quantum), arrival = timeOrigin + now(), ms.
  */

@@ -15,8 +15,6 @@ export interface FrameBatch {
 /** Stamps the reports posted on `counterPort` (the frame counter's own port) and hands them on. */
 export class FrameStamps {
   private worker: Worker | null = null;
-  /** Where the reports are stamped. */
-  stampedIn: 'worker' | 'main' = 'main';
 
   constructor(
     private readonly counterPort: MessagePort,
@@ -43,7 +41,6 @@ export class FrameStamps {
     };
     this.worker.postMessage({ port: channel.port2 }, [channel.port2]);
     this.counterPort.postMessage({ port: channel.port1 }, [channel.port1]);
-    this.stampedIn = 'worker';
   }
 
   dispose(): void {
@@ -53,7 +50,6 @@ export class FrameStamps {
   }
 
   private stampOnMainThread(): void {
-    this.stampedIn = 'main';
     this.counterPort.onmessage = (e: MessageEvent<number>) => this.onReports([{ frame: e.data, arrivalPerfMs: performance.now() }]);
   }
 }

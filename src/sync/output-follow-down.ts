@@ -1,12 +1,11 @@
 /**
- * The output timing's fine repair downward: readings judged on a mature render line that lie
- * below the latency in use, beyond their own noise, replace it. Chromium's ramping-latency bug and
- * the transients after a glitch only ever make readings late, so readings that say "earlier" are
- * usually safe to follow, and finely: bench:sync's speakers kept start-up latencies 2 ms high for
- * 28 s (the quick rule needs a 2 ms gap) after their render lines moved 4.5–5.5 ms later at the
- * press while their output stayed put. Only steady readings count (robust spread within
- * `maxSpreadMs`) over `minSpanMs`: after a system-wide glitch, readings scattered 4–13 ms low for
- * seconds while the output was right, and following them played 14 ms late. Pure.
+ * The output timing's fine repair downward of a latency not yet proven: readings judged on a
+ * mature render line that lie below it, beyond their own noise, replace it. Chromium's
+ * ramping-latency bug only makes readings late, so readings that say "earlier" are worth following
+ * finely: bench:sync's speakers kept start-up latencies 2 ms high for 28 s (the quick rule needs a
+ * 2 ms gap). Only steady readings count (robust spread within `maxSpreadMs`, over `minSpanMs`):
+ * after a system-wide glitch, readings scattered 4–13 ms low for seconds while the output was
+ * right, and following them played 14 ms late. Pure.
  */
 import { median } from './median.js';
 import type { ImpliedReading } from './output-disagreement.js';
