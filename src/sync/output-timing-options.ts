@@ -71,11 +71,6 @@ export interface OutputTimingOptions {
    */
   readonly provenReadings: number;
   /**
-   * Readings of the latest `settleWindowMs` that span `settleMinSpanMs` and trend faster than
-   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: no voice
-   * starts, and they do not replace the latency finely (ms, ms, ms per s).
-   */
-  /**
    * The latest this many readings on a mature line replace the latency when their median lies more
    * than `followDownMinMs` below it, beyond its noise, and they are steady (robust standard
    * deviation at most `followDownMaxSpreadMs`) over at least `followDownMinSpanMs` (ms).
@@ -91,6 +86,11 @@ export interface OutputTimingOptions {
    * and the line took 1.5 s to restart), ms.
    */
   readonly bigStepReadingMs: Milliseconds;
+  /**
+   * Readings of the latest `settleWindowMs` that span `settleMinSpanMs` and trend faster than
+   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: no voice
+   * starts, and they do not replace the latency finely (ms, ms, ms per s).
+   */
   readonly settleWindowMs: Milliseconds;
   readonly settleMinSpanMs: Milliseconds;
   readonly maxSettlingMsPerSec: number;
