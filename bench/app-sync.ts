@@ -64,8 +64,7 @@ export interface AppSyncReport {
   readonly sinkRatePpm: number;
   readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
-  /** Click → first sound on any speaker / on all speakers, ms (null when not measured or not found). */
-  /** Click → first sound: the first speaker, all, and each (null: no onset found). */
+  /** Click → first sound on the first speaker, on all, and on each, ms (null when not measured or not found). */
   readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null> } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
