@@ -1,0 +1,137 @@
+import { expect } from '@open-wc/testing';
+import { RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
+import { delay, QUANTUM, SR } from '../sim/output-timing-sim.js';
+import { Rng } from '../sim/rng.js';
+
+/**
+ * Feeds `clock` an audio clock running `ratePpm` fast: 441-frame render callbacks from 500 ms, each
+ * posting its 128-frame quanta, which arrive `arrivalDelayMs()` late. `shiftMs(sec)` moves the
+ * callbacks (a discontinuity); `after(consumedFrames)` runs after each callback. Returns the frames rendered.
+ */
+function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; after?: (consumedFrames: number) => void }): number {
+  const framesPerMs = (SR / 1000) * (1 + o.ratePpm * 1e-6);
+  let rendered = 0;
+  for (let consumed = 0; consumed < SR * o.seconds; consumed += 441) {
+    const cbMs = 500 + consumed / framesPerMs + (o.shiftMs?.(consumed / SR) ?? 0);
+    while (rendered < consumed + 441) {
+      clock.add({ frame: rendered, arrivalPerfMs: cbMs + o.arrivalDelayMs() });
+      rendered += QUANTUM;
+    }
+    o.after?.(consumed);
+  }
+  return rendered;
+}
+
+/** The error's offset at its inception is unobservable; what matters is its change after warm-up. */
+describe('RenderClock', () => {
+  it('finds the lower envelope of burst arrivals and the audio rate', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(3);
+    const rendered = feedBursts(clock, { seconds: 30, ratePpm: 150, arrivalDelayMs: () => delay(rng, 'heavy') });
+    expect(clock.ratePpm).to.be.closeTo(150, 3);
+    // The envelope is the most-ahead quantum of a burst, rendered at the callback: within a few tenths of it.
+    const lead = 500 + rendered / ((SR / 1000) * (1 + 150e-6)) - clock.timeToPerfMs((rendered / SR) * 1000);
+    expect(lead).to.be.within(-0.1, 12);
+    expect(clock.perfMsToTime(clock.timeToPerfMs(12_345))).to.be.closeTo(12_345, 1e-6);
+  });
+
+  it('says how well it knows the rate: none before a fit, loosely on a young line, closely after 30 s', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    expect(clock.rateSdPpm).to.equal(Number.POSITIVE_INFINITY);
+    const rng = new Rng(5);
+    const sdAt: number[] = [];
+    feedBursts(clock, {
+      seconds: 30, ratePpm: 700, arrivalDelayMs: () => delay(rng, 'heavy'),
+      after: (consumed) => {
+        if (consumed % (SR * 5) === 0 && consumed > 0) sdAt.push(clock.rateSdPpm);
+      },
+    });
+    // A young line leans on its prior (0 ppm, σ 1000): its σ must say so, not claim 700 ppm exactly.
+    expect(sdAt[0]).to.be.above(20);
+    for (let i = 1; i < sdAt.length; i++) expect(sdAt[i]).to.be.below(sdAt[i - 1]!);
+    expect(clock.rateSdPpm).to.be.below(10);
+    expect(clock.ratePpm).to.be.closeTo(700, Math.max(5, 3 * clock.rateSdPpm));
+  });
+
+  it('learns a 700 ppm rate within 10 s of the last of several start-up restarts (young lines teach no prior)', () => {
+    // Start-up: an 8 ms discontinuity at 3, 6 and 9 s. Had each short line passed its rate on
+    // as a narrowed prior, the rate would still be ~585 ppm at 22 s (~134 ppm with a 100 ppm prior).
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(11);
+    feedBursts(clock, { seconds: 22, ratePpm: 700, arrivalDelayMs: () => rng.uniform(0, 2), shiftMs: (sec) => 8 * Math.min(3, Math.floor(sec / 3)) });
+    expect(clock.counters.restarts).to.equal(3);
+    expect(clock.ratePpm).to.be.closeTo(700, 50);
+  });
+
+  it('restarts after a suspend (frames stop, then continue later) and keeps the rate as prior', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    let frame = 0;
+    for (; frame < SR * 10; frame += QUANTUM) clock.add({ frame, arrivalPerfMs: 100 + (frame / SR) * 1000 });
+    const before = clock.timeToPerfMs(10_000);
+    for (let i = 0; i < 800; i++, frame += QUANTUM) clock.add({ frame, arrivalPerfMs: 5_100 + (frame / SR) * 1000 });
+    expect(clock.counters.restarts).to.equal(1);
+    expect(clock.timeToPerfMs((frame / SR) * 1000) - (5_100 + (frame / SR) * 1000)).to.be.closeTo(0, 0.01);
+    expect(before).to.be.closeTo(10_100, 0.01);
+  });
+
+  it('restarts on a small step (a 5 ms underrun: later frames are heard later)', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      clock.add({ frame, arrivalPerfMs: 100 + tMs + (tMs > 10_000 ? 5 : 0) });
+    }
+    expect(clock.counters.restarts).to.equal(1);
+    expect(clock.timeToPerfMs(19_000)).to.be.closeTo(105 + 19_000, 0.01);
+  });
+
+  it('drops a wrongly learned rate when lines keep restarting young (no endless restarts)', () => {
+    // A first line learns the audio clock 2800 ppm slow over 12 s (a starved fake output in e2e);
+    // then it runs true. Each new line, leaning on the learned rate, drifted off before its second
+    // bucket could correct it: 17 restarts in 48 s, the rate stuck, never ready.
+    const run = (options: Partial<RenderClockOptions>): { restarts: number; ratePpm: number } => {
+      const rng = new Rng(3);
+      const clock = new RenderClock({ sampleRateHz: SR, ...options });
+      let restartsAt12s = 0;
+      let rendered = 0;
+      for (let consumed = 0; consumed < SR * 60; consumed += 441) {
+        const tMs = (consumed / SR) * 1000;
+        const cbMs = tMs <= 12_000 ? tMs * (1 - 2800e-6) : 12_000 * (1 - 2800e-6) + (tMs - 12_000);
+        let lastArrival = 0;
+        while (rendered < consumed + 441) {
+          lastArrival = Math.max(lastArrival, 100 + cbMs + delay(rng, 'heavy'));
+          clock.add({ frame: rendered, arrivalPerfMs: lastArrival });
+          rendered += QUANTUM;
+        }
+        if (tMs <= 12_000) restartsAt12s = clock.counters.restarts;
+      }
+      return { restarts: clock.counters.restarts - restartsAt12s, ratePpm: clock.ratePpm };
+    };
+    const fixed = run({});
+    expect(fixed.restarts, 'restarts once the rate changed').to.be.at.most(4);
+    expect(Math.abs(fixed.ratePpm)).to.be.below(50);
+    const stuck = run({ shortLinesResetPrior: Number.POSITIVE_INFINITY });
+    expect(stuck.restarts, 'keeping the learned prior, the restarts go on').to.be.above(10);
+  });
+
+  it('does not restart on a main-thread block (a backlog that drains)', () => {
+    const clock = new RenderClock({ sampleRateHz: SR });
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      const blocked = tMs > 10_000 && tMs < 10_600 ? 10_600 - tMs : 0;
+      clock.add({ frame, arrivalPerfMs: 100 + tMs + blocked });
+    }
+    expect(clock.counters.restarts).to.equal(0);
+    expect(clock.timeToPerfMs(19_000)).to.be.closeTo(100 + 19_000, 0.01);
+    // The same backlog drained over 150 ms (0.7 ms per message) is no stall either.
+    const slow = new RenderClock({ sampleRateHz: SR });
+    let queue = 0;
+    for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
+      const tMs = (frame / SR) * 1000;
+      const blocked = tMs > 10_000 && tMs < 10_600;
+      queue = blocked ? queue + 1 : 0;
+      const arrivalPerfMs = blocked ? 100 + 10_600 + 0.7 * queue : 100 + tMs;
+      slow.add({ frame, arrivalPerfMs: Math.max(arrivalPerfMs, 100 + tMs) });
+    }
+    expect(slow.counters.restarts).to.equal(0);
+  });
+});
