@@ -12,7 +12,7 @@ export interface ClockState {
   ratePpm: Ppm;
   /** Honest 1-sigma-ish estimate of |toShared error|, ms; ∞ when there is no estimate. */
   uncertaintyMs: Milliseconds;
-  /** Lowest RTT in the current window, ms; null without samples. */
+  /** Lowest RTT among the samples kept, ms; null without samples. */
   bestRttMs: Milliseconds | null;
   converged: boolean;
   sampleCount: number;
@@ -83,7 +83,7 @@ export class ClockSync {
   private readonly jumps: JumpDetector;
   /** Recent samples that contradicted the estimate: the first samples after a jump. */
   private quarantine: ClockSample[] = [];
-  private readonly jumpWindow: number;
+  private readonly jumpRecentSamples: number;
   private readonly pending = new Map<number, Milliseconds>();
   private nextSeq = 1;
   private probesSinceReset = 0;
@@ -96,7 +96,7 @@ export class ClockSync {
     this.options = { ...DEFAULT_CLOCK_SYNC_OPTIONS, ...options };
     this.estimator = new ClockEstimator(this.options.estimator, priorRate);
     this.jumps = new JumpDetector(this.options.jump);
-    this.jumpWindow = { ...DEFAULT_JUMP_DETECTOR_OPTIONS, ...this.options.jump }.window;
+    this.jumpRecentSamples = { ...DEFAULT_JUMP_DETECTOR_OPTIONS, ...this.options.jump }.recentSamples;
   }
 
   /** Register and return the next probe, sent at local time `localNowMs`. */
@@ -128,7 +128,7 @@ export class ClockSync {
     }
     const verdict = this.jumps.check(sample, (t) => this.estimator.offsetAt(t), this.estimator.uncertaintyAt(t3));
     if (verdict.violated) this.quarantine.push(sample);
-    if (this.quarantine.length > this.jumpWindow) this.quarantine.shift();
+    if (this.quarantine.length > this.jumpRecentSamples) this.quarantine.shift();
     if (verdict.jump) {
       this.restartAfterJump();
       return ReplyOutcome.Jump;

@@ -50,7 +50,7 @@ interface Bucket {
 
 /**
  * Per-bucket envelope of the samples: buckets are `bucketMs` wide on an absolute local-time grid
- * (stable as the window slides); within each, the minimum of A − rate·t0 and the maximum of
+ * (stable as the samples kept move on); within each, the minimum of A − rate·t0 and the maximum of
  * B − rate·t3 are selected, so a wrong rate does not bias the choice inside a bucket.
  * `rate` is dimensionless (ms/ms). Returns two points per non-empty bucket, ordered by bucket.
  */

@@ -8,7 +8,7 @@ export interface JumpDetectorOptions {
   /** Slack added per unit of the estimate's 1-sigma uncertainty. */
   readonly uncertaintySigmas: number;
   /** The most recent this-many samples are considered... */
-  readonly window: number;
+  readonly recentSamples: number;
   /** ...and a jump is declared when at least this many of them are violated. */
   readonly violations: number;
 }
@@ -17,7 +17,7 @@ export interface JumpDetectorOptions {
 export const DEFAULT_JUMP_DETECTOR_OPTIONS: JumpDetectorOptions = {
   toleranceMs: 0.3,
   uncertaintySigmas: 4,
-  window: 8,
+  recentSamples: 8,
   violations: 3,
 };
 
@@ -49,7 +49,7 @@ export class JumpDetector {
     const slack = o.toleranceMs + o.uncertaintySigmas * uncertaintyMs;
     const violated = offsetAt(sample.t0) > upperBound(sample) + slack || offsetAt(sample.t3) < lowerBound(sample) - slack;
     this.recent.push(violated);
-    if (this.recent.length > o.window) this.recent.shift();
+    if (this.recent.length > o.recentSamples) this.recent.shift();
     return { violated, jump: this.recent.filter(Boolean).length >= o.violations };
   }
 

@@ -5,8 +5,8 @@
  * a LOWER latency always count, and readings implying a higher one only while their lead exceeds
  * `maxRampMsPerSec` times the age of the latency in use. Noise does not stop it: no flat run is
  * needed. A gross disagreement (the latest `grossReadings` all more than `grossMs` off on one side)
- * is followed at once: a render line that restarts every ~2 s on a busy page clears the window
- * before 16 readings are in, and bench:sync's late joiner played 40–60 ms off for 3 s that way. Pure.
+ * is followed at once: a render line that restarts every ~2 s on a busy page clears the readings
+ * before 16 are in, and bench:sync's late joiner played 40–60 ms off for 3 s that way. Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
@@ -28,41 +28,30 @@ export interface ReadingDisagreementOptions {
   readonly grossMs: Milliseconds;
 }
 
-/** One reading on the current render line: its context and performance time and implied latency, ms. */
+/** One reading on the current render line: its context time, the host time it is heard at, and its implied latency, ms. */
 export interface ImpliedReading {
   readonly ctxMs: Milliseconds;
   readonly perfMs: Milliseconds;
   readonly impliedMs: Milliseconds;
 }
 
-/** The latest readings; see the module comment. */
+/** The rule; see the module comment. */
 export class ReadingDisagreement {
-  private recent: ImpliedReading[] = [];
-
   constructor(private readonly options: ReadingDisagreementOptions) {}
 
-  add(reading: ImpliedReading): void {
-    this.recent = [...this.recent, reading].slice(-this.options.readings);
-  }
-
-  /** Forget the readings (the latency changed, or the render line they refer to restarted). */
-  clear(): void {
-    this.recent = [];
-  }
-
   /**
-   * The readings to take as the new baseline if they disagree with `latencyMs` (set `ageSec`
-   * ago) beyond what the ramp bug explains; otherwise null.
+   * The readings to take as the new baseline if the latest of `recent` (oldest first) disagree
+   * with `latencyMs` (set `ageSec` ago) beyond what the ramp bug explains; otherwise null.
    */
-  check(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
-    return this.gross(latencyMs, ageSec) ?? this.most(latencyMs, ageSec);
+  check(recent: readonly ImpliedReading[], latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+    return this.gross(recent, latencyMs, ageSec) ?? this.most(recent, latencyMs, ageSec);
   }
 
   /** The latest `grossReadings`, if all lie more than `grossMs` off on one side (and no ramp explains it). */
-  private gross(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+  private gross(recent: readonly ImpliedReading[], latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
     const o = this.options;
-    if (this.recent.length < o.grossReadings) return null;
-    const latest = this.recent.slice(-o.grossReadings);
+    if (recent.length < o.grossReadings) return null;
+    const latest = recent.slice(-o.grossReadings);
     const offsets = latest.map((r) => r.impliedMs - latencyMs);
     const side = Math.sign(offsets[0]!);
     if (!offsets.every((d) => side * d > o.grossMs)) return null;
@@ -70,14 +59,15 @@ export class ReadingDisagreement {
   }
 
   /** All `readings`, if their median is off by 2·tolerance and three quarters of them beyond tolerance on that side. */
-  private most(latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
+  private most(recent: readonly ImpliedReading[], latencyMs: Milliseconds, ageSec: number): readonly ImpliedReading[] | null {
     const o = this.options;
-    if (this.recent.length < o.readings) return null;
-    const implied = this.recent.map((r) => r.impliedMs);
+    if (recent.length < o.readings) return null;
+    const latest = recent.slice(-o.readings);
+    const implied = latest.map((r) => r.impliedMs);
     const gap = median(implied) - latencyMs;
     const beyond = implied.filter((v) => Math.sign(gap) * (v - latencyMs) > o.toleranceMs).length;
     if (Math.abs(gap) <= 2 * o.toleranceMs || beyond < 0.75 * implied.length) return null;
-    return this.beyondRamp(gap, ageSec) ? this.recent : null;
+    return this.beyondRamp(gap, ageSec) ? latest : null;
   }
 
   /** A gap (readings − latency, ms) the ramp bug cannot explain after `ageSec`: any lag, or a lead faster than its ramp. */

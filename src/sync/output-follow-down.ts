@@ -28,33 +28,24 @@ const NOISE_SES = 3;
 /** Share of the readings that must lie below the latency. */
 const BELOW_SHARE = 0.75;
 
-/** The latest readings on a mature line; see the module comment. */
+/** The rule; see the module comment. */
 export class FollowDown {
-  private recent: ImpliedReading[] = [];
-
   constructor(private readonly options: FollowDownOptions) {}
 
-  add(reading: ImpliedReading): void {
-    this.recent = [...this.recent, reading].slice(-this.options.readings);
-  }
-
-  /** Forget the readings (the latency changed, or the render line they refer to restarted). */
-  clear(): void {
-    this.recent = [];
-  }
-
-  /** The readings to take as the new baseline if they lie below `latencyMs` beyond noise; else null. */
-  check(latencyMs: Milliseconds): readonly ImpliedReading[] | null {
+  /** The latest of `recent` (oldest first) to take as the new baseline if they lie below `latencyMs` beyond noise; else null. */
+  check(recent: readonly ImpliedReading[], latencyMs: Milliseconds): readonly ImpliedReading[] | null {
     const o = this.options;
-    const first = this.recent[0];
-    const last = this.recent[this.recent.length - 1];
-    if (this.recent.length < o.readings || !Number.isFinite(latencyMs) || first === undefined || last === undefined || last.perfMs - first.perfMs < o.minSpanMs) return null;
-    const implied = this.recent.map((r) => r.impliedMs);
+    if (recent.length < o.readings || !Number.isFinite(latencyMs)) return null;
+    const latest = recent.slice(-o.readings);
+    const first = latest[0]!;
+    const last = latest[latest.length - 1]!;
+    if (last.perfMs - first.perfMs < o.minSpanMs) return null;
+    const implied = latest.map((r) => r.impliedMs);
     const mid = median(implied);
     const spread = 1.4826 * median(implied.map((v) => Math.abs(v - mid)));
     const seMs = (1.25 * spread) / Math.sqrt(implied.length);
     const below = implied.filter((v) => v < latencyMs).length;
     if (spread > o.maxSpreadMs || latencyMs - mid <= Math.max(o.minGapMs, NOISE_SES * seMs) || below < BELOW_SHARE * implied.length) return null;
-    return this.recent;
+    return latest;
   }
 }

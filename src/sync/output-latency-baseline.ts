@@ -1,6 +1,6 @@
 /**
  * The output latency in use by {@link OutputTiming}: the median implied latency of its anchor
- * readings against the render line (recomputed while the anchors lie within the line's fit window,
+ * readings against the render line (recomputed while the anchors lie within the line's fit span,
  * frozen after), plus the steps taken since. A render restart keeps a latency from enough
  * anchors (frozen) and forgets one from fewer. Pure.
  */
@@ -29,7 +29,7 @@ export class LatencyBaseline {
   /** Steps taken on top of the anchors' latency, ms. */
   private adjustMs = 0;
 
-  /** @param windowMs the render line's fit window, ms (anchors older than 0.8 of it freeze the latency). */
+  /** @param windowMs the render line's fit span, ms (anchors older than 0.8 of it freeze the latency). */
   constructor(
     private readonly render: RenderClock,
     private readonly windowMs: Milliseconds,
@@ -79,7 +79,7 @@ export class LatencyBaseline {
     this.cached = null;
   }
 
-  /** Latency of the anchors (without the adjustments), recomputed against the current line while they are in its window. */
+  /** Latency of the anchors (without the adjustments), recomputed against the current line while they are in its fit span. */
   state(): BaselineLatency | null {
     if (this.anchors.length === 0) return null;
     const restarts = this.render.counters.restarts;

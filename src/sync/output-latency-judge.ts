@@ -42,6 +42,10 @@ export class LatencyJudge {
   private readonly disagreement: ReadingDisagreement;
   private readonly followDown: FollowDown;
   private readonly flatRejections: FlatRejections;
+  /** The latest plausible readings judged on a mature line since the latency was set or the line restarted, oldest first. */
+  private mature: ImpliedReading[] = [];
+  /** How many of them the rules look at (the most any of them needs). */
+  private readonly matureKept: number;
   /** Readings judged on a mature line that agreed with the latency since it was last set. */
   private agreedSinceSet = 0;
   /** When (readAtMs) the latency in use was last set. */
@@ -56,6 +60,7 @@ export class LatencyJudge {
     this.flatRejections = new FlatRejections({
       windowMs: o.steadyWindowMs, maxWindowMs: o.maxSteadyWindowMs, toleranceMs: o.toleranceMs, maxSlopeMsPerSec: o.maxSteadySlopeMsPerSec,
     });
+    this.matureKept = Math.max(0, ...[o.followReadings, o.grossReadings, o.followDownReadings].filter(Number.isFinite));
   }
 
   /** Whether `provenReadings` readings judged on a mature line agreed with the latency since it was set. */
@@ -65,8 +70,8 @@ export class LatencyJudge {
 
   /** A plausible reading judged on a mature render line: the rules over runs look at the latest ones. */
   noteMature(reading: ImpliedReading): void {
-    this.disagreement.add(reading);
-    this.followDown.add(reading);
+    this.mature.push(reading);
+    if (this.mature.length > this.matureKept) this.mature.shift();
   }
 
   /** A baseline reading was taken at `atMs`: the latency is being set (the runs go on). */
@@ -80,15 +85,13 @@ export class LatencyJudge {
     this.latencySinceMs = atMs;
     this.agreedSinceSet = 0;
     this.step.reset();
-    this.disagreement.clear();
-    this.followDown.clear();
+    this.mature = [];
     this.flatRejections.reset();
   }
 
   /** The render line restarted: readings judged on the old one no longer count; `kept`: the latency was kept. */
   lineRestarted(kept: boolean): void {
-    this.disagreement.clear();
-    this.followDown.clear();
+    this.mature = [];
     if (!kept) this.agreedSinceSet = 0;
   }
 
@@ -97,7 +100,7 @@ export class LatencyJudge {
    * finely; `settling`: the readings still trend ({@link ReadingTrend}).
    */
   rule(r: RuledReading, latencyMs: Milliseconds, context: { readonly mature: boolean; readonly settling: boolean }): LatencyRuling {
-    const lower = context.settling || this.proven ? null : this.followDown.check(latencyMs);
+    const lower = context.settling || this.proven ? null : this.followDown.check(this.mature, latencyMs);
     if (lower !== null) return { kind: 'replace', anchors: anchorsOf(lower) };
     if (Math.abs(r.impliedMs - latencyMs) <= this.o.toleranceMs) {
       this.step.reset();
@@ -105,7 +108,7 @@ export class LatencyJudge {
       if (context.mature) this.agreedSinceSet++;
       return { kind: 'accepted' };
     }
-    const disagreeing = this.proven ? null : this.disagreement.check(latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
+    const disagreeing = this.proven ? null : this.disagreement.check(this.mature, latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
     if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing) };
     const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs);
     if (stepMs !== null) return { kind: 'move', deltaMs: stepMs };

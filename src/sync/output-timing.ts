@@ -105,7 +105,8 @@ export class OutputTiming {
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
     const previous = this.lastImplied;
     this.lastImplied = implied;
-    if (this.plausibility.plausible(implied) && this.lineSees(ctxMs)) {
+    const plausible = this.plausibility.plausible(implied);
+    if (plausible && this.lineSees(ctxMs)) {
       this.contradiction.add(implied);
       this.trend.add(r.readAtMs, implied);
       if (this.render.spanMs >= this.o.minRenderSpanMs) {
@@ -116,14 +117,14 @@ export class OutputTiming {
       }
     }
     if (this.plausibility.discards(this.latencyMs)) this.rebaseline([], Number.NaN);
-    if (this.render.stepPending && this.plausibility.plausible(implied) && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
+    if (this.render.stepPending && plausible && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
     // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
     if (this.render.stepPending) return this.count('stale');
     if (this.baseline.size < this.o.baselineReadings && this.baseline.live) {
       // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
-      if (!this.plausibility.plausible(implied)) return this.count('rejected');
+      if (!plausible) return this.count('rejected');
       this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
       this.judge.baselineReading(r.readAtMs);
       return this.count('baseline');
@@ -150,11 +151,6 @@ export class OutputTiming {
    */
   get wantsReadings(): boolean {
     return !this.readingsOnly && this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
-  }
-
-  /** The latest readings lie more than `toleranceMs` below the latency in use (see {@link uncertaintyMs}). */
-  private get disputed(): boolean {
-    return this.contradiction.gapBelowMs(this.latencyMs) > this.o.toleranceMs;
   }
 
   /** Enough to map context time to heard time. */
@@ -233,7 +229,8 @@ export class OutputTiming {
     }
     const base = this.baseline.state();
     const lineSd = this.render.sdAtMs(this.render.newestFrameMs);
-    const disputeSd = this.disputed ? this.contradiction.gapBelowMs(this.latencyMs) : 0;
+    const gapBelowMs = this.contradiction.gapBelowMs(this.latencyMs);
+    const disputeSd = gapBelowMs > this.o.toleranceMs ? gapBelowMs : 0;
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2 + disputeSd ** 2);
   }
 
