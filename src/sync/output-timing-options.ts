@@ -2,6 +2,7 @@
  * The output timing's inputs and tuning: one getOutputTimestamp() reading, what was done with it,
  * and the options of `OutputTiming` with their defaults (see output-timing.ts).
  */
+import type { FineLatencyOptions } from './output-fine-latency.js';
 import type { RenderClockOptions } from './output-render-clock.js';
 import type { Milliseconds, Seconds } from './units.js';
 
@@ -36,6 +37,8 @@ export type OutputReadingVerdict = (typeof OutputReadingVerdict)[keyof typeof Ou
 export interface OutputTimingOptions {
   readonly sampleRateHz: number;
   readonly render: Partial<Omit<RenderClockOptions, 'sampleRateHz'>>;
+  /** Tuning of the latency's fine part (output-fine-latency.ts). */
+  readonly fine: Partial<FineLatencyOptions>;
   /** The first this many readings (once the render clock runs) form the baseline. */
   readonly baselineReadings: number;
   /** `ready` once this many baseline readings are in. */
@@ -127,7 +130,7 @@ export interface OutputTimingOptions {
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
-  render: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
+  render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 3, stepConfirmReadings: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
@@ -146,6 +149,8 @@ export interface OutputTimingDiagnostics {
   readonly latencyFrozen: boolean;
   /** Enough readings agreed with the latency for disagreeing ones not to replace it at once. */
   readonly latencyProven: boolean;
+  /** Offset of the agreeing readings followed on top of latencyMs, ms (heard latency = latencyMs + this). */
+  readonly fineLatencyMs: Milliseconds;
   /** The readings still trend up or down: no start, no fine latency change. */
   readonly settling: boolean;
   /** Slope of the latest readings' implied latency, ms per s (null while too few). */

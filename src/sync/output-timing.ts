@@ -25,6 +25,7 @@
  * is taken. Pure: inputs carry their own timestamps.
  */
 import { AudioClockMap } from './audio-clock-map.js';
+import { FineLatency, DEFAULT_FINE_LATENCY_OPTIONS } from './output-fine-latency.js';
 import { LatencyJudge } from './output-latency-judge.js';
 import { RenderClock, type RenderFrameReport } from './output-render-clock.js';
 import { LatencyContradiction } from './output-contradiction.js';
@@ -57,6 +58,7 @@ export class OutputTiming {
   private lastJudgedMs: Milliseconds | null = null;
   private readonly contradiction: LatencyContradiction;
   private readonly trend: ReadingTrend;
+  private readonly fine: FineLatency;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -66,6 +68,7 @@ export class OutputTiming {
     this.judge = new LatencyJudge(this.o);
     this.contradiction = new LatencyContradiction({ readings: this.o.grossReadings, contradictMs: this.o.contradictMs });
     this.trend = new ReadingTrend({ windowMs: this.o.settleWindowMs, minSpanMs: this.o.settleMinSpanMs, maxMsPerSec: this.o.maxSettlingMsPerSec });
+    this.fine = new FineLatency({ ...DEFAULT_FINE_LATENCY_OPTIONS, ...this.o.fine });
   }
 
   /** A frame counter report. */
@@ -127,13 +130,17 @@ export class OutputTiming {
       if (!plausible) return this.count('rejected');
       this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
       this.judge.baselineReading(r.readAtMs);
+      this.fine.latencySet();
       return this.count('baseline');
     }
     const reading = { ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied, readAtMs: r.readAtMs, previousMs: previous };
-    const ruling = this.judge.rule(reading, this.latencyMs, { mature: this.render.spanMs >= this.o.minRenderSpanMs, settling: this.settling });
+    const mature = this.render.spanMs >= this.o.minRenderSpanMs;
+    const latencyMs = this.latencyMs;
+    const ruling = this.judge.rule(reading, latencyMs, { mature, settling: this.settling });
     switch (ruling.kind) {
       case 'accepted':
       case 'rejected':
+        if (mature && plausible && !this.settling) this.fine.add({ ...reading, accepted: ruling.kind === 'accepted' }, latencyMs, this.impliedOf);
         return this.count(ruling.kind);
       case 'replace':
         this.rebaseline([...ruling.anchors], r.readAtMs);
@@ -141,6 +148,7 @@ export class OutputTiming {
       case 'move':
         this.baseline.adjust(ruling.deltaMs);
         this.judge.latencySet(r.readAtMs);
+        this.fine.latencySet();
         return this.count('rebaselined');
     }
   }
@@ -212,6 +220,14 @@ export class OutputTiming {
   }
 
   /**
+   * Latency the mapping adds: the rules' {@link latencyMs} plus the slowly followed offset of the
+   * readings that agree with it ({@link FineLatency}), ms.
+   */
+  get heardLatencyMs(): Milliseconds {
+    return this.latencyMs + this.fine.offsetMs;
+  }
+
+  /**
    * 1σ of {@link contextToPerfMs} now, ms. The latest readings lying more than `toleranceMs` below
    * the latency add their gap: the latency is in dispute (bench:sync's render lines moved ~5 ms
    * later at the press while the output stayed put, and the speakers re-scheduled 3 ms wrong on the
@@ -234,6 +250,9 @@ export class OutputTiming {
     return Math.sqrt(lineSd ** 2 + (base?.sdMs ?? 0) ** 2 + this.o.floorMs ** 2 + youthSd ** 2 + disputeSd ** 2);
   }
 
+  /** Implied latency of a reading against the current render line, ms. */
+  private readonly impliedOf = (ctxMs: Milliseconds, perfMs: Milliseconds): Milliseconds => perfMs - this.render.timeToPerfMs(ctxMs);
+
   /** A line at least youngLineSpanMs old carries a latency kept through its restart. */
   private get continuesLatency(): boolean {
     return this.render.ready && this.render.ageMs >= this.o.youngLineSpanMs && !this.baseline.live
@@ -252,13 +271,13 @@ export class OutputTiming {
   /** Performance time (ms) at which the frame at context time `ctxSec` is heard; NaN while unknown. */
   contextToPerfMs(ctxSec: Seconds): Milliseconds {
     if (this.readingsOnly) return this.fallback.contextToPerfMs(ctxSec);
-    return this.render.timeToPerfMs(ctxSec * 1000) + this.latencyMs;
+    return this.render.timeToPerfMs(ctxSec * 1000) + this.heardLatencyMs;
   }
 
   /** Context time (s) heard at performance time `perfMs`: inverse of {@link contextToPerfMs}. */
   perfMsToContextSec(perfMs: Milliseconds): Seconds {
     if (this.readingsOnly) return this.fallback.perfMsToContext(perfMs);
-    return this.render.perfMsToTime(perfMs - this.latencyMs) / 1000;
+    return this.render.perfMsToTime(perfMs - this.heardLatencyMs) / 1000;
   }
 
   /** Counters and state for diagnostics. */
@@ -272,6 +291,7 @@ export class OutputTiming {
       latencyMs: Number.isFinite(latency) ? latency : null,
       latencyFrozen: !this.baseline.live,
       latencyProven: this.proven,
+      fineLatencyMs: this.fine.offsetMs,
       settling: this.settling,
       readingTrendMsPerSec: this.trend.slopeMsPerSec,
       uncertaintyMs: this.uncertaintyMs,
@@ -301,6 +321,7 @@ export class OutputTiming {
   private rebaseline(anchors: Anchor[], atMs: Milliseconds): void {
     this.baseline.replace(anchors);
     this.judge.latencySet(atMs);
+    this.fine.latencySet();
   }
 
   /**
@@ -316,6 +337,7 @@ export class OutputTiming {
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private onRenderRestart(): void {
     this.trend.restarted();
+    this.fine.lineRestarted();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);
     this.judge.lineRestarted(this.baseline.size > 0);

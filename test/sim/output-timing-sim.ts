@@ -32,6 +32,8 @@ export interface SimOptions {
   step?: { atMs: number; deltaMs: number };
   /** The real latency (heard and read alike) grows by deltaMs from fromMs to untilMs, then stays. */
   latencyRise?: { fromMs: number; untilMs: number; deltaMs: number };
+  /** The real latency (heard and read alike) wanders: a sine of this amplitude and period, ms. */
+  latencyWave?: { amplitudeMs: number; periodMs: number };
   /** The context is suspended for a while. */
   suspend?: { atMs: number; forMs: number };
   /** At these times the output falls `underrunMs` behind (frames rendered after it are heard later). */
@@ -113,6 +115,8 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     if (o.step !== undefined && cbMs >= o.step.atMs && latencyMs === o.latencyMs) latencyMs += o.step.deltaMs;
     const rise = o.latencyRise;
     if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
+    const wave = o.latencyWave;
+    if (wave !== undefined) latencyMs = o.latencyMs + wave.amplitudeMs * Math.sin((2 * Math.PI * (cbMs - startMs)) / wave.periodMs);
     while (nextReadingMs <= cbMs) {
       const frame = consumed - o.callbackFrames;
       if (frame > 0) {

@@ -1,0 +1,121 @@
+/**
+ * The fine part of the output latency: how far the readings that agree with the latency in use
+ * lie from it, followed slowly. The latency rules ({@link LatencyJudge}) hold a level, taken from
+ * the first readings and moved only by steps, while the render line under it is refitted over a
+ * sliding minute and the output itself wanders by a few tenths of a millisecond. The readings see
+ * that wander: in three of bench:sync's 10-minute traces, the median over 10 s of each speaker's
+ * accepted readings (against the current line) minus its latency explained most of the pair error
+ * the speakers could not see. Applied offline to the newest trace, pair p95 0.33 / 0.23 / 0.34 ms →
+ * 0.16 / 0.17 / 0.18 ms, and the pairs' constant offsets 0.13 / 0.02 / 0.15 → 0.03 / 0.01 / 0.04 ms;
+ * a 4 s median did worse, a 40 s one lagged.
+ *
+ * Bounds, since readings are not trusted blindly:
+ * - only plausible readings on a mature line, not settling, that the judge accepted or rejected
+ *   count;
+ * - the offset is the median of the accepted readings (so within `toleranceMs` of the latency),
+ *   and at most `maxUpMs` upward: the ramp bug only makes readings late, and a ramp passes through
+ *   the accepted band before the rules reject it (offline, an upward cap of 0.25 ms cost nothing:
+ *   the traces' upward offsets had p95 0.21–0.29 ms);
+ * - readings rising faster than `maxRiseMsPerSec` (beyond twice the slope's standard error) over
+ *   the window may be a ramp: no upward offset then (the traces' natural wander rose at most
+ *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more);
+ * - when more than `maxRejectedFraction` of the window's readings were rejected, the readings are
+ *   the rules' business (a ramp, a step, a glitch) and the offset returns to 0;
+ * - the offset moves at most `slewMsPerSec`, so the drift loop corrects it inaudibly;
+ * - with too few readings (after a restart, say) the offset is held.
+ * Pure: inputs carry their own timestamps.
+ */
+import { median } from './median.js';
+import { slopePerSec } from './slope-fit.js';
+import type { Milliseconds } from './units.js';
+
+/** Tuning of {@link FineLatency}. */
+export interface FineLatencyOptions {
+  /** Readings of the latest this long count, ms… */
+  readonly windowMs: Milliseconds;
+  /** …once there are this many… */
+  readonly minReadings: number;
+  /** …spanning this long, ms. */
+  readonly minSpanMs: Milliseconds;
+  /** Above this fraction of rejected readings in the window, the offset returns to 0. */
+  readonly maxRejectedFraction: number;
+  /** Largest upward offset, ms (downward: the accepted band). */
+  readonly maxUpMs: Milliseconds;
+  /** Readings rising faster than this (ms per s, beyond 2 standard errors) allow no upward offset. */
+  readonly maxRiseMsPerSec: number;
+  /** Fastest change of the offset, ms per s. */
+  readonly slewMsPerSec: number;
+}
+
+export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, maxRejectedFraction: 0.1, maxUpMs: 0.25, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
+};
+
+/** A reading the judge ruled on: its context time, when it is heard (ms) and the ruling. */
+export interface FineReading {
+  readonly ctxMs: Milliseconds;
+  readonly perfMs: Milliseconds;
+  readonly readAtMs: Milliseconds;
+  readonly accepted: boolean;
+}
+
+/** Implied latency of a reading against the current render line, ms. */
+export type ImpliedOf = (ctxMs: Milliseconds, perfMs: Milliseconds) => Milliseconds;
+
+/** See the module comment. */
+export class FineLatency {
+  private points: FineReading[] = [];
+  private offset: Milliseconds = 0;
+  private lastAtMs = Number.NaN;
+
+  constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
+
+  /** Offset to add to the latency in use, ms. */
+  get offsetMs(): Milliseconds {
+    return this.offset;
+  }
+
+  /**
+   * A reading ruled on, the latency in use (ms) and how to judge readings against the current
+   * render line. Moves the offset toward its target.
+   */
+  add(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
+    if (![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
+    const atMs = reading.readAtMs;
+    this.points.push(reading);
+    this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
+    const target = this.target(latencyMs, impliedOf);
+    const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
+    this.lastAtMs = atMs;
+    if (target === null) return;
+    const maxStep = this.o.slewMsPerSec * elapsedSec;
+    this.offset += Math.max(-maxStep, Math.min(maxStep, target - this.offset));
+  }
+
+  /** The latency in use was set anew (from readings): the offset is part of it now. */
+  latencySet(): void {
+    this.points = [];
+    this.offset = 0;
+    this.lastAtMs = Number.NaN;
+  }
+
+  /** The render line restarted: readings on it are judged afresh; the offset is held meanwhile. */
+  lineRestarted(): void {
+    this.points = [];
+    this.lastAtMs = Number.NaN;
+  }
+
+  /** Where the offset should go; null: hold it. */
+  private target(latencyMs: Milliseconds, impliedOf: ImpliedOf): Milliseconds | null {
+    const points = this.points;
+    if (points.length < this.o.minReadings) return null;
+    if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
+    const accepted = points.filter((p) => p.accepted);
+    if (points.length - accepted.length > this.o.maxRejectedFraction * points.length || accepted.length === 0) return 0;
+    const gaps = accepted.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs }));
+    const level = median(gaps.map((g) => g.valueMs));
+    const rise = slopePerSec(gaps);
+    const maxUpMs = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec ? 0 : this.o.maxUpMs;
+    return Math.min(maxUpMs, level);
+  }
+}

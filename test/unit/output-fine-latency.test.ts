@@ -1,0 +1,77 @@
+import { expect } from '@open-wc/testing';
+import { DEFAULT_FINE_LATENCY_OPTIONS, FineLatency, type ImpliedOf } from '../../src/sync/output-fine-latency.js';
+import { Rng } from '../sim/rng.js';
+
+/** Readings whose context time is their perf time: the implied latency is what the line adds. */
+const line = (shiftMs: number): ImpliedOf => (ctxMs, perfMs) => perfMs - ctxMs - shiftMs;
+const LATENCY_MS = 40;
+
+/** Feeds readings every 250 ms from `fromMs` to `toMs` implying `gap(atMs)` above the latency. */
+function feed(fine: FineLatency, fromMs: number, toMs: number, gap: (atMs: number) => number, accepted = (_atMs: number) => true, impliedOf = line(0)): void {
+  for (let atMs = fromMs; atMs <= toMs; atMs += 250) {
+    fine.add({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + gap(atMs), readAtMs: atMs, accepted: accepted(atMs) }, LATENCY_MS, impliedOf);
+  }
+}
+
+describe('FineLatency', () => {
+  it('follows the median of agreeing readings below the latency, at the slew rate', () => {
+    const fine = new FineLatency();
+    const rng = new Rng(3);
+    feed(fine, 0, 4_000, () => -0.4 + rng.normal(0, 0.1));
+    expect(fine.offsetMs).to.equal(0); // span below minSpanMs: held
+    feed(fine, 4_250, 6_000, () => -0.4 + rng.normal(0, 0.1));
+    // Slewing from 5 s on at 0.1 ms/s: about −0.1 after 1 s.
+    expect(fine.offsetMs).to.be.within(-0.15, -0.05);
+    feed(fine, 6_250, 20_000, () => -0.4 + rng.normal(0, 0.1));
+    expect(fine.offsetMs).to.be.within(-0.45, -0.35);
+  });
+
+  it('goes up at most maxUpMs (the ramp bug only makes readings late)', () => {
+    const fine = new FineLatency();
+    feed(fine, 0, 30_000, () => 0.8);
+    expect(fine.offsetMs).to.be.closeTo(DEFAULT_FINE_LATENCY_OPTIONS.maxUpMs, 1e-9);
+  });
+
+  it('takes no upward offset from readings that rise faster than a ramp can be told from wander', () => {
+    const fine = new FineLatency();
+    const rng = new Rng(9);
+    // 0.06 ms/s (a ramp) from −0.3 ms: still in the accepted band, and below maxUpMs for most of it.
+    feed(fine, 0, 12_000, (atMs) => -0.3 + 0.06 * (atMs / 1000) + rng.normal(0, 0.03));
+    expect(fine.offsetMs).to.be.at.most(0);
+  });
+
+  it('returns to 0 when readings in the window are rejected (the rules own them)', () => {
+    const fine = new FineLatency();
+    feed(fine, 0, 20_000, () => -0.5);
+    expect(fine.offsetMs).to.be.closeTo(-0.5, 1e-9);
+    feed(fine, 20_250, 40_000, () => 3, () => false);
+    expect(fine.offsetMs).to.equal(0);
+  });
+
+  it('judges readings against the current render line, not the one they were read on', () => {
+    const fine = new FineLatency();
+    feed(fine, 0, 20_000, () => 0);
+    expect(fine.offsetMs).to.equal(0);
+    // The line is refitted 0.3 ms later: the same readings now imply 0.3 ms less.
+    feed(fine, 20_250, 30_000, () => 0, () => true, line(0.3));
+    expect(fine.offsetMs).to.be.closeTo(-0.3, 1e-9);
+  });
+
+  it('holds through a render restart, and starts over when the latency is set', () => {
+    const fine = new FineLatency();
+    feed(fine, 0, 20_000, () => -0.5);
+    fine.lineRestarted();
+    feed(fine, 20_250, 22_000, () => 0);
+    expect(fine.offsetMs).to.be.closeTo(-0.5, 1e-9);
+    fine.latencySet();
+    expect(fine.offsetMs).to.equal(0);
+  });
+
+  it('ignores non-finite input', () => {
+    const fine = new FineLatency();
+    fine.add({ ctxMs: Number.NaN, perfMs: 1, readAtMs: 1, accepted: true }, LATENCY_MS, line(0));
+    fine.add({ ctxMs: 1, perfMs: 1, readAtMs: 1, accepted: true }, Number.NaN, line(0));
+    feed(fine, 0, 20_000, () => -0.2);
+    expect(fine.offsetMs).to.be.closeTo(-0.2, 1e-9);
+  });
+});
