@@ -64,7 +64,10 @@ export const openBrowserMicrophone: OpenMicrophone = async () => {
   } catch (error) {
     throw micError(error);
   }
-  const context = new AudioContext({ sampleRate: PROBE_RATE_HZ, latencyHint: 'interactive' });
+  // Nothing is heard from this context: the largest buffers ('playback') make its render, and so
+  // the capture, least likely to skip on a busy device (bench:calibrate's listener lost a render
+  // quantum in most passes with 'interactive').
+  const context = new AudioContext({ sampleRate: PROBE_RATE_HZ, latencyHint: 'playback' });
   const moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
   const release = (): void => {
     for (const track of stream.getTracks()) track.stop();

@@ -1,11 +1,14 @@
 /**
  * Step detection for the output timing's latency: a rejected reading that jumps at least
- * `stepMinMs` from the previous one starts a run, if that previous reading lay at the level in use
- * (within `toleranceMs`): after a glitch the readings wander before they settle (seen: 42, 51,
- * then 62 ms for a latency of 57), and a step measured from a wandering reading moved the latency
- * 11 ms the wrong way. Readings within `toleranceMs` of the run's median extend it;
- * `confirmReadings` of them confirm a step of (run median − level before the jump), as when the
- * output moves to a new route. Pure.
+ * `stepMinMs` from the previous one starts a departure, if that previous reading lay at the level
+ * in use (within `toleranceMs`): after a glitch the readings wander before they settle (seen: 42,
+ * 51, then 62 ms for a latency of 57), and a step measured from a wandering reading moved the
+ * latency 11 ms the wrong way. While the readings stay at least `stepMinMs` off that level on the
+ * same side, the departure lasts, and its latest readings within `toleranceMs` of their median form
+ * a run; `confirmReadings` of them confirm a step of (run median − level before the jump), as when
+ * the output moves to a new route. (A render line restarted at the step maps its first readings
+ * roughly: in simulation a 4.7 ms step read −6.8, then −4.7 ms, and a run that the first reading
+ * broke left the step to the 10 s flat net.) Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
@@ -21,7 +24,7 @@ export interface LatencyStepOptions {
 
 /** A run of rejected readings that may be a step; see the module comment. */
 export class LatencyStep {
-  private run: { preLevel: Milliseconds; values: Milliseconds[] } | null = null;
+  private departure: { preLevel: Milliseconds; side: 1 | -1; values: Milliseconds[] } | null = null;
 
   constructor(private readonly options: LatencyStepOptions) {}
 
@@ -31,23 +34,23 @@ export class LatencyStep {
    */
   add(implied: Milliseconds, previous: Milliseconds | null, levelMs: Milliseconds): Milliseconds | null {
     const o = this.options;
-    const run = this.run;
-    const fromLevel = previous !== null && Math.abs(previous - levelMs) <= o.toleranceMs;
-    if (run !== null && Math.abs(implied - median(run.values)) <= o.toleranceMs) {
-      run.values.push(implied);
-    } else if (fromLevel && Math.abs(implied - previous) >= o.stepMinMs) {
-      this.run = { preLevel: previous, values: [implied] };
+    const d = this.departure;
+    if (d !== null && d.side * (implied - d.preLevel) >= o.stepMinMs) {
+      if (Math.abs(implied - median(d.values)) <= o.toleranceMs) d.values.push(implied);
+      else d.values = [implied];
+    } else if (previous !== null && Math.abs(previous - levelMs) <= o.toleranceMs && Math.abs(implied - previous) >= o.stepMinMs) {
+      this.departure = { preLevel: previous, side: implied > previous ? 1 : -1, values: [implied] };
     } else {
-      this.run = null;
+      this.departure = null;
     }
-    const current = this.run;
+    const current = this.departure;
     if (current === null || current.values.length < o.confirmReadings) return null;
-    this.run = null;
+    this.departure = null;
     return median(current.values) - current.preLevel;
   }
 
-  /** Forget the run. */
+  /** Forget the departure. */
   reset(): void {
-    this.run = null;
+    this.departure = null;
   }
 }

@@ -49,6 +49,14 @@ export class OutputTiming {
   private readonly baseline: LatencyBaseline;
   private readonly plausibility: LatencyPlausibility;
   private lastImplied: Milliseconds | null = null;
+  /**
+   * Implied latency of the latest reading ruled on (not one read while the line was moving): a step
+   * is measured from it. bench:sync: at the press a proven speaker's render line restarted 4.7 ms
+   * later with its output put; the readings dropped 4.7 ms while the line was moving, the step rule
+   * measured the drop from a reading already low and saw none, and the speaker played 4–8 ms off
+   * for 23 s until the flat net replaced the latency.
+   */
+  private lastRuledMs: Milliseconds | null = null;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   private readonly judge: LatencyJudge;
   private validReadings = 0;
@@ -106,7 +114,6 @@ export class OutputTiming {
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
     if (!this.render.ready) return this.count('stale');
     const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
-    const previous = this.lastImplied;
     this.lastImplied = implied;
     const plausible = this.plausibility.plausible(implied);
     if (plausible && this.lineSees(ctxMs)) {
@@ -133,7 +140,8 @@ export class OutputTiming {
       this.fine.latencySet();
       return this.count('baseline');
     }
-    const reading = { ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied, readAtMs: r.readAtMs, previousMs: previous };
+    const reading = { ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied, readAtMs: r.readAtMs, previousMs: this.lastRuledMs };
+    this.lastRuledMs = implied;
     const mature = this.render.spanMs >= this.o.minRenderSpanMs;
     const latencyMs = this.latencyMs;
     const ruling = this.judge.rule(reading, latencyMs, { mature, settling: this.settling });

@@ -34,6 +34,8 @@ export interface SimOptions {
   latencyRise?: { fromMs: number; untilMs: number; deltaMs: number };
   /** The real latency (heard and read alike) wanders: a sine of this amplitude and period, ms. */
   latencyWave?: { amplitudeMs: number; periodMs: number };
+  /** From `atMs` on, frames are rendered `deltaMs` later and heard at the same time (a render buffer shrank). */
+  renderShift?: { atMs: number; deltaMs: number };
   /** The context is suspended for a while. */
   suspend?: { atMs: number; forMs: number };
   /** At these times the output falls `underrunMs` behind (frames rendered after it are heard later). */
@@ -141,7 +143,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     }
     let k = 0;
     while (rendered < consumed + o.callbackFrames) {
-      const renderMs = cbMs + 0.03 * k++;
+      const renderMs = cbMs + 0.03 * k++ + (o.renderShift !== undefined && cbMs >= o.renderShift.atMs ? o.renderShift.deltaMs : 0);
       if (quanta++ % o.postEvery === 0) {
         lastArrival = Math.max(lastArrival, renderMs + delay(rng, o.jitter));
         timing.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });

@@ -7,6 +7,17 @@ import { maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.
  * proven latencies, settling readings, following down, the readings' word on a big step.
  */
 describe('OutputTiming latency rules', () => {
+  it('follows a proven latency down when the render line moves later and the output stays put (as at the press)', () => {
+    // bench:sync: at the press a proven speaker's render line restarted 4.7 ms later with its output
+    // put. The restarted line's first reading said −6.8 ms, the next ones −4.7: the step rule's run
+    // broke on the first, and the 10 s flat net replaced the latency 15 s later, 4.9 ms off meanwhile.
+    for (const seed of [1, 2, 3, 4]) {
+      const r = simulate({ durationMs: 80_000, seed, renderShift: { atMs: 60_000, deltaMs: 4.7 } });
+      const lateMs = r.errors.filter((e) => e.atMs > 64_000).map((e) => Math.abs(e.errorMs));
+      expect(Math.max(...lateMs), `seed ${seed}`).to.be.below(1);
+    }
+  });
+
   it('keeps a proven latency through a glitch whose readings rise 40 ms and decay over 12 s', () => {
     // bench:sync: after a system-wide audio glitch, three speakers' readings rose 35 ms within 3 s
     // (their render lines restarting on the way) and fell back over 12 s while their real output
