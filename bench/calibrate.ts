@@ -130,7 +130,8 @@ try {
 
   console.error(`recorded ${f(recording.frameCount / recording.rateHz, 1)} s; analysing…`);
   const rateHz = recording.rateHz;
-  const reference = new ReferenceTrack().monoAt(rateHz);
+  const track = new ReferenceTrack();
+  const reference = track.monoAt(rateHz);
   const fromFrame = Math.max(0, Math.round(recording.frameAt(playHostMs)));
   const tracks = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.25 }));
   const inRange = (fromHost: number, toHost: number) => (frame: number) => frame >= recording.frameAt(fromHost) && frame < recording.frameAt(toHost);
@@ -140,7 +141,7 @@ try {
   let worstAfter = { p95: 0, max: 0 };
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
-      const offsets = pairwiseOffsetsMs(tracks[a]!, tracks[b]!);
+      const offsets = pairwiseOffsetsMs(tracks[a]!, tracks[b]!, track.durationSec);
       const s0 = stats(offsets.filter((o) => before(o.recordingFrame)).map((o) => o.valueMs));
       const s1 = stats(offsets.filter((o) => after(o.recordingFrame)).map((o) => o.valueMs));
       worstAfter = { p95: Math.max(worstAfter.p95, s1.p95Ms), max: Math.max(worstAfter.max, s1.maxMs) };

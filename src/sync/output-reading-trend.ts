@@ -3,8 +3,10 @@
  * up or down, as after an audio glitch. On bench:sync's PulseAudio output the readings rose
  * 35–57 ms within seconds of a glitch and decayed back over 12–20 s (time constant ~4 s) while the
  * real output stayed put; a latency taken or followed meanwhile played 32–52 ms early. A latency
- * is a level: readings that trend faster than `maxMsPerSec` (beyond twice the slope's standard
- * error, so noise alone does not count) say nothing about it yet. Implied latency may step at a
+ * is a level: readings that trend faster than `maxMsPerSec` (beyond one standard error of the
+ * slope, so noise alone rarely counts) say nothing about it yet. (Beyond two, a leader page's
+ * start-up readings decaying 4.5 ms/s but scattered ±5 ms passed for settled: it started on a
+ * latency 15 ms high, and played 15 ms off for 10 s.) Implied latency may step at a
  * render restart (bench:sync's render lines moved ~5 ms later at the press while the output stayed
  * put), and a step within the window would pass for a trend: the readings since the latest restart
  * are judged alone once they span enough, the whole window until then. Pure.
@@ -18,7 +20,7 @@ export interface ReadingTrendOptions {
   readonly windowMs: Milliseconds;
   /** …once they span at least this long, ms… */
   readonly minSpanMs: Milliseconds;
-  /** …and they trend when the slope exceeds this by twice its standard error, ms per s. */
+  /** …and they trend when the slope exceeds this by one standard error, ms per s. */
   readonly maxMsPerSec: number;
 }
 
@@ -53,7 +55,7 @@ export class ReadingTrend {
   /** Whether the readings trend beyond `maxMsPerSec` (see the module comment). */
   get settling(): boolean {
     const fit = this.fit();
-    return fit !== null && Math.abs(fit.slope) - 2 * fit.se > this.options.maxMsPerSec;
+    return fit !== null && Math.abs(fit.slope) - fit.se > this.options.maxMsPerSec;
   }
 
   private fit(): { slope: number; se: number } | null {

@@ -91,7 +91,7 @@ export interface OutputTimingOptions {
   readonly bigStepReadingMs: Milliseconds;
   /**
    * Readings of the latest `settleWindowMs` that span `settleMinSpanMs` and trend faster than
-   * `maxSettlingMsPerSec` (beyond twice the slope's standard error) are still settling: no voice
+   * `maxSettlingMsPerSec` (beyond one standard error of the slope) are still settling: no voice
    * starts, and they do not replace the latency finely (ms, ms, ms per s).
    */
   readonly settleWindowMs: Milliseconds;
