@@ -81,6 +81,14 @@ describe('OutputTiming', () => {
     expect(maxAbsAfter({ ...r, errors: r.errors.filter((e) => e.atMs < 30_000) }, 10_000)).to.be.below(0.35);
   });
 
+  it('follows a small steady latency step (2.5 ms, below the render line\'s own step size) within 3 s', () => {
+    for (const seed of [17, 18, 19]) {
+      const r = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 2.5 }, seed });
+      expect(r.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
+      expect(maxAbsAfter(r, 33_000), `seed ${seed}`).to.be.below(0.35);
+    }
+  });
+
   it('takes no step from readings that wander before they settle (after an underrun)', () => {
     // Seen in bench:sync: 42, 51, then 62 ms for a latency of 57 for ~1.5 s. A step measured from
     // the wandering 51 ms reading moved the latency in use 11 ms the wrong way, for 6 s.
