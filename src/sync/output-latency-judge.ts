@@ -9,7 +9,8 @@
  *   toward proving the latency (`provenReadings` of them since it was set);
  * - readings that disagree beyond what the ramp bug explains replace an unproven latency at once
  *   ({@link ReadingDisagreement});
- * - a sudden, then steady, step of the readings moves it by the step ({@link LatencyStep});
+ * - a sudden, then steady, step of the readings moves it by the step, once they no longer trend
+ *   ({@link LatencyStep});
  * - a long flat run of rejected readings replaces it ({@link FlatRejections}).
  * Pure.
  */
@@ -110,7 +111,7 @@ export class LatencyJudge {
     }
     const disagreeing = this.proven ? null : this.disagreement.check(this.mature, latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
     if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing) };
-    const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs);
+    const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs, context.settling);
     if (stepMs !== null) return { kind: 'move', deltaMs: stepMs };
     const agreedMs = this.flatRejections.add(r.readAtMs, r.impliedMs);
     return agreedMs === null ? { kind: 'rejected' } : { kind: 'move', deltaMs: agreedMs - latencyMs };

@@ -20,6 +20,23 @@ describe('OutputTiming latency rules', () => {
     }
   });
 
+  it('takes no step from glitch readings that pause on the way up, nor from their steady tail', () => {
+    // bench:sync: after underruns at the press a speaker's readings rose 11 ms, held within 1 ms for
+    // 1.5 s, rose 8 ms more and decayed (its output put); a step taken on the pause played 15 ms
+    // early for 7 s. Unchecked by the trend, the step rule moved the latency 11.2–11.5 ms here.
+    const offsetAt = (sec: number): number => {
+      if (sec < 40.5) return (11 * (sec - 40)) / 0.5;
+      if (sec < 42) return 11 + 0.3 * (sec - 40.5);
+      if (sec < 42.5) return 11.45 + (8 * (sec - 42)) / 0.5;
+      return 19.45 * Math.exp(-(sec - 42.5) / 3);
+    };
+    const wander = Array.from({ length: 100 }, (_, i) => ({ fromMs: 40_000 + 250 * i, untilMs: 40_250 + 250 * i, offsetMs: offsetAt(40 + 0.25 * i + 0.125) }));
+    for (const seed of [1, 2, 3, 4]) {
+      const r = simulate({ durationMs: 70_000, seed, wander, readingJitterMs: 0.2 });
+      expect(maxAbsAfter(r, 40_000), `seed ${seed}`).to.be.below(0.5);
+    }
+  });
+
   it('keeps a proven latency through a glitch whose readings rise 40 ms and decay over 12 s', () => {
     // bench:sync: after a system-wide audio glitch, three speakers' readings rose 35 ms within 3 s
     // (their render lines restarting on the way) and fell back over 12 s while their real output
