@@ -22,14 +22,17 @@ import { LatencyStep } from './output-latency-step.js';
 import type { OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds } from './units.js';
 
+/** The rule that replaced or moved the latency (diagnostics). */
+export type LatencyRule = 'follow-down' | 'disagreement' | 'step' | 'flat';
+
 /** What a reading does to the latency in use. */
 export type LatencyRuling =
   | { readonly kind: 'accepted' }
   | { readonly kind: 'rejected' }
   /** Take these anchors as the baseline. */
-  | { readonly kind: 'replace'; readonly anchors: readonly Anchor[] }
+  | { readonly kind: 'replace'; readonly anchors: readonly Anchor[]; readonly rule: LatencyRule }
   /** Move the latency by this much, ms. */
-  | { readonly kind: 'move'; readonly deltaMs: Milliseconds };
+  | { readonly kind: 'move'; readonly deltaMs: Milliseconds; readonly rule: LatencyRule };
 
 /** A reading to rule on, with its implied latency, when it was read and the implied latency of the one before (null: none), ms. */
 export interface RuledReading extends ImpliedReading {
@@ -102,7 +105,7 @@ export class LatencyJudge {
    */
   rule(r: RuledReading, latencyMs: Milliseconds, context: { readonly mature: boolean; readonly settling: boolean }): LatencyRuling {
     const lower = context.settling || this.proven ? null : this.followDown.check(this.mature, latencyMs);
-    if (lower !== null) return { kind: 'replace', anchors: anchorsOf(lower) };
+    if (lower !== null) return { kind: 'replace', anchors: anchorsOf(lower), rule: 'follow-down' };
     if (Math.abs(r.impliedMs - latencyMs) <= this.o.toleranceMs) {
       this.step.reset();
       this.flatRejections.reset();
@@ -110,11 +113,11 @@ export class LatencyJudge {
       return { kind: 'accepted' };
     }
     const disagreeing = this.proven ? null : this.disagreement.check(this.mature, latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
-    if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing) };
+    if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing), rule: 'disagreement' };
     const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs, context.settling);
-    if (stepMs !== null) return { kind: 'move', deltaMs: stepMs };
+    if (stepMs !== null) return { kind: 'move', deltaMs: stepMs, rule: 'step' };
     const agreedMs = this.flatRejections.add(r.readAtMs, r.impliedMs);
-    return agreedMs === null ? { kind: 'rejected' } : { kind: 'move', deltaMs: agreedMs - latencyMs };
+    return agreedMs === null ? { kind: 'rejected' } : { kind: 'move', deltaMs: agreedMs - latencyMs, rule: 'flat' };
   }
 }
 

@@ -3,6 +3,7 @@
  * and the options of `OutputTiming` with their defaults (see output-timing.ts).
  */
 import type { FineLatencyOptions } from './output-fine-latency.js';
+import type { LatencyRule } from './output-latency-judge.js';
 import type { RenderClockOptions } from './output-render-clock.js';
 import type { Milliseconds, Seconds } from './units.js';
 
@@ -138,6 +139,14 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   mode: 'cross-checked',
 };
 
+/** A change of the latency in use (diagnostics): when (ms), by which rule, from and to (ms; null: none). */
+export interface LatencyChange {
+  readonly atMs: Milliseconds;
+  readonly rule: LatencyRule | 'implausible';
+  readonly fromMs: Milliseconds;
+  readonly toMs: Milliseconds | null;
+}
+
 /** Diagnostics counters and state. */
 export interface OutputTimingDiagnostics {
   readonly mode: 'render' | 'readings-only' | 'waiting';
@@ -151,6 +160,8 @@ export interface OutputTimingDiagnostics {
   readonly latencyProven: boolean;
   /** Offset of the agreeing readings followed on top of latencyMs, ms (heard latency = latencyMs + this). */
   readonly fineLatencyMs: Milliseconds;
+  /** The latest changes of latencyMs by the rules, oldest first. */
+  readonly latencyChanges: readonly LatencyChange[];
   /** The readings still trend up or down: no start, no fine latency change. */
   readonly settling: boolean;
   /** Slope of the latest readings' implied latency, ms per s (null while too few). */

@@ -4,25 +4,16 @@
  * outputLatency and getOutputTimestamp() ramp upward while the real output stays put, so only
  * the render clock is trusted for time, and the readings only give the latency on top of it.
  *
- * heard(frame) = renderEnvelope(frame) + latency, where latency is the median implied latency
- * (performanceTime − renderEnvelope(contextTime)) of the first good readings. Later readings are
- * accepted when within `toleranceMs` of it and rejected otherwise; a slow ramp is never followed.
- * A sudden, then steady, step of the readings (a new output route) moves the latency by the step.
- * Readings that disagree with the latency in a way the ramp bug cannot explain become the
- * baseline at once (seen: start-up baselines 25 ms too low or 90 ms too high, held for minutes
- * because noisy readings were never flat enough for the net below) — unless the latency is
- * proven by enough agreeing readings since it was set (after a glitch in bench:sync, three
- * speakers' readings rose 35 ms and decayed over 12 s while their real output stayed put:
- * following them played 32 ms early). Readings below the latency, steady and beyond their noise,
- * replace it finely: the ramp bug only makes readings late. These rules are {@link LatencyJudge}'s.
- * No voice starts while the readings are still settling ({@link ReadingTrend}: trending up or
- * down, as for 12–20 s after a glitch).
- * Safety net: readings that have all been rejected for `steadyWindowMs` while staying flat (within
- * the tolerance, with a slope surely below the ramp bug's slowest) replace the latency —
- * a baseline taken while the render clock was still wrong (e.g. a page busy at start-up) cannot
- * hold forever. And a latency that is physically implausible (negative, or far above what the
- * browser reports) for `implausibleReadings` readings in a row discards the baseline: a fresh one
- * is taken. Pure: inputs carry their own timestamps.
+ * heard(frame) = renderEnvelope(frame) + latency + fine offset. The latency is the median implied
+ * latency (performanceTime − renderEnvelope(contextTime)) of the first good readings; later
+ * readings within `toleranceMs` of it are accepted, others rejected, and {@link LatencyJudge}'s
+ * rules decide when disagreeing readings replace or move it (a step to a new route, start-up
+ * garbage, a long flat disagreement; never a slow ramp, nor a glitch's transient on a proven
+ * latency). The fine offset follows the accepted readings slowly ({@link FineLatency}). No voice
+ * starts while the readings still trend ({@link ReadingTrend}), as for 12–20 s after a glitch. A
+ * latency that is physically implausible (negative, or far above what the browser reports) for
+ * `implausibleReadings` readings in a row is discarded: a fresh baseline is taken. Pure: inputs
+ * carry their own timestamps.
  */
 import { AudioClockMap } from './audio-clock-map.js';
 import { FineLatency, DEFAULT_FINE_LATENCY_OPTIONS } from './output-fine-latency.js';
@@ -32,11 +23,14 @@ import { LatencyContradiction } from './output-contradiction.js';
 import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
 import { LatencyPlausibility } from './output-plausibility.js';
 import { ReadingTrend } from './output-reading-trend.js';
-import { DEFAULT_OUTPUT_TIMING_OPTIONS, type OutputReading, type OutputReadingVerdict, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
+import { DEFAULT_OUTPUT_TIMING_OPTIONS, type LatencyChange, type OutputReading, type OutputReadingVerdict, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
 import type { Milliseconds, Seconds } from './units.js';
 
 export type { RenderFrameReport } from './output-render-clock.js';
 export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading, type OutputTimingDiagnostics, type OutputTimingOptions } from './output-timing-options.js';
+
+/** Latency changes kept for diagnostics. */
+const MAX_CHANGES_KEPT = 8;
 
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
 const FALLBACK_UNCERTAINTY_MS = 2;
@@ -67,6 +61,7 @@ export class OutputTiming {
   private readonly contradiction: LatencyContradiction;
   private readonly trend: ReadingTrend;
   private readonly fine: FineLatency;
+  private changes: LatencyChange[] = [];
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_OUTPUT_TIMING_OPTIONS, ...options };
@@ -126,7 +121,10 @@ export class OutputTiming {
         this.lastJudgedMs = implied;
       }
     }
-    if (this.plausibility.discards(this.latencyMs)) this.rebaseline([], Number.NaN);
+    if (this.plausibility.discards(this.latencyMs)) {
+      this.noteChange(r.readAtMs, 'implausible', this.latencyMs);
+      this.rebaseline([], Number.NaN);
+    }
     if (this.render.stepPending && plausible && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
@@ -152,11 +150,13 @@ export class OutputTiming {
         return this.count(ruling.kind);
       case 'replace':
         this.rebaseline([...ruling.anchors], r.readAtMs);
+        this.noteChange(r.readAtMs, ruling.rule, latencyMs);
         return this.count('rebaselined');
       case 'move':
         this.baseline.adjust(ruling.deltaMs);
         this.judge.latencySet(r.readAtMs);
         this.fine.latencySet();
+        this.noteChange(r.readAtMs, ruling.rule, latencyMs);
         return this.count('rebaselined');
     }
   }
@@ -300,6 +300,7 @@ export class OutputTiming {
       latencyFrozen: !this.baseline.live,
       latencyProven: this.proven,
       fineLatencyMs: this.fine.offsetMs,
+      latencyChanges: this.changes,
       settling: this.settling,
       readingTrendMsPerSec: this.trend.slopeMsPerSec,
       uncertaintyMs: this.uncertaintyMs,
@@ -323,6 +324,12 @@ export class OutputTiming {
   private count(verdict: OutputReadingVerdict): OutputReadingVerdict {
     this.counts[verdict]++;
     return verdict;
+  }
+
+  /** The latency was replaced or moved at `atMs` by `rule` (the latest few are kept for diagnostics). */
+  private noteChange(atMs: Milliseconds, rule: LatencyChange['rule'], fromMs: Milliseconds): void {
+    const toMs = this.latencyMs;
+    this.changes = [...this.changes, { atMs, rule, fromMs, toMs: Number.isFinite(toMs) ? toMs : null }].slice(-MAX_CHANGES_KEPT);
   }
 
   /** New anchors (empty: a fresh baseline is taken from the next readings), set at `atMs`. */
