@@ -7,8 +7,9 @@
  *   a render restart readings dipped 4–9 ms for 4–8 s three times, with the output put);
  * - a reading within `toleranceMs` is accepted; judged on a mature render line it also counts
  *   toward proving the latency (`provenReadings` of them since it was set);
- * - readings that disagree beyond what the ramp bug explains replace an unproven latency at once
- *   ({@link ReadingDisagreement});
+ * - readings that disagree beyond what the ramp bug explains replace an unproven latency at once,
+ *   unless they still trend ({@link ReadingDisagreement}; bench:sync: a glitch's readings jumped
+ *   11 ms on a latency that follow-downs had kept unproven, and the speaker played 11 ms early);
  * - a sudden, then steady, step of the readings moves it by the step, once they no longer trend
  *   ({@link LatencyStep});
  * - a long flat run of rejected readings replaces it ({@link FlatRejections}).
@@ -112,7 +113,7 @@ export class LatencyJudge {
       if (context.mature) this.agreedSinceSet++;
       return { kind: 'accepted' };
     }
-    const disagreeing = this.proven ? null : this.disagreement.check(this.mature, latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
+    const disagreeing = this.proven || context.settling ? null : this.disagreement.check(this.mature, latencyMs, (r.readAtMs - this.latencySinceMs) / 1000);
     if (disagreeing !== null) return { kind: 'replace', anchors: anchorsOf(disagreeing), rule: 'disagreement' };
     const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs, context.settling);
     if (stepMs !== null) return { kind: 'move', deltaMs: stepMs, rule: 'step' };

@@ -77,7 +77,9 @@ export interface OutputTimingOptions {
   /**
    * The latest this many readings on a mature line replace the latency when their median lies more
    * than `followDownMinMs` below it, beyond its noise, and they are steady (robust standard
-   * deviation at most `followDownMaxSpreadMs`) over at least `followDownMinSpanMs` (ms).
+   * deviation at most `followDownMaxSpreadMs`) over at least `followDownMinSpanMs` (ms). Gaps
+   * within the tolerance are the fine offset's (output-fine-latency.ts): following them too reset
+   * the proof every 2–3 s in bench:sync, and an unproven latency followed a glitch 11 ms up.
    */
   readonly followDownReadings: number;
   readonly followDownMinMs: Milliseconds;
@@ -135,7 +137,7 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
-  followDownReadings: 8, followDownMinMs: 0.3, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
+  followDownReadings: 8, followDownMinMs: 1, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
   mode: 'cross-checked',
 };
 
