@@ -4,7 +4,7 @@
  * the first readings and moved only by steps, while the render line under it is refitted over a
  * sliding minute and the output itself wanders by a few tenths of a millisecond. The readings see
  * that wander: in three of bench:sync's 10-minute traces, the median over 10 s of each speaker's
- * accepted readings (against the current line) minus its latency explained most of the pair error
+ * agreeing readings (against the current line) minus its latency explained most of the pair error
  * the speakers could not see. Applied offline to the newest trace, pair p95 0.33 / 0.23 / 0.34 ms →
  * 0.16 / 0.17 / 0.18 ms, and the pairs' constant offsets 0.13 / 0.02 / 0.15 → 0.03 / 0.01 / 0.04 ms;
  * a 4 s median did worse, a 40 s one lagged.
@@ -12,15 +12,17 @@
  * Bounds, since readings are not trusted blindly:
  * - only plausible readings on a mature line, not settling, that the judge accepted or rejected
  *   count;
- * - the offset is the median of the accepted readings (so within `toleranceMs` of the latency),
- *   and at most `maxUpMs` upward: the ramp bug only makes readings late, and a ramp passes through
- *   the accepted band before the rules reject it (offline, an upward cap of 0.25 ms cost nothing:
- *   the traces' upward offsets had p95 0.21–0.29 ms);
+ * - the offset is the median of the readings within `bandMs` of the latency, at most `maxDownMs`
+ *   down (beyond, the rules follow down) and `maxUpMs` up: the ramp bug only makes readings late,
+ *   and a ramp passes through the band before the rules reject it (offline, an upward cap of
+ *   0.25 ms cost nothing: the traces' upward offsets had p95 0.21–0.29 ms);
  * - readings rising faster than `maxRiseMsPerSec` (beyond twice the slope's standard error) over
  *   the window may be a ramp: no upward offset then (the traces' natural wander rose at most
  *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more);
- * - when more than `maxRejectedFraction` of the window's readings were rejected, the readings are
- *   the rules' business (a ramp, a step, a glitch) and the offset returns to 0;
+ * - when more than `maxOutsideFraction` of the window's readings lie outside the band, the readings
+ *   are the rules' business (a ramp, a step, a glitch) and the offset returns to 0. (Counting the
+ *   judge's rejections instead, readings 0.95 ms below the latency, on the tolerance's edge, sent
+ *   the offset back to 0 in bench:sync, and the speaker played 1 ms early for 20 s.)
  * - the offset moves at most `slewMsPerSec`, so the drift loop corrects it inaudibly;
  * - with too few readings (after a restart, say) the offset is held.
  * Pure: inputs carry their own timestamps.
@@ -37,9 +39,12 @@ export interface FineLatencyOptions {
   readonly minReadings: number;
   /** …spanning this long, ms. */
   readonly minSpanMs: Milliseconds;
-  /** Above this fraction of rejected readings in the window, the offset returns to 0. */
-  readonly maxRejectedFraction: number;
-  /** Largest upward offset, ms (downward: the accepted band). */
+  /** Readings within this of the latency count, ms… */
+  readonly bandMs: Milliseconds;
+  /** …and above this fraction of readings outside it in the window, the offset returns to 0. */
+  readonly maxOutsideFraction: number;
+  /** Largest offsets, down and up, ms. */
+  readonly maxDownMs: Milliseconds;
   readonly maxUpMs: Milliseconds;
   /** Readings rising faster than this (ms per s, beyond 2 standard errors) allow no upward offset. */
   readonly maxRiseMsPerSec: number;
@@ -48,15 +53,14 @@ export interface FineLatencyOptions {
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
-  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, maxRejectedFraction: 0.1, maxUpMs: 0.25, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandMs: 2, maxOutsideFraction: 0.1, maxDownMs: 1, maxUpMs: 0.25, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
 };
 
-/** A reading the judge ruled on: its context time, when it is heard (ms) and the ruling. */
+/** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
 export interface FineReading {
   readonly ctxMs: Milliseconds;
   readonly perfMs: Milliseconds;
   readonly readAtMs: Milliseconds;
-  readonly accepted: boolean;
 }
 
 /** Implied latency of a reading against the current render line, ms. */
@@ -110,12 +114,11 @@ export class FineLatency {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
-    const accepted = points.filter((p) => p.accepted);
-    if (points.length - accepted.length > this.o.maxRejectedFraction * points.length || accepted.length === 0) return 0;
-    const gaps = accepted.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs }));
+    const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => Math.abs(g.valueMs) <= this.o.bandMs);
+    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return 0;
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
     const maxUpMs = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec ? 0 : this.o.maxUpMs;
-    return Math.min(maxUpMs, level);
+    return Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level));
   }
 }

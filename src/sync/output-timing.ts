@@ -146,7 +146,7 @@ export class OutputTiming {
     switch (ruling.kind) {
       case 'accepted':
       case 'rejected':
-        if (mature && plausible && !this.settling) this.fine.add({ ...reading, accepted: ruling.kind === 'accepted' }, latencyMs, this.impliedOf);
+        if (mature && plausible && !this.settling) this.fine.add(reading, latencyMs, this.impliedOf);
         return this.count(ruling.kind);
       case 'replace':
         this.rebaseline([...ruling.anchors], r.readAtMs);

@@ -7,9 +7,9 @@ const line = (shiftMs: number): ImpliedOf => (ctxMs, perfMs) => perfMs - ctxMs -
 const LATENCY_MS = 40;
 
 /** Feeds readings every 250 ms from `fromMs` to `toMs` implying `gap(atMs)` above the latency. */
-function feed(fine: FineLatency, fromMs: number, toMs: number, gap: (atMs: number) => number, accepted = (_atMs: number) => true, impliedOf = line(0)): void {
+function feed(fine: FineLatency, fromMs: number, toMs: number, gap: (atMs: number) => number, impliedOf = line(0)): void {
   for (let atMs = fromMs; atMs <= toMs; atMs += 250) {
-    fine.add({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + gap(atMs), readAtMs: atMs, accepted: accepted(atMs) }, LATENCY_MS, impliedOf);
+    fine.add({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + gap(atMs), readAtMs: atMs }, LATENCY_MS, impliedOf);
   }
 }
 
@@ -40,12 +40,22 @@ describe('FineLatency', () => {
     expect(fine.offsetMs).to.be.at.most(0);
   });
 
-  it('returns to 0 when readings in the window are rejected (the rules own them)', () => {
+  it('returns to 0 when readings in the window lie outside the band (the rules own them)', () => {
     const fine = new FineLatency();
     feed(fine, 0, 20_000, () => -0.5);
     expect(fine.offsetMs).to.be.closeTo(-0.5, 1e-9);
-    feed(fine, 20_250, 40_000, () => 3, () => false);
+    feed(fine, 20_250, 40_000, () => 3);
     expect(fine.offsetMs).to.equal(0);
+  });
+
+  it('follows readings on the edge of the tolerance, down to maxDownMs', () => {
+    // bench:sync: readings 0.95 ms below, half of them rejected by the judge's 1 ms tolerance.
+    const fine = new FineLatency();
+    const rng = new Rng(4);
+    feed(fine, 0, 30_000, () => -0.95 + rng.normal(0, 0.1));
+    expect(fine.offsetMs).to.be.within(-1, -0.85);
+    feed(fine, 30_250, 60_000, () => -1.6 + rng.normal(0, 0.1));
+    expect(fine.offsetMs).to.be.closeTo(-DEFAULT_FINE_LATENCY_OPTIONS.maxDownMs, 1e-9);
   });
 
   it('judges readings against the current render line, not the one they were read on', () => {
@@ -53,7 +63,7 @@ describe('FineLatency', () => {
     feed(fine, 0, 20_000, () => 0);
     expect(fine.offsetMs).to.equal(0);
     // The line is refitted 0.3 ms later: the same readings now imply 0.3 ms less.
-    feed(fine, 20_250, 30_000, () => 0, () => true, line(0.3));
+    feed(fine, 20_250, 30_000, () => 0, line(0.3));
     expect(fine.offsetMs).to.be.closeTo(-0.3, 1e-9);
   });
 
@@ -69,8 +79,8 @@ describe('FineLatency', () => {
 
   it('ignores non-finite input', () => {
     const fine = new FineLatency();
-    fine.add({ ctxMs: Number.NaN, perfMs: 1, readAtMs: 1, accepted: true }, LATENCY_MS, line(0));
-    fine.add({ ctxMs: 1, perfMs: 1, readAtMs: 1, accepted: true }, Number.NaN, line(0));
+    fine.add({ ctxMs: Number.NaN, perfMs: 1, readAtMs: 1 }, LATENCY_MS, line(0));
+    fine.add({ ctxMs: 1, perfMs: 1, readAtMs: 1 }, Number.NaN, line(0));
     feed(fine, 0, 20_000, () => -0.2);
     expect(fine.offsetMs).to.be.closeTo(-0.2, 1e-9);
   });
