@@ -82,6 +82,20 @@ export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
   priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 3, initialRatePpm: 0,
 };
 
+/**
+ * The filter weighs a measurement by the smaller of its reported uncertainty and (with a margin)
+ * the scatter of the latest {@link JITTER_WINDOW} measurements: the reported figure is mostly bias (an output
+ * latency known to ±0.3 ms), which no averaging removes and which the control cannot do better
+ * than anyway, while the estimate moves by ~0.03 ms from one measurement to the next. Weighed by
+ * ±0.3 ms, a 0.5 ms change of the estimate (the fine latency following the output) took 14 s to
+ * correct in simulation, 4 s weighed by twice its scatter.
+ */
+const JITTER_WINDOW = 15;
+const MIN_JITTER_SAMPLES = 9;
+/** The scatter is taken this many times over: its estimate from a few measurements runs low half the time. */
+const JITTER_MARGIN = 2;
+const JITTER_FLOOR_MS: Milliseconds = 0.01;
+
 /** Random walk of the error itself (beyond the rate model), ms per √s: keeps the filter responsive. */
 const ERROR_WANDER_MS_PER_SQRT_S = 0.001;
 
@@ -138,6 +152,8 @@ export class DriftPolicy {
   private seeded = false;
   private lastAtMs = Number.NaN;
   private recent: Milliseconds[] = [];
+  /** The latest measurements, for their scatter. */
+  private jitterWindow: Milliseconds[] = [];
   private correcting = false;
   private lastRateChangeMs = -Infinity;
   private lastResyncMs = -Infinity;
@@ -191,8 +207,9 @@ export class DriftPolicy {
     if (m.atMs <= this.lastAtMs) return KEEP;
     this.predict(m.atMs);
     this.recent = [...this.recent, m.errorMs].slice(-o.medianWindow);
+    this.jitterWindow = [...this.jitterWindow, m.errorMs].slice(-JITTER_WINDOW);
     const recentMedian = median(this.recent);
-    const varMs2 = Math.max(m.uncertaintyMs ** 2, 1e-8);
+    const varMs2 = Math.max(Math.min(m.uncertaintyMs, JITTER_MARGIN * this.jitterMs()) ** 2, 1e-8);
     if (!this.seeded) this.seed(m.errorMs, varMs2);
     else this.correct(m.errorMs, recentMedian, varMs2);
     if (this.recent.length < o.minSamples) return KEEP;
@@ -200,6 +217,17 @@ export class DriftPolicy {
       return this.resync(m.atMs, recentMedian);
     }
     return this.steer(m.atMs);
+  }
+
+  /**
+   * Scatter of the latest measurements from one to the next (robust σ of successive differences
+   * / √2), at least {@link JITTER_FLOOR_MS}; Infinity while fewer than {@link MIN_JITTER_SAMPLES}.
+   */
+  private jitterMs(): Milliseconds {
+    const w = this.jitterWindow;
+    if (w.length < MIN_JITTER_SAMPLES) return Number.POSITIVE_INFINITY;
+    const steps = w.slice(1).map((v, i) => Math.abs(v - w[i]!));
+    return Math.max(JITTER_FLOOR_MS, (1.4826 * median(steps)) / Math.SQRT2);
   }
 
   private predict(atMs: Milliseconds): void {
@@ -242,6 +270,7 @@ export class DriftPolicy {
     const o = this.o;
     this.applied = representableRatePpm(this.skewRate);
     this.recent = [];
+    this.jitterWindow = [];
     this.seeded = false;
     this.correcting = false;
     this.lastResyncMs = atMs;

@@ -23,8 +23,10 @@ export interface PlayoutSimOptions {
   readonly skewPpm: Ppm;
   /** True error at the start, ms. */
   readonly initialErrorMs: Milliseconds;
-  /** Gaussian measurement noise, ms (1σ), also reported as the measurement's uncertainty. */
+  /** Gaussian measurement noise, ms (1σ), also reported as the measurement's uncertainty… */
   readonly noiseSdMs: Milliseconds;
+  /** …unless this is given: an uncertainty that is mostly bias (a latency known to ±0.3 ms), ms. */
+  readonly reportedUncertaintyMs?: Milliseconds;
   /** Probability per measurement of an outlier of ±outlierMs. */
   readonly outlierProbability: number;
   readonly outlierMs: Milliseconds;
@@ -96,7 +98,7 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
     for (const step of o.steps) if (step.atMs > atMs - o.tickMs && step.atMs <= atMs) errorMs += step.deltaMs;
     const outlier = rng.chance(o.outlierProbability) ? rng.pick([-1, 1]) * o.outlierMs : 0;
     const measuredMs = errorMs + rng.normal(0, o.noiseSdMs) + outlier;
-    const action = policy.update({ atMs, errorMs: measuredMs, uncertaintyMs: o.noiseSdMs });
+    const action = policy.update({ atMs, errorMs: measuredMs, uncertaintyMs: o.reportedUncertaintyMs ?? o.noiseSdMs });
     if (action.kind !== DriftActionKind.Keep) rate = Math.fround(1 + action.ratePpm * 1e-6);
     if (action.kind === DriftActionKind.Reschedule) {
       errorMs = rng.normal(0, o.resyncSdMs);

@@ -71,6 +71,19 @@ describe('DriftPolicy', () => {
     }
   });
 
+  it('follows a 0.5 ms change of the estimate within seconds though its reported uncertainty is mostly bias', () => {
+    // The output latency is known to ±0.3 ms (reported), while the estimate scatters by 0.03 ms
+    // from one measurement to the next; the fine latency moves it 0.5 ms over 5 s.
+    const steps = Array.from({ length: 25 }, (_, i) => ({ atMs: 60_000 + 200 * i, deltaMs: -0.02 }));
+    for (const seed of [1, 2, 3]) {
+      const result = simulatePlayout({ seed, skewPpm: 150, durationMs: 120_000, noiseSdMs: 0.03, outlierProbability: 0, steps, reportedUncertaintyMs: 0.3 });
+      const overSec = result.trace.filter((s) => s.atMs > 60_000 && Math.abs(s.trueErrorMs) > 0.2).length * 0.2;
+      // Measured: 4.0–4.2 s (14.2–14.6 s weighing every measurement by the reported ±0.3 ms).
+      expect(overSec, `seed ${seed}`).to.be.at.most(6);
+      expect(result.resyncs).to.have.length(0);
+    }
+  });
+
   it('ignores outliers: 2 ms, 30 ms and 100 ms spikes trigger no resync', () => {
     for (const outlierMs of [2, 30, 100]) {
       const result = simulatePlayout({ seed: 9, skewPpm: 200, outlierProbability: 0.02, outlierMs });
