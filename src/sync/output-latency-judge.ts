@@ -57,7 +57,9 @@ export class LatencyJudge {
   private latencySinceMs = Number.NaN;
 
   constructor(private readonly o: OutputTimingOptions) {
-    this.step = new LatencyStep({ stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, toleranceMs: o.toleranceMs });
+    this.step = new LatencyStep({
+      stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, smallUpConfirmReadings: o.smallUpStepConfirmReadings, smallUpMs: o.bigStepReadingMs, toleranceMs: o.toleranceMs,
+    });
     this.disagreement = new ReadingDisagreement({
       readings: o.followReadings, toleranceMs: o.toleranceMs, maxRampMsPerSec: o.maxRampMsPerSec, grossReadings: o.grossReadings, grossMs: o.grossMs,
     });

@@ -19,6 +19,14 @@ export interface LatencyStepOptions {
   readonly stepMinMs: Milliseconds;
   /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
   readonly confirmReadings: number;
+  /**
+   * An upward step smaller than `smallUpMs` needs this many instead: glitches make readings jump a
+   * few ms late and decay, and a plateau of theirs passed for a step (bench:sync: +4.2 ms taken on a
+   * proven latency, 5 ms early until the readings fell back); a new route that adds latency adds
+   * tens of ms (Bluetooth: 100–300).
+   */
+  readonly smallUpConfirmReadings: number;
+  readonly smallUpMs: Milliseconds;
   readonly toleranceMs: Milliseconds;
 }
 
@@ -57,9 +65,12 @@ export class LatencyStep {
       this.departure = null;
     }
     const current = this.departure;
-    if (current === null || settling || current.values.length < o.confirmReadings) return null;
+    if (current === null || settling) return null;
+    const stepMs = median(current.values) - current.preLevel;
+    const needed = stepMs > 0 && stepMs < o.smallUpMs ? o.smallUpConfirmReadings : o.confirmReadings;
+    if (current.values.length < needed) return null;
     this.departure = null;
-    return median(current.values) - current.preLevel;
+    return stepMs;
   }
 
   /** Forget the departure. */

@@ -37,6 +37,17 @@ describe('OutputTiming latency rules', () => {
     }
   });
 
+  it('takes no small upward step from glitch readings that jump 4–6 ms late, hold 2 s and fall back', () => {
+    // bench:sync: a proven latency's readings jumped 5 ms late and fell back over ~5 s; the step rule
+    // took +4.2 ms from a 1.5 s plateau, and the speaker played 5 ms early.
+    const offsetAt = (sec: number): number => (sec < 42 ? 4.5 : 4.5 * Math.exp(-(sec - 42) / 2));
+    const wander = Array.from({ length: 60 }, (_, i) => ({ fromMs: 40_000 + 250 * i, untilMs: 40_250 + 250 * i, offsetMs: offsetAt(40 + 0.25 * i + 0.125) }));
+    for (const seed of [1, 2, 3, 4]) {
+      const r = simulate({ durationMs: 70_000, seed, wander, readingJitterMs: 0.2 });
+      expect(maxAbsAfter(r, 40_000), `seed ${seed}`).to.be.below(0.5);
+    }
+  });
+
   it('keeps a proven latency through a glitch whose readings rise 40 ms and decay over 12 s', () => {
     // bench:sync: after a system-wide audio glitch, three speakers' readings rose 35 ms within 3 s
     // (their render lines restarting on the way) and fell back over 12 s while their real output

@@ -81,11 +81,16 @@ describe('OutputTiming', () => {
     expect(maxAbsAfter({ ...r, errors: r.errors.filter((e) => e.atMs < 30_000) }, 10_000)).to.be.below(0.35);
   });
 
-  it('follows a small steady latency step (2.5 ms, below the render line\'s own step size) within 3 s', () => {
+  it('follows a small steady latency step down (2.5 ms, below the render line\'s own step size) within 3 s, and one up within 8 s', () => {
     for (const seed of [17, 18, 19]) {
-      const r = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 2.5 }, seed });
-      expect(r.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
-      expect(maxAbsAfter(r, 33_000), `seed ${seed}`).to.be.below(0.35);
+      const down = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: -2.5 }, seed });
+      expect(down.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
+      expect(maxAbsAfter(down, 33_000), `seed ${seed}`).to.be.below(0.35);
+      // Up, a small step waits for 24 readings (6 s): glitches make readings jump late for seconds.
+      const up = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 4 }, seed });
+      expect(up.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
+      expect(maxAbsAfter(up, 38_000), `seed ${seed}`).to.be.below(0.35);
+      expect(maxAbsAfter({ ...up, errors: up.errors.filter((e) => e.atMs < 35_000) }, 31_000), `seed ${seed}`).to.be.above(3);
     }
   });
 
