@@ -64,10 +64,7 @@ export const openBrowserMicrophone: OpenMicrophone = async () => {
   } catch (error) {
     throw micError(error);
   }
-  // Nothing is heard from this context: the largest buffers ('playback') make its render, and so
-  // the capture, least likely to skip on a busy device (bench:calibrate's listener lost a render
-  // quantum in most passes with 'interactive').
-  const context = new AudioContext({ sampleRate: PROBE_RATE_HZ, latencyHint: 'playback' });
+  const context = new AudioContext({ sampleRate: PROBE_RATE_HZ, latencyHint: 'interactive' });
   const moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
   const release = (): void => {
     for (const track of stream.getTracks()) track.stop();
