@@ -84,11 +84,11 @@ export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
 
 /**
  * The filter weighs a measurement by the smaller of its reported uncertainty and (with a margin)
- * the scatter of the latest {@link JITTER_WINDOW} measurements: the reported figure is mostly bias (an output
- * latency known to ±0.3 ms), which no averaging removes and which the control cannot do better
- * than anyway, while the estimate moves by ~0.03 ms from one measurement to the next. Weighed by
- * ±0.3 ms, a 0.5 ms change of the estimate (the fine latency following the output) took 14 s to
- * correct in simulation, 4 s weighed by twice its scatter.
+ * the scatter of the latest {@link JITTER_WINDOW} measurements: the reported figure is mostly bias
+ * (an output latency known to ±0.3 ms), which no averaging removes and which the control cannot do
+ * better than anyway, while the estimate moves by ~0.03 ms from one measurement to the next.
+ * Weighed by ±0.3 ms, a 0.5 ms change of the estimate (the fine latency following the output) took
+ * 14 s to correct in simulation, 4 s weighed by twice its scatter.
  */
 const JITTER_WINDOW = 15;
 const MIN_JITTER_SAMPLES = 9;

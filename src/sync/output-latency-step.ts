@@ -5,10 +5,10 @@
  * 51, then 62 ms for a latency of 57), and a step measured from a wandering reading moved the
  * latency 11 ms the wrong way. While the readings stay at least `stepMinMs` off that level on the
  * same side, the departure lasts, and its readings within `toleranceMs` of their median form a run
- * (which may start over {@link MAX_RUN_RESTARTS} times); `confirmReadings` of them confirm a step of
- * (run median − level before the jump), as when the output moves to a new route. (A render line restarted at the step maps its first readings
- * roughly: in simulation a 4.7 ms step read −6.8, then −4.7 ms, and a run that the first reading
- * broke left the step to the 10 s flat net.) Pure.
+ * (which may start over {@link MAX_RUN_RESTARTS} times); `confirmReadings` of them confirm a step
+ * of (run median − level before the jump), as when the output moves to a new route. (A render line
+ * restarted at the step maps its first readings roughly: in simulation a 4.7 ms step read −6.8,
+ * then −4.7 ms, and a run that the first reading broke left the step to the 10 s flat net.) Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';

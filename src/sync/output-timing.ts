@@ -9,7 +9,7 @@
  * readings within `toleranceMs` of it are accepted, others rejected, and {@link LatencyJudge}'s
  * rules decide when disagreeing readings replace or move it (a step to a new route, start-up
  * garbage, a long flat disagreement; never a slow ramp, nor a glitch's transient on a proven
- * latency). The fine offset follows the accepted readings slowly ({@link FineLatency}). No voice
+ * latency). The fine offset follows the readings near it slowly ({@link FineLatency}). No voice
  * starts while the readings still trend ({@link ReadingTrend}), as for 12–20 s after a glitch. A
  * latency that is physically implausible (negative, or far above what the browser reports) for
  * `implausibleReadings` readings in a row is discarded: a fresh baseline is taken. Pure: inputs
