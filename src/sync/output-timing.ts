@@ -44,11 +44,9 @@ export class OutputTiming {
   private readonly plausibility: LatencyPlausibility;
   private lastImplied: Milliseconds | null = null;
   /**
-   * Implied latency of the latest reading ruled on (not one read while the line was moving): a step
-   * is measured from it. bench:sync: at the press a proven speaker's render line restarted 4.7 ms
-   * later with its output put; the readings dropped 4.7 ms while the line was moving, the step rule
-   * measured the drop from a reading already low and saw none, and the speaker played 4–8 ms off
-   * for 23 s until the flat net replaced the latency.
+   * Implied latency of the latest reading ruled on, not one read while the line was moving: a step
+   * is measured from it (bench:sync: a 4.7 ms drop at the press, measured from a reading already
+   * low, went unseen, and the speaker played 4–8 ms off for 23 s).
    */
   private lastRuledMs: Milliseconds | null = null;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
@@ -328,8 +326,8 @@ export class OutputTiming {
 
   /** The latency was replaced or moved at `atMs` by `rule` (the latest few are kept for diagnostics). */
   private noteChange(atMs: Milliseconds, rule: LatencyChange['rule'], fromMs: Milliseconds): void {
-    const toMs = this.latencyMs;
-    this.changes = [...this.changes, { atMs, rule, fromMs, toMs: Number.isFinite(toMs) ? toMs : null }].slice(-MAX_CHANGES_KEPT);
+    const toMs = Number.isFinite(this.latencyMs) ? this.latencyMs : null;
+    this.changes = [...this.changes, { atMs, rule, fromMs, toMs }].slice(-MAX_CHANGES_KEPT);
   }
 
   /** New anchors (empty: a fresh baseline is taken from the next readings), set at `atMs`. */
