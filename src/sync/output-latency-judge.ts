@@ -58,7 +58,7 @@ export class LatencyJudge {
 
   constructor(private readonly o: OutputTimingOptions) {
     this.step = new LatencyStep({
-      stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, smallUpConfirmReadings: o.smallUpStepConfirmReadings, smallUpMs: o.bigStepReadingMs, toleranceMs: o.toleranceMs,
+      stepMinMs: o.stepMinMs, confirmReadings: o.stepConfirmReadings, slowConfirmReadings: o.slowStepConfirmReadings, smallUpMs: o.bigStepReadingMs, bigDownMs: o.bigDownStepMs, toleranceMs: o.toleranceMs,
     });
     this.disagreement = new ReadingDisagreement({
       readings: o.followReadings, toleranceMs: o.toleranceMs, maxRampMsPerSec: o.maxRampMsPerSec, grossReadings: o.grossReadings, grossMs: o.grossMs,

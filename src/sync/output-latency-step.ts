@@ -20,13 +20,16 @@ export interface LatencyStepOptions {
   /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
   readonly confirmReadings: number;
   /**
-   * An upward step smaller than `smallUpMs` needs this many instead: glitches make readings jump a
-   * few ms late and decay, and a plateau of theirs passed for a step (bench:sync: +4.2 ms taken on a
-   * proven latency, 5 ms early until the readings fell back); a new route that adds latency adds
-   * tens of ms (Bluetooth: 100–300).
+   * An upward step smaller than `smallUpMs`, or a downward one larger than `bigDownMs`, needs this
+   * many instead. Glitches make readings jump a few ms late and decay, and a plateau of theirs
+   * passed for a step (bench:sync: +4.2 ms taken on a proven latency, 5 ms early until the readings
+   * fell back); a new route that adds latency adds tens of ms (Bluetooth: 100–300). Down, the
+   * render line's move at the press read 2.2–5.5 ms, while glitch dips read 4–13 ms (bench:sync: an
+   * 11.5 ms dip at the press taken as a step left the leader off for 45 s).
    */
-  readonly smallUpConfirmReadings: number;
+  readonly slowConfirmReadings: number;
   readonly smallUpMs: Milliseconds;
+  readonly bigDownMs: Milliseconds;
   readonly toleranceMs: Milliseconds;
 }
 
@@ -67,7 +70,8 @@ export class LatencyStep {
     const current = this.departure;
     if (current === null || settling) return null;
     const stepMs = median(current.values) - current.preLevel;
-    const needed = stepMs > 0 && stepMs < o.smallUpMs ? o.smallUpConfirmReadings : o.confirmReadings;
+    const slow = (stepMs > 0 && stepMs < o.smallUpMs) || stepMs < -o.bigDownMs;
+    const needed = slow ? o.slowConfirmReadings : o.confirmReadings;
     if (current.values.length < needed) return null;
     this.departure = null;
     return stepMs;

@@ -50,8 +50,12 @@ export interface OutputTimingOptions {
   readonly stepMinMs: Milliseconds;
   /** …and is confirmed by this many consecutive readings within toleranceMs of each other. */
   readonly stepConfirmReadings: number;
-  /** An upward step smaller than `bigStepReadingMs` needs this many (see output-latency-step.ts). */
-  readonly smallUpStepConfirmReadings: number;
+  /**
+   * An upward step smaller than `bigStepReadingMs`, or a downward one larger than `bigDownStepMs`
+   * (ms), needs this many (see output-latency-step.ts).
+   */
+  readonly slowStepConfirmReadings: number;
+  readonly bigDownStepMs: Milliseconds;
   /** Readings older than this when read are stale, ms. */
   readonly maxAgeMs: Milliseconds;
   /** Without any frame report after this many valid readings, the readings alone are used. */
@@ -135,7 +139,7 @@ export interface OutputTimingOptions {
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
-  render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 2, stepConfirmReadings: 6, smallUpStepConfirmReadings: 24,
+  render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 2, stepConfirmReadings: 6, slowStepConfirmReadings: 24, bigDownStepMs: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
