@@ -151,9 +151,8 @@ export class DriftPolicy {
   private p11: number;
   private seeded = false;
   private lastAtMs = Number.NaN;
-  private recent: Milliseconds[] = [];
-  /** The latest measurements, for their scatter. */
-  private jitterWindow: Milliseconds[] = [];
+  /** The latest measurements (enough for the median filter and for their scatter), oldest first. */
+  private history: Milliseconds[] = [];
   private correcting = false;
   private lastRateChangeMs = -Infinity;
   private lastResyncMs = -Infinity;
@@ -206,8 +205,7 @@ export class DriftPolicy {
     if (!valid || m.uncertaintyMs > o.maxUncertaintyMs || m.atMs < this.settleUntilMs) return KEEP;
     if (m.atMs <= this.lastAtMs) return KEEP;
     this.predict(m.atMs);
-    this.recent = [...this.recent, m.errorMs].slice(-o.medianWindow);
-    this.jitterWindow = [...this.jitterWindow, m.errorMs].slice(-JITTER_WINDOW);
+    this.history = [...this.history, m.errorMs].slice(-Math.max(o.medianWindow, JITTER_WINDOW));
     const recentMedian = median(this.recent);
     const varMs2 = Math.max(Math.min(m.uncertaintyMs, JITTER_MARGIN * this.jitterMs()) ** 2, 1e-8);
     if (!this.seeded) this.seed(m.errorMs, varMs2);
@@ -224,10 +222,15 @@ export class DriftPolicy {
    * / √2), at least {@link JITTER_FLOOR_MS}; Infinity while fewer than {@link MIN_JITTER_SAMPLES}.
    */
   private jitterMs(): Milliseconds {
-    const w = this.jitterWindow;
+    const w = this.history.slice(-JITTER_WINDOW);
     if (w.length < MIN_JITTER_SAMPLES) return Number.POSITIVE_INFINITY;
     const steps = w.slice(1).map((v, i) => Math.abs(v - w[i]!));
     return Math.max(JITTER_FLOOR_MS, (1.4826 * median(steps)) / Math.SQRT2);
+  }
+
+  /** The latest `medianWindow` measurements. */
+  private get recent(): Milliseconds[] {
+    return this.history.slice(-this.o.medianWindow);
   }
 
   private predict(atMs: Milliseconds): void {
@@ -269,8 +272,7 @@ export class DriftPolicy {
   private resync(atMs: Milliseconds, median: Milliseconds): DriftAction {
     const o = this.o;
     this.applied = representableRatePpm(this.skewRate);
-    this.recent = [];
-    this.jitterWindow = [];
+    this.history = [];
     this.seeded = false;
     this.correcting = false;
     this.lastResyncMs = atMs;

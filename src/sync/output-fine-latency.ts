@@ -17,9 +17,9 @@
  *   and a ramp passes through the band before the rules reject it (offline, an upward cap of
  *   0.25 ms cost nothing: the traces' upward offsets had p95 0.21–0.29 ms);
  * - readings rising faster than `maxRiseMsPerSec` (beyond twice the slope's standard error) over
- *   the window may be a ramp: no upward offset then (the traces' natural wander rose at most
+ *   the span may be a ramp: no upward offset then (the traces' natural wander rose at most
  *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more);
- * - when more than `maxOutsideFraction` of the window's readings lie outside the band, the readings
+ * - when more than `maxOutsideFraction` of the latest readings lie outside the band, the readings
  *   are the rules' business (a ramp, a step, a glitch) and the offset returns to 0. (Counting the
  *   judge's rejections instead, readings 0.95 ms below the latency, on the tolerance's edge, sent
  *   the offset back to 0 in bench:sync, and the speaker played 1 ms early for 20 s.)
@@ -41,7 +41,7 @@ export interface FineLatencyOptions {
   readonly minSpanMs: Milliseconds;
   /** Readings within this of the latency count, ms… */
   readonly bandMs: Milliseconds;
-  /** …and above this fraction of readings outside it in the window, the offset returns to 0. */
+  /** …and above this fraction of the latest readings outside it, the offset returns to 0. */
   readonly maxOutsideFraction: number;
   /** Largest offsets, down and up, ms. */
   readonly maxDownMs: Milliseconds;
@@ -98,9 +98,8 @@ export class FineLatency {
 
   /** The latency in use was set anew (from readings): the offset is part of it now. */
   latencySet(): void {
-    this.points = [];
+    this.lineRestarted();
     this.offset = 0;
-    this.lastAtMs = Number.NaN;
   }
 
   /** The render line restarted: readings on it are judged afresh; the offset is held meanwhile. */

@@ -8,8 +8,8 @@
  * start-up readings decaying 4.5 ms/s but scattered ±5 ms passed for settled: it started on a
  * latency 15 ms high, and played 15 ms off for 10 s.) Implied latency may step at a
  * render restart (bench:sync's render lines moved ~5 ms later at the press while the output stayed
- * put), and a step within the window would pass for a trend: the readings since the latest restart
- * are judged alone once they span enough, the whole window until then. Pure.
+ * put), and a step among the latest readings would pass for a trend: the readings since the latest
+ * restart are judged alone once they span enough, all the latest ones until then. Pure.
  */
 import { slopePerSec, type TimedValue } from './slope-fit.js';
 import type { Milliseconds } from './units.js';

@@ -1,6 +1,6 @@
 /**
- * The audio render clock as seen from the performance clock, from the frames an AudioWorklet
- * actually renders: each report is a frame number and the performance time its message arrived
+ * The audio render clock as seen from the page clock, from the frames an AudioWorklet
+ * actually renders: each report is a frame number and the page time its message arrived
  * on the main thread. Arrivals are late by main-thread delay and by where the quantum sat in its
  * render burst, never early, so the lower envelope of y = arrival − frame/sampleRate·1000 over
  * time is a line (offset + skew), like a min-RTT filter. Pure: reports carry their own times.
@@ -13,7 +13,7 @@ import type { Milliseconds, Ppm } from './units.js';
 export interface RenderFrameReport {
   /** Context frame of the reported render quantum (AudioWorkletGlobalScope.currentFrame). */
   readonly frame: number;
-  /** performance.now() when the message arrived on the main thread, ms. */
+  /** Page clock (ms) when the message arrived (on the main thread or a worker). */
   readonly arrivalPerfMs: Milliseconds;
 }
 
@@ -26,7 +26,7 @@ export interface RenderClockOptions extends RenderStepOptions {
    * 1.28 s), else bucket minima scatter by up to a quantum (2.9 ms).
    */
   readonly bucketMs: Milliseconds;
-  /** Fit window: buckets older than this leave the fit. */
+  /** Fit span: buckets older than this leave the fit. */
   readonly windowMs: Milliseconds;
   /**
    * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
@@ -106,7 +106,7 @@ export class RenderClock {
     return this.line !== null;
   }
 
-  /** Audio-vs-performance rate, ppm: how much faster the audio clock runs (0 without a fit). */
+  /** Audio-vs-page-clock rate, ppm: how much faster the audio clock runs (0 without a fit). */
   get ratePpm(): Ppm {
     return this.line === null ? 0 : (1 / (1 + this.line.slope) - 1) * 1e6;
   }
@@ -162,7 +162,7 @@ export class RenderClock {
     return true;
   }
 
-  /** Envelope performance time of a frame time (ms of audio time = frame/sampleRate·1000); NaN before any report. */
+  /** Envelope page time of a frame time (ms of audio time = frame/sampleRate·1000); NaN before any report. */
   timeToPerfMs(tMs: Milliseconds): Milliseconds {
     const l = this.line;
     return l === null ? Number.NaN : tMs + l.offsetMs + l.slope * (tMs - l.refMs);

@@ -49,7 +49,7 @@ export type StepVerdict = (typeof StepVerdict)[keyof typeof StepVerdict] | reado
 const PENDING_RUN_MS = 100;
 /** Reports of a run kept for the next line (a run lasts stepConfirmMs: ~520 at one per quantum). */
 const MAX_HELD = 2_048;
-/** Each half of a big step's window holds at least this many reports (else arrivals are too sparse to judge). */
+/** Each half of a big step's span holds at least this many reports (else arrivals are too sparse to judge). */
 const MIN_HALF_REPORTS = 8;
 
 interface Run {

@@ -7,15 +7,15 @@ import type { LatencyRule } from './output-latency-judge.js';
 import type { RenderClockOptions } from './output-render-clock.js';
 import type { Milliseconds, Seconds } from './units.js';
 
-/** One AudioContext.getOutputTimestamp() result (plus outputLatency), and when it was read. */
+/** One getOutputTimestamp() result of an audio context (plus its outputLatency), and when it was read. */
 export interface OutputReading {
   /** Context time of the frame being heard, s. */
   readonly contextTimeSec: Seconds;
-  /** performance.now() at which that frame is heard, ms. */
+  /** Page clock (ms) at which that frame is heard. */
   readonly performanceTimeMs: Milliseconds;
-  /** performance.now() when read, ms. */
+  /** Page clock (ms) when read. */
   readonly readAtMs: Milliseconds;
-  /** AudioContext.outputLatency at the time, s (diagnostics only). */
+  /** The context's outputLatency at the time, s (diagnostics only). */
   readonly outputLatencySec?: Seconds;
 }
 

@@ -1,0 +1,218 @@
+/**
+ * The output latency on top of the render line, from the getOutputTimestamp() readings: each
+ * reading's implied latency (performanceTime − renderEnvelope(contextTime)) feeds a baseline (the
+ * median of the first good readings, {@link LatencyBaseline}), {@link LatencyJudge}'s rules (a step
+ * to a new route, start-up garbage, a long flat disagreement; never a slow ramp, nor a glitch's
+ * transient on a proven latency), the slowly followed fine offset ({@link FineLatency}) and the
+ * trend that says whether the readings still settle ({@link ReadingTrend}). A latency that is
+ * physically implausible (negative, or far above what the browser reports) for
+ * `implausibleReadings` readings in a row is discarded: a fresh baseline is taken. Pure.
+ */
+import { LatencyContradiction } from './output-contradiction.js';
+import { DEFAULT_FINE_LATENCY_OPTIONS, FineLatency } from './output-fine-latency.js';
+import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
+import { LatencyJudge } from './output-latency-judge.js';
+import { LatencyPlausibility } from './output-plausibility.js';
+import { ReadingTrend } from './output-reading-trend.js';
+import type { RenderClock, RenderFrameReport } from './output-render-clock.js';
+import type { LatencyChange, OutputReading, OutputReadingVerdict, OutputTimingDiagnostics, OutputTimingOptions } from './output-timing-options.js';
+import type { Milliseconds } from './units.js';
+
+/** Latency changes kept for diagnostics. */
+const MAX_CHANGES_KEPT = 8;
+
+/** The diagnostics fields the tracker fills. */
+type LatencyDiagnosticsKey = 'latencyMs' | 'latencyFrozen' | 'latencyProven' | 'fineLatencyMs' | 'latencyChanges' | 'readingTrendMsPerSec' | 'baselineResets' | 'lastImpliedLatencyMs' | 'browserOutputLatencyMs';
+
+/** A change of the latency in use: new anchors, or a move by `deltaMs`, and the rule behind it. */
+type LatencyChangeRequest =
+  | { readonly kind: 'replace'; readonly anchors: readonly Anchor[]; readonly rule: LatencyChange['rule'] }
+  | { readonly kind: 'move'; readonly deltaMs: Milliseconds; readonly rule: LatencyChange['rule'] };
+
+/** The latency in use and the readings' state; see the module comment. */
+export class LatencyTracker {
+  private readonly baseline: LatencyBaseline;
+  private readonly plausibility: LatencyPlausibility;
+  private readonly judge: LatencyJudge;
+  private readonly contradiction: LatencyContradiction;
+  private readonly trend: ReadingTrend;
+  private readonly fine: FineLatency;
+  private lastImplied: Milliseconds | null = null;
+  /**
+   * Implied latency of the latest reading ruled on, not one read while the line was moving: a step
+   * is measured from it (bench:sync: a 4.7 ms drop at the press, measured from a reading already
+   * low, went unseen, and the speaker played 4–8 ms off for 23 s).
+   */
+  private lastRuledMs: Milliseconds | null = null;
+  /** Implied latency of the latest reading the current line could judge (null since a restart). */
+  private lastJudgedMs: Milliseconds | null = null;
+  private changes: LatencyChange[] = [];
+
+  constructor(
+    private readonly o: OutputTimingOptions,
+    private readonly render: RenderClock,
+  ) {
+    this.baseline = new LatencyBaseline(render, o.render.windowMs ?? 60_000);
+    this.plausibility = new LatencyPlausibility(o.maxExtraLatencyMs, o.implausibleReadings);
+    this.judge = new LatencyJudge(o);
+    this.contradiction = new LatencyContradiction({ readings: o.grossReadings, contradictMs: o.contradictMs });
+    this.trend = new ReadingTrend({ windowMs: o.settleWindowMs, minSpanMs: o.settleMinSpanMs, maxMsPerSec: o.maxSettlingMsPerSec });
+    this.fine = new FineLatency({ ...DEFAULT_FINE_LATENCY_OPTIONS, ...o.fine });
+  }
+
+  /** A frame counter report for the render line; a restart keeps the latency (frozen) or forgets it. */
+  addFrames(report: RenderFrameReport): void {
+    const restarts = this.render.counters.restarts;
+    this.baseline.state();
+    this.render.add(report);
+    if (this.render.counters.restarts !== restarts) this.lineRestarted();
+  }
+
+  /** A valid, fresh reading at context time `ctxMs`; returns what was done with it. */
+  add(r: OutputReading, ctxMs: Milliseconds): OutputReadingVerdict {
+    this.plausibility.noteBrowserLatency(r.outputLatencySec);
+    if (!this.render.ready) return 'stale';
+    const implied = r.performanceTimeMs - this.render.timeToPerfMs(ctxMs);
+    this.lastImplied = implied;
+    const plausible = this.plausibility.plausible(implied);
+    const mature = this.render.spanMs >= this.o.minRenderSpanMs;
+    if (plausible && this.lineSees(ctxMs)) {
+      this.contradiction.add(implied);
+      this.trend.add(r.readAtMs, implied);
+      if (mature) this.judge.noteMature({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
+      if (mature || this.continuesLatency) this.lastJudgedMs = implied;
+    }
+    if (this.plausibility.discards(this.latencyMs)) this.setLatency({ kind: 'replace', anchors: [], rule: 'implausible' }, Number.NaN, r.readAtMs);
+    if (this.render.stepPending && plausible && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
+    // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
+    // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
+    // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
+    if (this.render.stepPending) return 'stale';
+    if (this.baseline.size < this.o.baselineReadings && this.baseline.live) {
+      // Start-up readings can be garbage (seen: −300 ms): never let one into the baseline.
+      if (!plausible) return 'rejected';
+      this.baseline.add({ ctxMs, perfMs: r.performanceTimeMs });
+      this.judge.baselineReading(r.readAtMs);
+      this.fine.latencySet();
+      return 'baseline';
+    }
+    const reading = { ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied, readAtMs: r.readAtMs, previousMs: this.lastRuledMs };
+    this.lastRuledMs = implied;
+    const latencyMs = this.latencyMs;
+    const settling = this.settling;
+    const ruling = this.judge.rule(reading, latencyMs, { mature, settling });
+    if (ruling.kind === 'accepted' || ruling.kind === 'rejected') {
+      if (mature && plausible && !settling) this.fine.add(reading, latencyMs, this.impliedOf);
+      return ruling.kind;
+    }
+    this.setLatency(ruling, r.readAtMs, r.readAtMs);
+    return 'rebaselined';
+  }
+
+  /** Latency in use by the rules: heard time − render envelope, ms (NaN before any baseline reading). */
+  get latencyMs(): Milliseconds {
+    return this.baseline.latencyMs;
+  }
+
+  /** The rules' latency plus the fine offset, ms. */
+  get heardLatencyMs(): Milliseconds {
+    return this.latencyMs + this.fine.offsetMs;
+  }
+
+  /** Fewer than `minBaselineReadings` anchors on a live line: a first baseline is being built. */
+  get buildingBaseline(): boolean {
+    return this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
+  }
+
+  /** At least `minBaselineReadings` anchors. */
+  get hasBaseline(): boolean {
+    return this.baseline.size >= this.o.minBaselineReadings;
+  }
+
+  /** A line at least youngLineSpanMs old carries a latency kept through its restart. */
+  get continuesLatency(): boolean {
+    return this.render.ready && this.render.ageMs >= this.o.youngLineSpanMs && !this.baseline.live && this.hasBaseline && Number.isFinite(this.latencyMs);
+  }
+
+  /** The readings still trend up or down ({@link ReadingTrend}). */
+  get settling(): boolean {
+    return this.trend.settling;
+  }
+
+  /** The latest reading the current line could judge lies within `grossMs` of the latency. */
+  get confirmed(): boolean {
+    return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;
+  }
+
+  /** The latest readings lie more than `contradictMs` below the latency ({@link LatencyContradiction}). */
+  get contradicted(): boolean {
+    return this.contradiction.contradicts(this.latencyMs);
+  }
+
+  /** Enough readings on a mature line agreed with the latency since it was set. */
+  get proven(): boolean {
+    return this.judge.proven;
+  }
+
+  /**
+   * 1σ of the latency, ms: the anchors' spread, plus the gap of the latest readings when they lie
+   * more than `toleranceMs` below it (the latency is in dispute).
+   */
+  get sdMs(): Milliseconds {
+    const gapBelowMs = this.contradiction.gapBelowMs(this.latencyMs);
+    const disputeSd = gapBelowMs > this.o.toleranceMs ? gapBelowMs : 0;
+    return Math.hypot(this.baseline.state()?.sdMs ?? 0, disputeSd);
+  }
+
+  /** The latency's part of the output timing's diagnostics. */
+  diagnostics(): Pick<OutputTimingDiagnostics, LatencyDiagnosticsKey> {
+    const latency = this.latencyMs;
+    return {
+      latencyMs: Number.isFinite(latency) ? latency : null,
+      latencyFrozen: !this.baseline.live,
+      latencyProven: this.proven,
+      fineLatencyMs: this.fine.offsetMs,
+      latencyChanges: this.changes,
+      readingTrendMsPerSec: this.trend.slopeMsPerSec,
+      baselineResets: this.plausibility.discarded,
+      lastImpliedLatencyMs: this.lastImplied,
+      browserOutputLatencyMs: this.plausibility.browserLatencyMs,
+    };
+  }
+
+  /** Implied latency of a reading against the current render line, ms. */
+  private readonly impliedOf = (ctxMs: Milliseconds, perfMs: Milliseconds): Milliseconds => perfMs - this.render.timeToPerfMs(ctxMs);
+
+  /**
+   * Replace the anchors (none: a fresh baseline is taken from the next readings) or move the
+   * latency, set at `setAtMs` (NaN: the fresh baseline sets it); the change is logged at `atMs`.
+   */
+  private setLatency(change: LatencyChangeRequest, setAtMs: Milliseconds, atMs: Milliseconds): void {
+    const fromMs = this.latencyMs;
+    if (change.kind === 'replace') this.baseline.replace([...change.anchors]);
+    else this.baseline.adjust(change.deltaMs);
+    this.judge.latencySet(setAtMs);
+    this.fine.latencySet();
+    const toMs = Number.isFinite(this.latencyMs) ? this.latencyMs : null;
+    this.changes = [...this.changes, { atMs, rule: change.rule, fromMs, toMs }].slice(-MAX_CHANGES_KEPT);
+  }
+
+  /**
+   * Whether the render line can judge a reading at `ctxMs`, at least coarsely: its latest reports
+   * lie on it (no discontinuity being confirmed) and it has seen that frame rendered. A fine judge
+   * also spans minRenderSpanMs (a younger line can be ms off). (Readings that disagree must also be
+   * plausible: after a resume they come seconds off before the line notices.)
+   */
+  private lineSees(ctxMs: Milliseconds): boolean {
+    return !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
+  }
+
+  /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
+  private lineRestarted(): void {
+    this.trend.restarted();
+    this.fine.lineRestarted();
+    this.lastJudgedMs = null;
+    this.baseline.lineRestarted(this.o.minBaselineReadings);
+    this.judge.lineRestarted(this.baseline.size > 0);
+  }
+}
