@@ -120,6 +120,11 @@ export class DriftLoop {
     this.seedPending = true;
   }
 
+  /** Track position (s) heard at `ctxSec` from `voice` (the latest returned by applySlips). */
+  positionAt(voice: SourceVoice, ctxSec: Seconds): Seconds {
+    return this.slipper.positionAt(voice, ctxSec);
+  }
+
   /** Realise the rate on `voice` (a slip replaces it with a new one, which is returned). */
   applySlips(voice: SourceVoice, bus: AudioNode, nowSec: Seconds): SourceVoice {
     return this.slipper.apply(voice, bus, nowSec);

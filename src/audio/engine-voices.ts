@@ -90,10 +90,11 @@ export class EngineVoices {
     const current = this.current;
     if (current === null) return false;
     const sampleRateHz = this.context.sampleRate;
-    const atSec = Math.ceil((this.context.currentTime + this.minLeadSec) * sampleRateHz) / sampleRateHz;
+    // Not before the current voice starts (a pending slip): the voice it replaces ends there.
+    const atSec = Math.max(Math.ceil((this.context.currentTime + this.minLeadSec) * sampleRateHz) / sampleRateHz, current.playhead.startSec);
     const offsetSec = current.playhead.positionAt(atSec);
     if (offsetSec < audio.startSec || offsetSec >= audioEndSec(audio) - FADE_SEC) return false;
-    this.current = new SourceVoice(this.context, this.bus, { audio, whenSec: atSec, offsetSec, rate: 1, fadeInSec: FADE_SEC, fadeShape: 'linear' });
+    this.current = new SourceVoice(this.context, this.bus, { audio, whenSec: atSec, offsetSec, rate: 1, fadeInSec: FADE_SEC, fadeShape: 'linear', originSec: current.originSec });
     current.fadeOut(atSec, FADE_SEC, 'linear');
     return true;
   }
@@ -101,6 +102,11 @@ export class EngineVoices {
   /** Realise the drift loop's correction rate on the current voice (a slip replaces it). */
   applySlips(nowSec: Seconds): void {
     if (this.current !== null) this.current = this.drift.applySlips(this.current, this.bus, nowSec);
+  }
+
+  /** Track position (s) heard from the current voice at context time `ctxSec` (NaN without one). */
+  positionAt(ctxSec: Seconds): Seconds {
+    return this.current === null ? Number.NaN : this.drift.positionAt(this.current, ctxSec);
   }
 
   /** The current voice has played to its end. */

@@ -31,6 +31,11 @@ export interface VoiceStart {
   /** Fade-in length, s (0: start at full level). */
   readonly fadeInSec: Seconds;
   readonly fadeShape?: FadeShape;
+  /**
+   * Context time (s) the music this voice continues began: a slip's or an audio switch's replaces
+   * a voice and keeps its origin (default: whenSec).
+   */
+  readonly originSec?: Seconds;
 }
 
 export class SourceVoice {
@@ -38,6 +43,8 @@ export class SourceVoice {
   readonly audio: TrackAudio;
   /** Track position just after the last frame this voice can play, s. */
   readonly endPositionSec: Seconds;
+  /** Context time (s) the music this voice continues began (its own start unless it replaced one). */
+  readonly originSec: Seconds;
   private readonly source: AudioBufferSourceNode;
   private readonly gain: GainNode;
   private stopped = false;
@@ -45,6 +52,7 @@ export class SourceVoice {
   constructor(context: BaseAudioContext, destination: AudioNode, start: VoiceStart) {
     this.audio = start.audio;
     this.endPositionSec = audioEndSec(start.audio);
+    this.originSec = start.originSec ?? start.whenSec;
     this.gain = context.createGain();
     this.source = context.createBufferSource();
     this.source.buffer = start.audio.buffer;

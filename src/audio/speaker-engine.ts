@@ -6,7 +6,8 @@
  * Drift correction: {@link DriftPolicy} asks for rates of a few ppm; sources always play at
  * playbackRate 1 (bit-exact: Chromium's linear interpolation at rate ≠ 1 warbles the treble, see
  * output-slip.ts) and the rate is realised by whole-sample slips, each a restart of the source
- * one sample ahead/behind with a 3 ms linear crossfade. Hard resyncs crossfade (equal-power, 10 ms).
+ * a sample or two ahead/behind with a 3 ms linear crossfade, taken every 10 ms (SLIP_TICK_MS).
+ * Hard resyncs crossfade (equal-power, 10 ms).
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
@@ -19,7 +20,6 @@ import { DriftLoop } from './drift-loop.js';
 import { EngineScheduleClock, type EngineClock, type EngineTimeline } from './engine-clock.js';
 import { engineReport } from './engine-report.js';
 import { EngineVoices } from './engine-voices.js';
-import type { SourceVoice } from './source-voice.js';
 import { playOneShot } from './probe-voice.js';
 import { audioEndSec, reachesTrackEnd } from './track-audio.js';
 import { TrackLoader } from './track-loader.js';
@@ -40,6 +40,8 @@ export interface SpeakerEngineOptions {
 
 /** Drift loop period, ms. */
 const TICK_MS = 200;
+/** Slips are taken this often, ms: one or two samples at a time (see SampleSlipper). */
+const SLIP_TICK_MS = 10;
 /** start() and rate changes are never scheduled closer than this to currentTime, s. */
 const MIN_LEAD_SEC = 0.04;
 /** Gain changes: setTargetAtTime time constant (≈ 20 ms to settle), s. */
@@ -69,6 +71,7 @@ export class SpeakerEngine extends EventTarget {
   /** Parts of the planned track offered (a late joiner's). */
   private partsOffered = 0;
   private timer: ReturnType<typeof setInterval> | null;
+  private slipTimer: ReturnType<typeof setInterval> | null;
   private disposed = false;
 
   constructor(options: SpeakerEngineOptions) {
@@ -87,6 +90,7 @@ export class SpeakerEngine extends EventTarget {
     this.voices = new EngineVoices(this.output.context, this.bus, this.scheduleClock, this.drift, MIN_LEAD_SEC);
     this.output.addEventListener('statechange', this.onOutputChange);
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.slipTimer = setInterval(() => this.voices.applySlips(this.output.context.currentTime), SLIP_TICK_MS);
   }
 
   /** Synchronous; call inside a user gesture. */
@@ -180,7 +184,7 @@ export class SpeakerEngine extends EventTarget {
       plan: this.plan, trimMs: this.offset.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
       latencyMs: this.output.timing.heardLatencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null,
-      heardPositionSec: voice !== null && this.heard ? Math.min(voice.playhead.positionAt(heardCtx), voice.endPositionSec) : null,
+      heardPositionSec: voice !== null && this.heard ? Math.min(this.voices.positionAt(heardCtx), voice.endPositionSec) : null,
     });
   }
 
@@ -208,7 +212,9 @@ export class SpeakerEngine extends EventTarget {
     if (this.disposed) return;
     this.disposed = true;
     if (this.timer !== null) clearInterval(this.timer);
+    if (this.slipTimer !== null) clearInterval(this.slipTimer);
     this.timer = null;
+    this.slipTimer = null;
     this.voices.dispose();
     this.output.removeEventListener('statechange', this.onOutputChange);
     this.channels.dispose();
@@ -274,15 +280,14 @@ export class SpeakerEngine extends EventTarget {
       this.ended = reachesTrackEnd(voice.audio);
       return this.changed();
     }
-    if (nowSec >= voice.playhead.startSec + MIN_LEAD_SEC) this.measure(voice, plan, nowSec);
-    this.voices.applySlips(nowSec);
+    if (nowSec >= voice.originSec + MIN_LEAD_SEC) this.measure(plan, nowSec);
     this.changed();
   }
 
   /** One drift-loop step: the error of the position rendered now; re-schedule when the loop asks. */
-  private measure(voice: SourceVoice, plan: PlaybackPlan, nowSec: Seconds): void {
+  private measure(plan: PlaybackPlan, nowSec: Seconds): void {
     const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
-    const errorMs = playoutErrorMs(voice.playhead.positionAt(nowSec), heardShared, plan, this.offset.totalMs);
+    const errorMs = playoutErrorMs(this.voices.positionAt(nowSec), heardShared, plan, this.offset.totalMs);
     if (!Number.isFinite(errorMs)) return;
     const uncertaintyMs = this.scheduleClock.uncertaintyMs();
     if (this.drift.step({ atSharedMs: heardShared, errorMs, uncertaintyMs })) this.reschedule();
