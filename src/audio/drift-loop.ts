@@ -39,6 +39,8 @@ export class DriftLoop {
   private seedPending = true;
   /** Seed when the next voice brings no better rate hint: the rate learned before a gross re-schedule. */
   private fallbackSeed: RateEstimate = NO_RATE;
+  /** The voice started unseeded (no rate known well enough): a hint known later still seeds it. */
+  private unseeded = false;
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
@@ -75,6 +77,7 @@ export class DriftLoop {
       this.policy.seedRate(seedPpm);
       this.slipper.setRate(this.policy.ratePpm);
     }
+    this.unseeded = this.seedPending && !Number.isFinite(seedPpm);
     this.fallbackSeed = NO_RATE;
     this.seedPending = false;
     this.slipper.restartAt(whenSec);
@@ -87,10 +90,15 @@ export class DriftLoop {
 
   /**
    * One step with a finite measurement; returns true when the engine must re-schedule (a gross
-   * error, rate-limited, or the policy's resync).
+   * error, rate-limited, or the policy's resync). `rateHint` as for {@link restartAt}: a voice that
+   * started unseeded takes it once it is known, if the policy has not learned the rate better
+   * meanwhile (bench:sync: a speaker whose render line restarted 2 s before the press started at
+   * 0 against a needed −700 ppm; its estimates were too vague for the policy, and it drifted
+   * 0.7 ms/s for 9.5 s, while its render line knew the rate from 2 s after the start).
    */
-  step(m: Measurement): boolean {
+  step(m: Measurement, rateHint: RateEstimate = NO_RATE): boolean {
     this.last = m;
+    if (this.unseeded) this.seedLate(rateHint);
     this.history.add(m.atSharedMs, m.errorMs);
     if (Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4) {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
@@ -110,6 +118,14 @@ export class DriftLoop {
       return true;
     }
     return false;
+  }
+
+  private seedLate(hint: RateEstimate): void {
+    const seedPpm = chooseRateSeed(hint, NO_RATE, this.policy.priorRateSdPpm);
+    if (!Number.isFinite(seedPpm) || hint.sdPpm >= this.policy.learnedRate.sdPpm) return;
+    this.policy.seedRate(seedPpm);
+    this.slipper.setRate(this.policy.ratePpm);
+    this.unseeded = false;
   }
 
   /** A fresh policy, seeded by the next voice's restartAt (with the learned rate if `keepRate` and no hint comes). */

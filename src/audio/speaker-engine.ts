@@ -290,7 +290,7 @@ export class SpeakerEngine extends EventTarget {
     const errorMs = playoutErrorMs(this.voices.positionAt(nowSec), heardShared, plan, this.offset.totalMs);
     if (!Number.isFinite(errorMs)) return;
     const uncertaintyMs = this.scheduleClock.uncertaintyMs();
-    if (this.drift.step({ atSharedMs: heardShared, errorMs, uncertaintyMs })) this.reschedule();
+    if (this.drift.step({ atSharedMs: heardShared, errorMs, uncertaintyMs }, this.scheduleClock.rateHint(nowSec))) this.reschedule();
   }
 }
 

@@ -49,6 +49,40 @@ describe('DriftLoop', () => {
   });
 });
 
+describe('DriftLoop late seed', () => {
+  it('seeds a voice that started without a known rate once the hint is known, unless the policy learned better', () => {
+    // bench:sync: the render line restarted 2 s before the press; the voice started at 0 against
+    // −700 ppm needed, with estimates too vague (±1.5–5 ms) for the policy to learn from.
+    const loop = new DriftLoop(0.05);
+    loop.restartAt(0, { ppm: -650, sdPpm: 900 });
+    expect(loop.ratePpm, 'unseeded').to.equal(0);
+    loop.step({ atSharedMs: 1_000, errorMs: -0.7, uncertaintyMs: 3 }, { ppm: -690, sdPpm: 400 });
+    expect(loop.ratePpm, 'a hint still too vague').to.equal(0);
+    loop.step({ atSharedMs: 2_000, errorMs: -1.4, uncertaintyMs: 3 }, { ppm: -714, sdPpm: 120 });
+    expect(loop.ratePpm).to.be.closeTo(-714, 0.5);
+    loop.step({ atSharedMs: 3_000, errorMs: -1.4, uncertaintyMs: 3 }, { ppm: -300, sdPpm: 20 });
+    expect(loop.ratePpm, 'seeded once').to.be.closeTo(-714, 0.5);
+
+    // A seeded voice keeps its seed; a policy that learned the rate from its estimates keeps it.
+    const seeded = new DriftLoop(0.05);
+    seeded.restartAt(0, { ppm: -700, sdPpm: 10 });
+    seeded.step({ atSharedMs: 1_000, errorMs: 0, uncertaintyMs: 0.1 }, { ppm: -300, sdPpm: 5 });
+    expect(seeded.ratePpm).to.be.closeTo(-700, 0.5);
+    const learned = new DriftLoop(0.05);
+    learned.restartAt(0);
+    // 200 ppm needed: the error grows by the rate not applied; 10 s of precise estimates teach the policy.
+    let errorMs = 0;
+    for (let i = 1; i <= 50; i++) {
+      errorMs += (200 - learned.ratePpm) * 1e-6 * 200;
+      learned.step({ atSharedMs: i * 200, errorMs, uncertaintyMs: 0.02 });
+    }
+    const sdPpm = learned.diagnostics()['learnedRateSdPpm'] as number;
+    expect(sdPpm).to.be.below(100);
+    learned.step({ atSharedMs: 10_200, errorMs, uncertaintyMs: 0.02 }, { ppm: -500, sdPpm: sdPpm * 1.5 });
+    expect(learned.diagnostics()['learnedRatePpm'] as number, 'a worse-known hint is not taken').to.be.closeTo(200, 60);
+  });
+});
+
 describe('chooseRateSeed', () => {
   it('takes a trusted hint, else the better known estimate within the prior, else none', () => {
     // bench:sync: a re-schedule with the render line's rate known to ~100 ppm and nothing learned
