@@ -12,7 +12,8 @@
  *   11 ms on a latency that follow-downs had kept unproven, and the speaker played 11 ms early);
  * - a sudden, then steady, step of the readings moves it by the step, once they no longer trend
  *   ({@link LatencyStep});
- * - a long flat run of rejected readings replaces it ({@link FlatRejections}).
+ * - a long flat run of rejected readings replaces it ({@link FlatRejections}), if above it or more
+ *   than `flatMinDownMs` below (less is the fine offset's).
  * Pure.
  */
 import { ReadingDisagreement, type ImpliedReading } from './output-disagreement.js';
@@ -120,7 +121,8 @@ export class LatencyJudge {
     const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs, context.settling);
     if (stepMs !== null) return { kind: 'move', deltaMs: stepMs, rule: 'step' };
     const agreedMs = this.flatRejections.add(r.readAtMs, r.impliedMs);
-    return agreedMs === null ? { kind: 'rejected' } : { kind: 'move', deltaMs: agreedMs - latencyMs, rule: 'flat' };
+    if (agreedMs === null || (agreedMs < latencyMs && agreedMs - latencyMs >= -this.o.flatMinDownMs)) return { kind: 'rejected' };
+    return { kind: 'move', deltaMs: agreedMs - latencyMs, rule: 'flat' };
   }
 }
 

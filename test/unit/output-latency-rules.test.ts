@@ -157,6 +157,24 @@ describe('OutputTiming latency rules', () => {
     }
   });
 
+  it('lets the fine offset, not the flat net, follow a 1.25 ms dip of the readings, and comes back with them', () => {
+    // 10-minute bench:sync: a late join dipped every speaker's readings ~1.1 ms for 25 s, the output
+    // put. The net moved one speaker's latency down 1.13 ms; the readings came back to 0.25 ms below
+    // where they were, within the tolerance of the new latency, and its fine offset (capped 0.25 ms
+    // up) left it 0.4–0.5 ms off the others for 80 s.
+    const wander = [{ fromMs: 60_000, untilMs: 85_000, offsetMs: -1.25 }, { fromMs: 85_000, untilMs: 150_000, offsetMs: -0.25 }];
+    const scene = { durationMs: 150_000, wander, readingJitterMs: 0.1 };
+    for (const seed of [131, 137]) {
+      const r = simulate({ ...scene, seed });
+      const changes = r.timing.diagnostics().latencyChanges.filter((c) => c.atMs > 60_000);
+      expect(changes.map((c) => c.rule), `seed ${seed}: no rule moved the latency`).to.deep.equal([]);
+      const eager = simulate({ ...scene, seed, timing: { flatMinDownMs: 0 } });
+      console.log(`seed ${seed}: max |error| after 120 s ${maxAbsAfter(r, 120_000).toFixed(3)} ms; with the net taking the dip ${maxAbsAfter(eager, 120_000).toFixed(3)} ms (${eager.timing.diagnostics().latencyChanges.map((c) => c.rule).join(', ')})`);
+      expect(maxAbsAfter(r, 120_000), `seed ${seed}: after the dip (the readings' 0.25 ms followed)`).to.be.below(0.4);
+      expect(maxAbsAfter(eager, 120_000), `seed ${seed}: the net taking the dip`).to.be.above(0.7);
+    }
+  });
+
   it('takes an uncounted 60 ms output move within 0.6 s when the readings say the output moved', () => {
     // bench:sync: after a system-wide glitch every speaker played 50–60 ms late, no underrun counted;
     // the render line waited 1.5 s for a hint-less step to confirm, so they did for 1.7 s.
