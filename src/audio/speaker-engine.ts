@@ -179,7 +179,7 @@ export class SpeakerEngine extends EventTarget {
   report(): PlayoutReport {
     const voice = this.voices.voice;
     const heardCtx = this.output.timing.perfMsToContextSec(performance.now());
-    if (voice !== null && this.loader.audio !== null && heardCtx >= voice.playhead.startSec) this.heard = true;
+    if (voice !== null && this.loader.audio !== null && heardCtx >= voice.originSec) this.heard = true;
     return engineReport({
       plan: this.plan, trimMs: this.offset.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
