@@ -121,7 +121,7 @@ export interface OutputTimingOptions {
    * The flat net moves the latency down only by more than this, ms: less is the fine offset's to
    * follow (it reaches 1 ms down; output-fine-latency.ts). In a 10-minute bench:sync a late join
    * dipped every speaker's readings ~1.1 ms for 25 s; the net moved one speaker's latency down
-   * 1.13 ms, the readings came back, and its fine offset, capped 0.25 ms up, left it 0.4–0.5 ms off
+   * 1.13 ms, the readings came back, and its fine offset, then capped 0.25 ms up, left it 0.4–0.5 ms off
    * the others for 80 s.
    */
   readonly flatMinDownMs: Milliseconds;
