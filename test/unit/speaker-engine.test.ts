@@ -326,11 +326,10 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await setup(new SkewedClock(() => performance.now(), 0, 1000));
     const p = plan({ startSharedMs: clock.fromPerfMs(performance.now()) + 300 });
     engine.setPlan(p);
-    await until('playing', () => phase() === 'playing');
-    const t0 = performance.now();
-    await until('3 s of play', () => performance.now() - t0 > 3_000);
-    expect(engine.timingDiagnostics()['slips'] as number, 'slipping').to.be.above(30);
+    // Slips begin once the rate is known (seeded from the render line, or learned).
+    await until('slipping', () => (engine.timingDiagnostics()['slips'] as number) > 30, 40_000);
     expect(phase()).to.equal('playing');
+    // A new plan starts at the rate now known: it slips from its first voice on.
     engine.setPlan({ ...p, startSharedMs: clock.fromPerfMs(performance.now()) + 300, startPositionSec: 30 });
     await until('playing after the seek', () => phase() === 'playing' && (engine.report().positionSec ?? 0) > 30);
   });
