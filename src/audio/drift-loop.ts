@@ -6,6 +6,7 @@
  */
 import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
 import { ErrorHistory } from '../sync/error-history.js';
+import { median } from '../sync/median.js';
 import { chooseRateSeed, NO_RATE, type RateEstimate } from '../sync/rate-seed.js';
 import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
 import { SampleSlipper } from './sample-slipper.js';
@@ -19,6 +20,15 @@ const HISTORY_MS = 60_000;
  * down 17 ms knew it was 12–21 ms early, ±2.2–3.7 ms, and played so for 7 s)…
  */
 export const GROSS_ERROR_MS = 10;
+/**
+ * An error this large (ms) that the latest {@link STEADY_MEASUREMENTS} agree on within
+ * {@link STEADY_SPREAD_MS}, each known to half of it, re-schedules too: in a 10-minute bench:sync a
+ * glitch moved a speaker 7 ms late, it estimated 6.6–6.8 ms ± 3 ms (its render line restarting)
+ * for 12 s, and neither the 10 ms rule nor the policy (estimates within 2 ms) acted.
+ */
+export const STEADY_ERROR_MS = 4;
+const STEADY_MEASUREMENTS = 5;
+const STEADY_SPREAD_MS = 1;
 /**
  * …at most this often, ms (the drift policy's own resync needs a precise estimate). Once a
  * second: bench:sync's late joiner re-scheduled on a 90 ms error, learned 1 s later that its
@@ -44,6 +54,8 @@ export class DriftLoop {
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
+  /** The latest measurements of the current voice, oldest first (at most STEADY_MEASUREMENTS). */
+  private recent: Measurement[] = [];
   /** Rate changes since the last `reset()`. */
   rateChanges = 0;
   /** The latest measurement since the last `reset()`, or null. */
@@ -80,6 +92,7 @@ export class DriftLoop {
     this.unseeded = this.seedPending && !Number.isFinite(seedPpm);
     this.fallbackSeed = NO_RATE;
     this.seedPending = false;
+    this.recent = [];
     this.slipper.restartAt(whenSec);
   }
 
@@ -100,7 +113,8 @@ export class DriftLoop {
     this.last = m;
     if (this.unseeded) this.seedLate(rateHint);
     this.history.add(m.atSharedMs, m.errorMs);
-    if (Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4) {
+    this.recent = [...this.recent, m].slice(-STEADY_MEASUREMENTS);
+    if ((Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4) || this.steadilyFar()) {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
       if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
       this.lastGrossResyncMs = m.atSharedMs;
@@ -118,6 +132,16 @@ export class DriftLoop {
       return true;
     }
     return false;
+  }
+
+  /** The latest measurements agree on an error beyond STEADY_ERROR_MS (see there). */
+  private steadilyFar(): boolean {
+    if (this.recent.length < STEADY_MEASUREMENTS) return false;
+    const errors = this.recent.map((r) => r.errorMs);
+    const mid = median(errors);
+    return Math.abs(mid) > STEADY_ERROR_MS
+      && errors.every((e) => Math.abs(e - mid) <= STEADY_SPREAD_MS)
+      && this.recent.every((r) => r.uncertaintyMs < Math.abs(mid) / 2);
   }
 
   private seedLate(hint: RateEstimate): void {

@@ -20,6 +20,19 @@ describe('DriftLoop', () => {
     expect(loop.step({ atSharedMs: 5_500, errorMs: -15, uncertaintyMs: 3 })).to.equal(true);
   });
 
+  it('re-schedules on a 6.8 ms error known to ±3 ms once five estimates in a row agree on it', () => {
+    // bench:sync: a glitch moved a speaker 7 ms late; its estimates said 6.6–6.8 ± 3 ms for 12 s.
+    const run = (errors: readonly number[], uncertaintyMs: number): boolean[] => {
+      const loop = new DriftLoop(0.05);
+      loop.restartAt(0);
+      return errors.map((errorMs, i) => loop.step({ atSharedMs: 10_000 + 200 * i, errorMs, uncertaintyMs }));
+    };
+    expect(run([6.82, 6.66, 6.59, 6.73, 6.63], 3)).to.deep.equal([false, false, false, false, true]);
+    expect(run([3.5, 9.5, 6.6, 4.2, 8.9], 3), 'estimates that disagree').to.deep.equal([false, false, false, false, false]);
+    expect(run([6.82, 6.66, 6.59, 6.73, 6.63], 3.5), 'known worse than half of it').to.deep.equal([false, false, false, false, false]);
+    expect(run([3.9, 3.8, 3.9, 3.8, 3.9], 2.5), 'under 4 ms').to.deep.equal([false, false, false, false, false]);
+  });
+
   it('leaves a gross error it knows only vaguely to the policy (no re-schedule on a guess)', () => {
     const loop = new DriftLoop(0.05);
     loop.restartAt(0);
