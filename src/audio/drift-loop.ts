@@ -114,7 +114,7 @@ export class DriftLoop {
     if (this.unseeded) this.seedLate(rateHint);
     this.history.add(m.atSharedMs, m.errorMs);
     this.recent = [...this.recent, m].slice(-STEADY_MEASUREMENTS);
-    if ((Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4) || this.steadilyFar()) {
+    if (grosslyOff(m) || this.steadilyFar()) {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
       if (m.atSharedMs - this.lastGrossResyncMs < GROSS_RESYNC_INTERVAL_MS) return false;
       this.lastGrossResyncMs = m.atSharedMs;
@@ -186,4 +186,9 @@ export class DriftLoop {
       ...this.slipper.counts,
     };
   }
+}
+
+/** An error beyond GROSS_ERROR_MS, known to a quarter of itself. */
+function grosslyOff(m: Measurement): boolean {
+  return Math.abs(m.errorMs) > GROSS_ERROR_MS && m.uncertaintyMs < Math.abs(m.errorMs) / 4;
 }

@@ -37,7 +37,7 @@ export function playoutErrorMs(
 }
 
 /**
- * Conversions between the shared timeline and the AudioContext's scheduling clock
+ * Conversions between the shared timeline and the audio output's scheduling clock
  * (`currentTime`, the clock `start(when)` uses), composed by the caller, e.g.
  * `(ms) => clockMap.perfMsToContext(timeline.toLocal(ms))`. They must be (near) inverses
  * and increasing. They map *render* time: output latency is applied separately (see

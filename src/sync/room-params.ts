@@ -20,7 +20,7 @@ export interface RoomParams {
   /** Preset speaker name (`&name=Kitchen`), or null. */
   name: string | null;
   role: MemberRole;
-  /** Diagnostic: this tab's local clock runs `clockOffsetMs` ahead of performance.now(). */
+  /** Diagnostic: this tab's local clock runs `clockOffsetMs` ahead of the page clock. */
   clockOffsetMs: Milliseconds;
   /** Diagnostic: and `clockRatePpm` faster. */
   clockRatePpm: Ppm;
@@ -28,7 +28,7 @@ export interface RoomParams {
   signaling: 'local' | 'cloud';
   /** `?resume=1` (the installed app's start URL): reopen the room this device was last in. */
   resume: boolean;
-  /** `&debug=1`: exposes test hooks on window.tutti. */
+  /** `&debug=1`: exposes test hooks (the shell's `tutti` global). */
   debug: boolean;
   /**
    * `&outputTiming=readings`: map audio output time from getOutputTimestamp() alone, without the

@@ -38,7 +38,7 @@ export class SharedTimeline {
   private held: HeldMapping | null = null;
   private sync: ClockSync | null = null;
 
-  /** `now()`: this tab's local clock in ms (performance.now() in the app). */
+  /** `now()`: this tab's local clock in ms (the page clock in the app). */
   constructor(now: () => Milliseconds, options: Partial<SharedTimelineOptions> = {}) {
     this.localNow = now;
     this.options = options;

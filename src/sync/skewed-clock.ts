@@ -11,7 +11,7 @@ export class SkewedClock {
   private readonly rate: number;
 
   /**
-   * @param perfNow the underlying monotonic clock in ms (performance.now in the browser)
+   * @param perfNow the underlying monotonic clock in ms (the page clock in the browser)
    * @param offsetMs added to every reading
    * @param ratePpm how much faster than `perfNow` this clock runs
    */

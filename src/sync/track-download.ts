@@ -4,12 +4,12 @@
  * Pure state machine: the shell tells it which peers advertise the track (`sourceJoined`/
  * `sourceLeft`), asks it what to request (`nextRequests(nowMs)`), sends those requests, and feeds
  * decoded chunk frames back (`onChunk`). Requests are spread round-robin over sources with free
- * window slots (at most `windowChunks` in flight each), so faster sources naturally serve more and
+ * request slots (at most `windowChunks` in flight each), so faster sources naturally serve more and
  * no single peer's upload carries the room. Endgame: once every missing chunk is requested, idle
  * slots re-request in-flight chunks from a second source (never more than `MAX_REQUESTS_PER_CHUNK`),
  * so one slow or stuck source cannot hold up the tail; the cost is at most a few windows of
  * duplicate bytes. A request unanswered after `requestTimeoutMs` is re-planned and halves that
- * source's window (once per expiry pass; each accepted chunk grows it back by one). A source that
+ * source's slots (once per expiry pass; each accepted chunk grows it back by one). A source that
  * sends one chunk failing its manifest hash is banned for this track; its requests are re-planned.
  *
  * Invariants: a chunk is marked done only after its length and SHA-256 matched the manifest; a
@@ -112,7 +112,7 @@ export class TrackDownload {
 
   /**
    * Expire timed-out requests, then hand out chunks one at a time round-robin (from a rotating
-   * first source) to sources with free window slots: unrequested missing chunks first (in the
+   * first source) to sources with free request slots: unrequested missing chunks first (in the
    * {@link focus} order, ascending by default), then endgame duplicates. The caller must send every
    * returned request now; they count as in flight from `nowMs`. Empty when nothing can be asked.
    */
