@@ -23,7 +23,7 @@ export type TimelineState = ClockState & { role: TimelineRole };
  * As authority it serves a frozen mapping of its local clock (the one it had, so shared time never
  * jumps when a tab takes over). As follower it serves the {@link ClockSync} estimate once that has
  * converged; until then it keeps serving the mapping it had before (as authority or follower of
- * a previous leader), or, having none, the best estimate so far.
+ * a previous leader, converged or known to 1 ms), or, having none, the best estimate so far.
  *
  * Invariant: the served mapping only changes on becomeAuthority (not at all), when a converged
  * estimate replaces a held mapping (a step of about the estimate's error), and on each reply while
@@ -80,7 +80,7 @@ export class SharedTimeline {
     const local = this.localNow();
     if (this.currentRole === TimelineRole.Authority) {
       this.held = startHold(local, AUTHORITY_HELD_UNCERTAINTY_MS, AUTHORITY_HELD_RATE_SD_PPM);
-    } else if (this.currentRole === TimelineRole.Follower && this.held === null && this.sync?.converged === true) {
+    } else if (this.currentRole === TimelineRole.Follower && this.held === null && this.sync !== null && this.holdable(local, this.sync)) {
       this.held = startHold(local, Math.SQRT2 * this.sync.uncertaintyAt(local), this.sync.rateSdPpm());
     }
     this.sync = new ClockSync(this.options, this.served.rate);
@@ -150,6 +150,15 @@ export class SharedTimeline {
   }
 
   /**
+   * The old leader's estimate is worth holding: converged, or known to {@link HOLDABLE_UNCERTAINTY_MS}
+   * (an estimate that lost convergence to a burst of delayed replies is still far better than a
+   * new leader's first replies).
+   */
+  private holdable(local: Milliseconds, sync: ClockSync): boolean {
+    return sync.converged || sync.uncertaintyAt(local) <= HOLDABLE_UNCERTAINTY_MS;
+  }
+
+  /**
    * The estimate, even unconverged, puts the leader's timeline far from the held one (a leader that
    * never shared our timeline, e.g. after tabs that started alone merge): holding on would serve a
    * mapping off by that much, so switch without waiting for convergence.
@@ -185,6 +194,8 @@ const AUTHORITY_HELD_UNCERTAINTY_MS = 0.05;
 const AUTHORITY_HELD_RATE_SD_PPM = 1;
 /** An estimate this far (ms) from the held mapping means another timeline: far beyond any estimate's error. */
 const ANOTHER_TIMELINE_MS = 50;
+/** An unconverged follower's estimate known to this (1 sigma, ms) is still held across a leader change. */
+const HOLDABLE_UNCERTAINTY_MS = 1;
 /** Never hold an old mapping longer than this once the new estimate has converged, ms. */
 const MAX_HOLD_MS = 60_000;
 

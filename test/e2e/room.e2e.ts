@@ -124,7 +124,12 @@ describe('room of speakers', { timeout: 240_000 }, () => {
     const all = await Promise.all([...speakers.entries()].map(async ([name, s]) => ({ name, s, d: (await diagnostics(s.page))! })));
     const leader = all.find((x) => x.d.selfId === x.d.leaderId)!;
     const followers = all.filter((x) => x !== leader);
-    for (const f of followers) await waitForDiagnostics(f.s.page, (d) => d.clock.converged, { what: 'converged' });
+    // Converged, or known to 0.3 ms: a flood of delayed replies (the garbage above, on a loaded
+    // machine) can cost a follower its convergence (0.1 ms) for as long as those replies stay in
+    // its 2-minute window; an estimate that good is still held across the failover.
+    for (const f of followers) {
+      await waitForDiagnostics(f.s.page, (d) => d.clock.converged || d.clock.uncertaintyMs <= 0.3, { what: 'clock known to 0.3 ms', timeoutMs: 90_000 });
+    }
     // Shared time vs the machine's real clock before the failover, per follower.
     const realAndShared = async (page: Speaker['page']): Promise<[number, number]> => {
       const d = (await diagnostics(page))!;

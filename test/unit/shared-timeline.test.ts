@@ -4,25 +4,31 @@ import { WIFI_BACKWARD, WIFI_FORWARD } from '../sim/clock-scenarios.js';
 import { runLeaderChange } from '../sim/leader-change-scenario.js';
 import { summarizeAbs } from '../sim/stats.js';
 
-/** A follower and a leader with fixed clocks and a fixed symmetric delay, driven by hand. */
-function pair(leaderOffsetMs: number) {
+/**
+ * A follower and a leader with fixed clocks, driven by hand; one-way delays 0.4 ms each unless
+ * `delays` is changed.
+ */
+function pair(leaderOffsetMs: number, options: SharedTimelineOptionsArg = {}) {
   let trueMs = 1_000;
+  const delays = { forwardMs: 0.4, backwardMs: 0.4 };
   const leader = new SharedTimeline(() => trueMs + leaderOffsetMs);
-  const follower = new SharedTimeline(() => trueMs);
+  const follower = new SharedTimeline(() => trueMs, options);
   leader.becomeAuthority();
   const exchange = (): void => {
     const probe = follower.createProbe();
     if (probe === null) throw new Error('not following');
-    trueMs += 0.4;
+    trueMs += delays.forwardMs;
     const t1 = leader.stamp();
     trueMs += 0.05;
     const t2 = leader.stamp();
-    trueMs += 0.4;
+    trueMs += delays.backwardMs;
     follower.handleReply(probe.seq, t1, t2);
     trueMs += follower.nextProbeDelayMs();
   };
-  return { leader, follower, exchange, advance: (ms: number) => (trueMs += ms), now: () => trueMs };
+  return { leader, follower, exchange, delays, advance: (ms: number) => (trueMs += ms), now: () => trueMs };
 }
+
+type SharedTimelineOptionsArg = ConstructorParameters<typeof SharedTimeline>[1];
 
 describe('SharedTimeline', () => {
   it('is the identity of the local clock while unsynced', () => {
@@ -86,6 +92,27 @@ describe('SharedTimeline', () => {
     expect(maxStep).to.be.below(0.01);
     expect(follower.state().converged).to.equal(true);
     expect(Math.abs(follower.now() - leader.now())).to.be.below(0.01);
+  });
+
+  it('holds an unconverged but well-known estimate across a leader change (no step to the new leader\'s first replies)', () => {
+    // An estimate that lost convergence (a burst of delayed replies) and sits at ~0.01–1 ms: a
+    // threshold nothing reaches stands in for that.
+    const { follower, leader, exchange, delays } = pair(250, { estimator: { convergedUncertaintyMs: 1e-9 } });
+    follower.follow();
+    for (let i = 0; i < 80; i++) exchange();
+    const s = follower.state();
+    expect(s.converged).to.equal(false);
+    expect(s.uncertaintyMs).to.be.below(1);
+    expect(Math.abs(follower.now() - leader.now())).to.be.below(0.01);
+    // The new leader's path is asymmetric (its first estimates are 1.3 ms off): keep the old mapping.
+    follower.follow();
+    delays.forwardMs = 3;
+    let maxErrorMs = 0;
+    for (let i = 0; i < 40; i++) {
+      exchange();
+      maxErrorMs = Math.max(maxErrorMs, Math.abs(follower.now() - leader.now()));
+    }
+    expect(maxErrorMs).to.be.below(0.05);
   });
 
   it('a tab that led alone switches to another leader\'s timeline at its first estimates, before converging', () => {
