@@ -28,6 +28,8 @@ export interface LiveClockRow {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** When the largest error was read, s after measuring began. */
+  maxAtSec: number;
 }
 
 /** Injected clocks: the leader and followers spread over ±10 s and ±200 ppm (shared with bench:sync). */
@@ -66,13 +68,16 @@ export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<
     );
 
     const errors: number[][] = followers.map(() => []);
-    const end = performance.now() + options.durationMs;
+    const readAtSec: number[][] = followers.map(() => []);
+    const begin = performance.now();
+    const end = begin + options.durationMs;
     while (performance.now() < end) {
       await Promise.all(
         followers.map(async (s, i) => {
           const d = await diagnostics(s.page);
           if (d === null) return;
           errors[i]!.push(d.time.sharedNowMs - truth(d.time.timeOriginMs + d.time.perfNowMs));
+          readAtSec[i]!.push((performance.now() - begin) / 1000);
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, options.sampleIntervalMs));
@@ -80,6 +85,7 @@ export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<
     return followers.map((_, i) => {
       const abs = errors[i]!.map(Math.abs).sort((a, b) => a - b);
       const signed = [...errors[i]!].sort((a, b) => a - b);
+      const worst = errors[i]!.reduce((best, e, k) => (Math.abs(e) > Math.abs(errors[i]![best]!) ? k : best), 0);
       return {
         speaker: `S${i + 1}`,
         injected: `${clocks[i + 1]!.offsetMs} ms, ${clocks[i + 1]!.ratePpm} ppm`,
@@ -90,6 +96,7 @@ export async function runLiveClockBenchmark(options: LiveClockOptions): Promise<
         p95Ms: percentile(abs, 0.95),
         p99Ms: percentile(abs, 0.99),
         maxMs: abs.at(-1) ?? NaN,
+        maxAtSec: readAtSec[i]![worst] ?? NaN,
       };
     });
   } finally {

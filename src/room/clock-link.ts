@@ -20,20 +20,40 @@ const PRIMER_SEQ_SPAN = 2 ** 20;
 
 /** How many raw samples are kept for diagnostics. */
 const RECENT_SAMPLES = 256;
+/** A primer without reply is sent again after this long, ms (its reply normally re-arms sooner). */
+const PRIMER_RETRY_MS = 200;
+/** A primer goes out at most this long before its probe is due, ms. */
+const MAX_PRIMER_LEAD_MS = 100;
+/** The shortest timer the link arms, ms. */
+const MIN_TIMER_MS = 5;
+
+/** The timers a {@link ClockLink} uses (the page's by default; tests inject fake ones). */
+export interface LinkTimers {
+  set(callback: () => void, delayMs: Milliseconds): unknown;
+  clear(handle: unknown): void;
+}
+
+const PAGE_TIMERS: LinkTimers = {
+  set: (callback, delayMs) => setTimeout(callback, delayMs),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export class ClockLink {
   /** The latest raw samples, oldest first (diagnostics: how the two directions' delays compare). */
   readonly recentSamples: RawClockSample[] = [];
   private leaderId: string | null = null;
-  /** Outstanding primer sequence numbers (a range the timeline's own probes never use). */
-  private readonly primers = new Set<number>();
+  /** Outstanding primers: sequence number (a range the timeline's own probes never use) → local send time, ms. */
+  private readonly primers = new Map<number, Milliseconds>();
   private primerCount = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The latest primer's round trip, ms: primers go out this much before the probe is due. */
+  private primerLeadMs: Milliseconds = 0;
+  private timer: unknown = null;
 
   constructor(
     private readonly timeline: SharedTimeline,
     private readonly send: (peerId: string, message: RoomMessage) => void,
     private readonly now: () => Milliseconds,
+    private readonly timers: LinkTimers = PAGE_TIMERS,
   ) {}
 
   /** This tab leads: serve the timeline, stop probing. */
@@ -60,8 +80,12 @@ export class ClockLink {
   /** Follower side: a reply; only the current leader's count. */
   receive(peerId: string, pong: ClockPongMessage): void {
     if (peerId !== this.leaderId) return;
-    if (this.primers.delete(pong.seq)) {
+    const primerSentMs = this.primers.get(pong.seq);
+    if (primerSentMs !== undefined) {
+      this.primers.delete(pong.seq);
+      this.primerLeadMs = Math.min(Math.max(this.now() - primerSentMs, 0), MAX_PRIMER_LEAD_MS);
       this.sendProbe();
+      this.arm(this.primerDueInMs());
       return;
     }
     this.timeline.handleReply(pong.seq, pong.t1, pong.t2);
@@ -79,16 +103,35 @@ export class ClockLink {
    * whose reply triggers the real probe. Measured live in Chromium, messages sent from a timer
    * task reach the peer later than ones sent while handling a message (forward p10 1.26 ms vs
    * 0.97 ms back), which biased the offset by +0.15…0.3 ms; with both directions sent from
-   * handlers the paths are alike.
+   * handlers the paths are alike. One primer per probe: the timer fires a primer's round trip
+   * before the next probe is due and the primer's reply re-arms it for the one after (a primer
+   * lost or slower than {@link PRIMER_RETRY_MS} is sent again).
    */
   private probe(): void {
     this.timer = null;
     if (this.leaderId === null) return;
+    const dueInMs = this.primerDueInMs();
+    if (dueInMs > 0) {
+      this.arm(dueInMs);
+      return;
+    }
     const seq = PRIMER_SEQ_BASE + (this.primerCount++ % PRIMER_SEQ_SPAN);
-    this.primers.add(seq);
-    if (this.primers.size > 64) this.primers.delete(this.primers.values().next().value!);
+    this.primers.set(seq, this.now());
+    if (this.primers.size > 64) this.primers.delete(this.primers.keys().next().value!);
     this.send(this.leaderId, { type: 'clock-ping', seq, t0: this.now() });
-    this.timer = setTimeout(() => this.probe(), Math.max(5, this.timeline.nextProbeDelayMs()));
+    this.arm(PRIMER_RETRY_MS);
+  }
+
+  /** Ms until the next primer should go out: the probe's due time less the primer's round trip. */
+  private primerDueInMs(): Milliseconds {
+    return this.timeline.nextProbeDelayMs() - this.primerLeadMs;
+  }
+
+  /** (Re)arm the probe timer `delayMs` from now (at least {@link MIN_TIMER_MS}); ∞ stops it. */
+  private arm(delayMs: Milliseconds): void {
+    this.stopProbing();
+    if (this.leaderId === null || !Number.isFinite(delayMs)) return;
+    this.timer = this.timers.set(() => this.probe(), Math.max(MIN_TIMER_MS, delayMs));
   }
 
   private sendProbe(): void {
@@ -98,7 +141,7 @@ export class ClockLink {
   }
 
   private stopProbing(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
   }
 }

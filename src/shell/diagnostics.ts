@@ -4,7 +4,7 @@
  * `window.tutti.diagnostics()` returns a JSON snapshot:
  * - `roomId`, `selfId` (peer id), `name`, `role`, `leaderId`, `term`, `signaling`
  * - `members[]`: `{ peerId, name, role, isSelf, isLeader, state, rttMs, clock }` (self first)
- * - `clock`: `{ role, offsetMs (shared − local), ratePpm, uncertaintyMs, bestRttMs, converged, sampleCount }`
+ * - `clock`: `{ role, offsetMs (shared − local), ratePpm, uncertaintyMs, bestRttMs, converged, sampleCount, jumps }`
  * - `time`: `{ perfNowMs, timeOriginMs, localNowMs, sharedNowMs }` read together, so a test can
  *   compare tabs on the machine's one real clock (`timeOriginMs + perfNowMs`)
  * - `injected`: `{ clockOffsetMs, clockRatePpm }` from the URL (diagnostic clock injection)

@@ -16,6 +16,8 @@ export interface ClockState {
   bestRttMs: Milliseconds | null;
   converged: boolean;
   sampleCount: number;
+  /** Clock jumps detected since following this leader (each restarts the estimate). */
+  jumps: number;
 }
 
 /** A probe to send to the leader; t0 = local send time (ms). */
@@ -186,6 +188,7 @@ export class ClockSync {
       bestRttMs: this.estimator.bestRttMs,
       converged: this.estimator.converged,
       sampleCount: this.estimator.sampleCount,
+      jumps: this.jumpCount,
     };
   }
 

@@ -135,6 +135,7 @@ export class SharedTimeline {
         bestRttMs: null,
         converged: authority,
         sampleCount: 0,
+        jumps: 0,
       };
     }
     const s = sync.state(local);
@@ -146,6 +147,7 @@ export class SharedTimeline {
       bestRttMs: s.bestRttMs,
       converged: this.held === null && s.converged,
       sampleCount: s.sampleCount,
+      jumps: s.jumps,
     };
   }
 
