@@ -106,6 +106,9 @@ function engineSummary(d: unknown): string {
 const libraryIds = (d: unknown): readonly string[] =>
   (d as { playback?: { libraryTrackIds?: string[] } | null } | null)?.playback?.libraryTrackIds ?? [];
 
+const decodedIds = (d: unknown): readonly string[] =>
+  (d as { playback?: { timing?: { decodedTrackIds?: string[] } | null } | null } | null)?.playback?.timing?.decodedTrackIds ?? [];
+
 const phaseOf = (d: unknown): string | undefined =>
   (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
@@ -149,6 +152,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     // renders it, or fetches it from a peer) before pressing play.
     const demoIds = await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => libraryIds(d).length > 0, { what: 'demo track cached', timeoutMs: 180_000 }).then(() => diagnostics(s.page)).then(libraryIds)));
     if (!demoIds.every((ids) => ids.some((id) => demoIds[0]!.includes(id)))) console.error('warning: the speakers hold different tracks before the demo starts');
+    // "Cached" includes the app's own decode-ahead of the track likely to play (speaker-playback.ts):
+    // pressed while a tab still decoded its demo, that tab sounded 450–690 ms after the others.
+    const cachedAtMs = performance.now();
+    await Promise.all(speakers.map((s, k) => waitForDiagnostics(s.page, (d) => decodedIds(d).some((id) => demoIds[k]!.includes(id)), { what: 'demo decoded ahead', timeoutMs: 60_000 })));
+    console.error(`every speaker had the demo decoded ahead ${(performance.now() - cachedAtMs).toFixed(0)} ms after the last one cached it`);
     // The trace starts before the press: how each speaker's output timing stood when it started.
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
     await Promise.all(raised);

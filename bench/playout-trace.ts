@@ -23,6 +23,8 @@ export interface HostSample {
 /** One poll of one speaker. */
 export interface TraceSample {
   readonly hostMs: Milliseconds;
+  /** The engine's phase (idle, loading, decoding, scheduled, playing…), or null. */
+  readonly phase: string | null;
   readonly errorMs: Milliseconds | null;
   readonly uncertaintyMs: Milliseconds | null;
   readonly latencyMs: Milliseconds | null;
@@ -64,19 +66,19 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
     .evaluate(() => {
       type Zone = { startSharedMs: number; startPositionSec: number };
       const d = window.tutti?.diagnostics() as { clock?: { role?: string }; time?: { perfNowMs: number; timeOriginMs: number; sharedNowMs: number } } | undefined;
-      const p = (d as { playback?: { report?: Record<string, number | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
+      const p = (d as { playback?: { report?: Record<string, number | string | null>; timing?: Record<string, number | null>; ownZoneId?: string; zones?: { zones: Record<string, Zone> } } } | undefined)?.playback;
       if (p == null) return null;
       const r = p.report ?? {};
       const t = (p.timing ?? {}) as Record<string, number | boolean | null>;
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null, r.phase] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
   const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
     renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]),
-    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'] };
+    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'], phase: typeof raw[20] === 'string' ? raw[20] : null };
 }
 
 /**

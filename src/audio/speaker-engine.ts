@@ -204,6 +204,7 @@ export class SpeakerEngine extends EventTarget {
       partUpgrades: this.partUpgrades,
       partsOffered: this.partsOffered,
       audioSpanSec: this.loader.audio === null ? null : [this.loader.audio.startSec, audioEndSec(this.loader.audio)],
+      decodedTrackIds: this.loader.decodedTrackIds,
       ...this.drift.diagnostics(),
     };
   }

@@ -31,6 +31,11 @@ export class TrackDecoder {
     return buffer;
   }
 
+  /** Tracks decoded and cached now, least recently used first. */
+  get decodedTrackIds(): string[] {
+    return [...this.cache.keys()];
+  }
+
   /** Load and decode `trackId`; never rejects. */
   load(trackId: string, onDecoding: DecodeStarted = () => undefined): Promise<DecodeResult> {
     const buffer = this.cached(trackId);

@@ -84,6 +84,11 @@ export class TrackLoader {
     return this.part === null || this.part.trackId !== trackId || audioEndSec(this.part.audio) < endSec;
   }
 
+  /** Tracks decoded and cached now (decoded ahead, or the current one), for diagnostics. */
+  get decodedTrackIds(): string[] {
+    return this.decoder.decodedTrackIds;
+  }
+
   /** Decode ahead (e.g. the next track in the queue). */
   preload(trackIds: readonly string[]): void {
     for (const id of trackIds) void this.decoder.load(id);
