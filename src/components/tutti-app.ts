@@ -11,6 +11,7 @@ import type { RoomSession } from '../room/room-session.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
 import type { NameChangeEvent } from './events.js';
 import { roomContext } from './room-context.js';
+import { clockStatusText } from './clock-status.js';
 import type { InstallMode } from '../sync/install-hint.js';
 import './install-button.js';
 import './name-editor.js';
@@ -109,7 +110,7 @@ export class TuttiApp extends LitElement {
               <h2>Speakers</h2>
               <p class="status" role="status">
                 Signaling: ${snap.signaling} · ${snap.members.length} in room ·
-                ${snap.leaderId === snap.selfId ? 'this device keeps the clock' : snap.clock.converged ? `clock in sync ± ${snap.clock.uncertaintyMs.toFixed(3)} ms` : 'syncing clock…'}
+                ${clockStatusText(snap.clock, snap.leaderId === snap.selfId)}
               </p>
               <tutti-speaker-list .members=${snap.members}></tutti-speaker-list>
             </section>
