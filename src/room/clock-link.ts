@@ -15,7 +15,7 @@ export interface RawClockSample {
 }
 
 /** Primer probes use sequence numbers from here on; the timeline's probes count up from 0. */
-const PRIMER_SEQ_BASE = 2 ** 50;
+export const PRIMER_SEQ_BASE = 2 ** 50;
 const PRIMER_SEQ_SPAN = 2 ** 20;
 
 /** How many raw samples are kept for diagnostics. */
@@ -116,9 +116,10 @@ export class ClockLink {
       return;
     }
     const seq = PRIMER_SEQ_BASE + (this.primerCount++ % PRIMER_SEQ_SPAN);
-    this.primers.set(seq, this.now());
+    const sentMs = this.now();
+    this.primers.set(seq, sentMs);
     if (this.primers.size > 64) this.primers.delete(this.primers.keys().next().value!);
-    this.send(this.leaderId, { type: 'clock-ping', seq, t0: this.now() });
+    this.send(this.leaderId, { type: 'clock-ping', seq, t0: sentMs });
     this.arm(PRIMER_RETRY_MS);
   }
 

@@ -121,8 +121,10 @@ export class LatencyJudge {
     const stepMs = this.step.add(r.impliedMs, r.previousMs, latencyMs, context.settling);
     if (stepMs !== null) return { kind: 'move', deltaMs: stepMs, rule: 'step' };
     const agreedMs = this.flatRejections.add(r.readAtMs, r.impliedMs);
-    if (agreedMs === null || (agreedMs < latencyMs && agreedMs - latencyMs >= -this.o.flatMinDownMs)) return { kind: 'rejected' };
-    return { kind: 'move', deltaMs: agreedMs - latencyMs, rule: 'flat' };
+    if (agreedMs === null) return { kind: 'rejected' };
+    const deltaMs = agreedMs - latencyMs;
+    if (deltaMs < 0 && -deltaMs <= this.o.flatMinDownMs) return { kind: 'rejected' };
+    return { kind: 'move', deltaMs, rule: 'flat' };
   }
 }
 

@@ -80,8 +80,9 @@ export class SharedTimeline {
     const local = this.localNow();
     if (this.currentRole === TimelineRole.Authority) {
       this.held = startHold(local, AUTHORITY_HELD_UNCERTAINTY_MS, AUTHORITY_HELD_RATE_SD_PPM);
-    } else if (this.currentRole === TimelineRole.Follower && this.held === null && this.sync !== null && this.holdable(local, this.sync)) {
-      this.held = startHold(local, Math.SQRT2 * this.sync.uncertaintyAt(local), this.sync.rateSdPpm());
+    } else if (this.currentRole === TimelineRole.Follower && this.held === null && this.sync !== null) {
+      const uncertaintyMs = this.sync.uncertaintyAt(local);
+      if (this.sync.converged || uncertaintyMs <= HOLDABLE_UNCERTAINTY_MS) this.held = startHold(local, Math.SQRT2 * uncertaintyMs, this.sync.rateSdPpm());
     }
     this.sync = new ClockSync(this.options, this.served.rate);
     this.currentRole = TimelineRole.Follower;
@@ -152,15 +153,6 @@ export class SharedTimeline {
   }
 
   /**
-   * The old leader's estimate is worth holding: converged, or known to {@link HOLDABLE_UNCERTAINTY_MS}
-   * (an estimate that lost convergence to a burst of delayed replies is still far better than a
-   * new leader's first replies).
-   */
-  private holdable(local: Milliseconds, sync: ClockSync): boolean {
-    return sync.converged || sync.uncertaintyAt(local) <= HOLDABLE_UNCERTAINTY_MS;
-  }
-
-  /**
    * The estimate, even unconverged, puts the leader's timeline far from the held one (a leader that
    * never shared our timeline, e.g. after tabs that started alone merge): holding on would serve a
    * mapping off by that much, so switch without waiting for convergence.
@@ -196,7 +188,11 @@ const AUTHORITY_HELD_UNCERTAINTY_MS = 0.05;
 const AUTHORITY_HELD_RATE_SD_PPM = 1;
 /** An estimate this far (ms) from the held mapping means another timeline: far beyond any estimate's error. */
 const ANOTHER_TIMELINE_MS = 50;
-/** An unconverged follower's estimate known to this (1 sigma, ms) is still held across a leader change. */
+/**
+ * An unconverged follower's estimate known to this (1 sigma, ms) is still held across a leader
+ * change: one that lost convergence to a burst of delayed replies is far better than a new
+ * leader's first replies.
+ */
 const HOLDABLE_UNCERTAINTY_MS = 1;
 /** Never hold an old mapping longer than this once the new estimate has converged, ms. */
 const MAX_HOLD_MS = 60_000;

@@ -1,10 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { ClockLink, type LinkTimers } from '../../src/room/clock-link.js';
+import { ClockLink, PRIMER_SEQ_BASE, type LinkTimers } from '../../src/room/clock-link.js';
 import type { RoomMessage } from '../../src/sync/protocol.js';
 import { SharedTimeline } from '../../src/sync/shared-timeline.js';
-
-/** Primer sequence numbers start here (the timeline's own probes count up from 1). */
-const PRIMER_SEQ_BASE = 2 ** 50;
 
 /**
  * A leader and a follower ClockLink on one fake clock: timers and message deliveries are events

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { SharedTimeline, TimelineRole } from '../../src/sync/shared-timeline.js';
+import { SharedTimeline, TimelineRole, type SharedTimelineOptions } from '../../src/sync/shared-timeline.js';
 import { WIFI_BACKWARD, WIFI_FORWARD } from '../sim/clock-scenarios.js';
 import { runLeaderChange } from '../sim/leader-change-scenario.js';
 import { summarizeAbs } from '../sim/stats.js';
@@ -8,7 +8,7 @@ import { summarizeAbs } from '../sim/stats.js';
  * A follower and a leader with fixed clocks, driven by hand; one-way delays 0.4 ms each unless
  * `delays` is changed.
  */
-function pair(leaderOffsetMs: number, options: SharedTimelineOptionsArg = {}) {
+function pair(leaderOffsetMs: number, options: Partial<SharedTimelineOptions> = {}) {
   let trueMs = 1_000;
   const delays = { forwardMs: 0.4, backwardMs: 0.4 };
   const leader = new SharedTimeline(() => trueMs + leaderOffsetMs);
@@ -27,8 +27,6 @@ function pair(leaderOffsetMs: number, options: SharedTimelineOptionsArg = {}) {
   };
   return { leader, follower, exchange, delays, advance: (ms: number) => (trueMs += ms), now: () => trueMs };
 }
-
-type SharedTimelineOptionsArg = ConstructorParameters<typeof SharedTimeline>[1];
 
 describe('SharedTimeline', () => {
   it('is the identity of the local clock while unsynced', () => {
