@@ -163,7 +163,7 @@ try {
       '',
       `Calibration run (${n} speakers): ${f(report.durationMs / 1000, 2)} s from click to report (the last run; ${f((calEndHostMs - calStartHostMs) / 1000, 1)} s for all attempts); ${report.message}`,
       '',
-      ...report.passes.map((p, i) => `pass ${i + 1}: noise ${f(p.noiseDbfs, 1)} dBFS, ${f(p.recordedSec, 2)} s recorded, ${p.missingFrames} frames missing, ${p.marks} marks, probes ${JSON.stringify(p.probes)}`),
+      ...report.passes.map((p, i) => `pass ${i + 1}: noise ${f(p.noiseDbfs, 1)} dBFS, ${f(p.recordedSec, 2)} s recorded, ${p.missingFrames} frames missing, ${p.marks} marks (RMS ${f(p.markRmsMs, 3)} ms), capture ${p.captureRateHz} Hz, its clock ${f(p.clockPpm, 0)} ppm (from the ${p.clockFrom}), probes ${JSON.stringify(p.probes)}`),
       '',
       '| speaker | measured delay ms | correction ms | residual ms | error |',
       '|---|---:|---:|---:|---|',

@@ -1,10 +1,12 @@
 /**
  * `npm run bench:calibrate-synthetic`: calibration error vs SNR on synthetic recordings.
  *   npm run bench:calibrate-synthetic -- --trials 20
+ *   npm run bench:calibrate-synthetic -- --rate 44100 --listener-ppm 670 --mark-jitter-ms 1   (bench:calibrate's listener)
  *
  * Each trial simulates a whole calibration pass (test/sim/calibration-run.ts): 3 speakers with
  * random true output delays (0–300 ms, fractional), gains 6–20 dB apart, echoes and a reverberant
- * tail on one, the listener's audio clock `--listener-ppm` off (default 20) with jittery timing marks, an unknown
+ * tail on one, the listener's audio clock `--listener-ppm` off (default 20) with timing marks jittering by
+ * `--mark-jitter-ms` (default 0.2), capturing at `--rate` Hz (default 48000), the first speaker's anchor probe, an unknown
  * microphone latency, white noise at the given SNR (against the weakest speaker) and a few lost
  * capture blocks in the pre-roll (losses between windows make the pass refuse, see
  * calibration-analysis.ts). The error is each speaker's measured delay relative to speaker 0
@@ -12,7 +14,7 @@
  */
 import { analyzePass } from '../src/sync/calibration-analysis.js';
 import { ProbeVerdict } from '../src/sync/calibration-locate.js';
-import { planProbes } from '../src/sync/calibration-plan.js';
+import { planAnchor, planProbes } from '../src/sync/calibration-plan.js';
 import { simulatePass, type SimSpeaker } from '../test/sim/calibration-run.js';
 import { Rng } from '../test/sim/rng.js';
 import { percentile } from './stats.js';
@@ -27,12 +29,14 @@ const option = (name: string, fallback: number): number => {
 const trials = option('trials', 10);
 /** Listener audio clock vs page clock, ppm (crystals: typically within ±20). */
 const listenerPpm = option('listener-ppm', 20);
+const rateHz = option('rate', 48_000);
+const markJitterMs = option('mark-jitter-ms', 0.2);
 
 const SNRS = [30, 20, 10, 5, 0, -5, -10, -15];
 const speakers = [0, 1, 2].map((k) => ({ speakerId: `s${k}`, name: `S${k}` }));
 
 const lines = [
-  `### Calibration error vs SNR (synthetic, ${trials} trials × 3 speakers per SNR; listener clock ${listenerPpm} ppm off)`,
+  `### Calibration error vs SNR (synthetic, ${trials} trials × 3 speakers per SNR; listener clock ${listenerPpm} ppm off, marks ±${markJitterMs} ms, capture ${rateHz} Hz)`,
   '',
   'Error = measured minus true delay relative to speaker 0, ms. "refused" = probes reported not heard/ambiguous/glitch instead of measured.',
   '',
@@ -52,11 +56,12 @@ for (const snrDb of SNRS) {
       ...(k === 1 ? { echoes: [{ delayMs: rng.uniform(1, 8), gain: 0.6 }, { delayMs: rng.uniform(8, 30), gain: 0.3 }], tail: { decayMs: 80, level: 0.3 } } : {}),
     }));
     const slots = planProbes(speakers, 20_000, trial);
+    const anchor = planAnchor(slots)!;
     const capture = simulatePass({
-      speakers: sim, slots, snrDb, micLatencyMs: rng.uniform(5, 80), listenerPpm, frameAtZero: rng.int(0, 1e7),
-      markJitterMs: 0.2, seed: trial + 1, lostBlocks: new Set([rng.int(0, 100), rng.int(0, 100)]),
+      speakers: [...sim, sim[0]!], slots: [...slots, anchor], snrDb, rateHz, micLatencyMs: rng.uniform(5, 80), listenerPpm, frameAtZero: rng.int(0, 1e7),
+      markJitterMs, seed: trial + 1, lostBlocks: new Set([rng.int(0, 100), rng.int(0, 100)]),
     });
-    const analysis = analyzePass(capture, slots);
+    const analysis = analyzePass(capture, slots, anchor);
     if (!analysis.ok) throw new Error(analysis.message);
     const located = slots.map((s) => analysis.locations.get(s.speakerId)!);
     for (let k = 1; k < 3; k++) {

@@ -1,15 +1,19 @@
 /**
  * Raw microphone capture for acoustic calibration: getUserMedia with echo cancellation, noise
- * suppression and auto gain OFF (they would reshape or delay the probes), mono, into its own
- * AudioContext at the probe rate; an AudioWorklet tap posts every render quantum with its
- * context frame, and each arrival reads getOutputTimestamp() (context time ⇄ performance time)
- * as a timing mark. Frames are those of this context's clock; marks tie them to the page clock.
+ * suppression and auto gain OFF (they would reshape or delay the probes), mono. Read from the
+ * track itself where the browser can (track-mic-capture.ts, at the microphone's own rate); else
+ * into its own AudioContext at the probe rate, where an AudioWorklet tap posts every render
+ * quantum with its context frame, and each arrival reads getOutputTimestamp() (context time ⇄
+ * performance time) as a timing mark. Frames are those of this context's clock; marks tie them to
+ * the page clock.
  *
  * Memory: at most {@link MAX_KEPT_SEC} of blocks are kept (older ones are dropped).
  */
 import type { CapturedBlock } from '../sync/calibration-recording.js';
+import { MIN_CAPTURE_RATE_HZ } from '../sync/calibration-analysis.js';
 import { PROBE_RATE_HZ } from '../sync/calibration-probe.js';
 import type { Milliseconds } from '../sync/units.js';
+import { TrackMicCapture, trackProcessorConstructor } from './track-mic-capture.js';
 import { TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
 
 /** Why the microphone is not available. */
@@ -60,9 +64,19 @@ export const openBrowserMicrophone: OpenMicrophone = async () => {
   if (typeof navigator.mediaDevices?.getUserMedia !== 'function') throw new MicError(MicErrorKind.unavailable, 'This browser gives no access to a microphone (it needs a secure https page).');
   let stream: MediaStream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 } });
+    stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1, sampleRate: { ideal: PROBE_RATE_HZ } } });
   } catch (error) {
     throw micError(error);
+  }
+  const Processor = trackProcessorConstructor();
+  const [track] = stream.getAudioTracks();
+  const trackRateHz = track?.getSettings().sampleRate;
+  if (Processor !== null && track !== undefined && typeof trackRateHz === 'number' && trackRateHz >= MIN_CAPTURE_RATE_HZ) {
+    try {
+      return new TrackMicCapture(Processor, track, trackRateHz, MAX_KEPT_SEC);
+    } catch (error) {
+      console.warn('[tutti] microphone: no track processor, recording through Web Audio', error);
+    }
   }
   const context = new AudioContext({ sampleRate: PROBE_RATE_HZ, latencyHint: 'interactive' });
   const moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));

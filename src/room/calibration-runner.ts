@@ -21,6 +21,7 @@ import {
   decideCorrections,
   isMeasured,
   passEndSharedMs,
+  planAnchor,
   planProbes,
   summarizeResiduals,
   type CalibrationSpeaker,
@@ -66,6 +67,12 @@ export interface PassDetails {
   readonly recordedSec: number;
   readonly missingFrames: number;
   readonly marks: number;
+  /** RMS of the timing marks around their fitted line, ms. */
+  readonly markRmsMs: number;
+  /** The recording's clock against shared time, ppm fast, and what measured it. */
+  readonly clockPpm: number;
+  readonly clockFrom: 'probes' | 'marks';
+  readonly captureRateHz: number;
   /** Per speaker id: detection strength and level of its probe. */
   readonly probes: Readonly<Record<string, { readonly verdict: string; readonly psr: number; readonly snrDb: number; readonly levelDbfs: number; readonly delayMs: number }>>;
 }
@@ -223,14 +230,16 @@ async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[]
   const fromFrame = mic.blocks().at(-1)?.frame ?? Number.NEGATIVE_INFINITY;
   const fromPerfMs = deps.perfNowMs();
   const slots = planProbes(speakers, deps.sharedNowMs() + LEAD_MS, runId * 4 + pass);
+  const anchor = planAnchor(slots);
+  const played = anchor === null ? slots : [...slots, anchor];
   const acks = await Promise.all(
-    slots.map((slot) =>
+    played.map((slot) =>
       deps
         .requestProbe(slot.speakerId, { type: 'calibrate-probe', runId, seed: slot.seed, atSharedMs: slot.atSharedMs, gain: PROBE_GAIN })
         .catch((error: unknown): CalibrateProbeAckMessage => ({ type: 'calibrate-probe-ack', runId, seed: slot.seed, error: `no answer: ${error instanceof Error ? error.message : String(error)}`, trimMs: 0, correctionMs: 0 })),
     ),
   );
-  const endMs = passEndSharedMs(slots) + CAPTURE_MARGIN_MS;
+  const endMs = passEndSharedMs(played) + CAPTURE_MARGIN_MS;
   await deps.sleep(Math.max(0, endMs - deps.sharedNowMs()));
   const marksNow = () => mic.marks().filter((m) => m.perfMs >= fromPerfMs - 1000).map((m) => ({ frame: m.frame, sharedMs: deps.perfToSharedMs(m.perfMs) }));
   // Wait until the capture holds the frames rendered at the end of the pass.
@@ -244,7 +253,8 @@ async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[]
   const blocks = mic.blocks().filter((b) => b.frame > fromFrame);
   const nowPerf = deps.perfNowMs();
   const pagePerSharedMs = 1000 / (deps.perfToSharedMs(nowPerf + 1000) - deps.perfToSharedMs(nowPerf));
-  const analysis = analyzePass({ rateHz: mic.rateHz, blocks, marks, pagePerSharedMs }, slots);
+  const anchorPlayed = anchor !== null && acks[slots.length]!.error === null;
+  const analysis = analyzePass({ rateHz: mic.rateHz, blocks, marks, pagePerSharedMs }, slots, anchorPlayed ? anchor : null);
   if (!analysis.ok) return analysis.message;
   const probes = Object.fromEntries(
     [...analysis.locations].map(([id, l]) => [id, { verdict: l.verdict, psr: l.psr, snrDb: l.snrDb, levelDbfs: l.levelDbfs, delayMs: l.delayMs }]),
@@ -254,6 +264,10 @@ async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[]
     recordedSec: blocks.reduce((sum, b) => sum + b.samples.length, 0) / mic.rateHz,
     missingFrames: analysis.missingFrames,
     marks: marks.length,
+    markRmsMs: analysis.markRmsMs,
+    clockPpm: analysis.clockPpm,
+    clockFrom: analysis.clockFrom,
+    captureRateHz: mic.rateHz,
     probes,
   });
   return slots.map((slot, k) => {

@@ -7,6 +7,9 @@
  * fitted line: both mean the listening device stalled, and its input latency may have changed
  * between one speaker's slot and the next, which would shift their relative offsets.
  *
+ * A capture at another rate than the probes' (a 44.1 kHz microphone) is searched through a
+ * band-limited copy at {@link PROBE_RATE_HZ} (resample.ts); positions scale by the rates' ratio.
+ *
  * The noise floor is measured on the pre-roll (recording before the first search range), as the
  * median RMS of 20 ms blocks, so a click or a word there does not inflate it.
  */
@@ -15,6 +18,7 @@ import { locateProbe, ProbeVerdict, type ProbeLocation } from './calibration-loc
 import { PROBE_DURATION_MS, PROBE_RATE_HZ, makeProbe } from './calibration-probe.js';
 import { SEARCH_AFTER_MS, SEARCH_BEFORE_MS, type ProbeSlot } from './calibration-plan.js';
 import { median } from './median.js';
+import { resample } from './resample.js';
 
 /** What the listener captured during one pass. */
 export interface PassCapture {
@@ -27,7 +31,18 @@ export interface PassCapture {
 
 /** Where each slot's probe arrived, by speaker id; or why the pass cannot be analysed. */
 export type PassAnalysis =
-  | { readonly ok: true; readonly locations: ReadonlyMap<string, ProbeLocation>; readonly noiseRms: number; readonly missingFrames: number }
+  | {
+      readonly ok: true;
+      readonly locations: ReadonlyMap<string, ProbeLocation>;
+      readonly noiseRms: number;
+      readonly missingFrames: number;
+      /** The recording's clock against shared time: ppm fast. */
+      readonly clockPpm: number;
+      /** Where that came from: the first speaker's two probes, or the timing marks (no anchor heard). */
+      readonly clockFrom: 'probes' | 'marks';
+      /** RMS of the timing marks around the fit, ms. */
+      readonly markRmsMs: number;
+    }
   | { readonly ok: false; readonly message: string };
 
 const NOISE_BLOCK_MS = 20;
@@ -62,36 +77,70 @@ function blockRms(samples: Float32Array, from: number, to: number, rateHz: numbe
   return out;
 }
 
+/** Lowest capture rate searched: the probes' band needs this (Nyquist above PROBE_HIGH_HZ with room for the filter), Hz. */
+export const MIN_CAPTURE_RATE_HZ = 22_050;
+
 /** Locates every slot's probe in the capture (see the module comment). */
-export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[]): PassAnalysis {
-  if (capture.rateHz !== PROBE_RATE_HZ) return { ok: false, message: `the microphone recorded at ${capture.rateHz} Hz instead of ${PROBE_RATE_HZ} Hz` };
+export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[], anchor: ProbeSlot | null = null): PassAnalysis {
+  const { rateHz } = capture;
+  if (!(rateHz >= MIN_CAPTURE_RATE_HZ && rateHz <= 384_000)) return { ok: false, message: `the microphone recorded at ${rateHz} Hz, a rate calibration cannot use` };
   const recording = assembleRecording(capture.blocks);
   if (recording.samples.length === 0) return { ok: false, message: 'the microphone recorded nothing' };
-  const map = fitFrameTimeMap(capture.marks, capture.rateHz, capture.pagePerSharedMs);
+  const map = fitFrameTimeMap(capture.marks, rateHz, capture.pagePerSharedMs);
   if (map === null) return { ok: false, message: 'the microphone recording has no timing information' };
-  const perMs = capture.rateHz / 1000;
-  if (map.residualFrames > MAX_MARK_RESIDUAL_MS * perMs) return { ok: false, message: `${STALLED_MESSAGE} (timing marks scattered by ${(map.residualFrames / perMs).toFixed(1)} ms)` };
-  const expected = slots.map((s) => map.frameAt(s.atSharedMs) - recording.firstFrame);
-  const spanFrom = Math.min(...expected) - SEARCH_BEFORE_MS * perMs;
-  const spanTo = Math.max(...expected) + (SEARCH_AFTER_MS + PROBE_DURATION_MS) * perMs;
+  const capturePerMs = rateHz / 1000;
+  if (map.residualFrames > MAX_MARK_RESIDUAL_MS * capturePerMs) return { ok: false, message: `${STALLED_MESSAGE} (timing marks scattered by ${(map.residualFrames / capturePerMs).toFixed(1)} ms)` };
+  const searched = anchor === null ? slots : [...slots, anchor];
+  const expectedCapture = searched.map((s) => map.frameAt(s.atSharedMs) - recording.firstFrame);
+  const spanFrom = Math.min(...expectedCapture) - SEARCH_BEFORE_MS * capturePerMs;
+  const spanTo = Math.max(...expectedCapture) + (SEARCH_AFTER_MS + PROBE_DURATION_MS) * capturePerMs;
   const lost = missingBetween(capture.blocks, recording.firstFrame, Math.max(0, spanFrom), Math.min(recording.samples.length, spanTo));
   if (lost > 0) return { ok: false, message: `${STALLED_MESSAGE} (${lost} frames lost)` };
+  // Probes are defined at PROBE_RATE_HZ: search a copy of the recording at that rate.
+  const samples = rateHz === PROBE_RATE_HZ ? recording.samples : resample(recording.samples, rateHz, PROBE_RATE_HZ);
+  const toProbeRate = PROBE_RATE_HZ / rateHz;
+  const expected = expectedCapture.map((frame) => frame * toProbeRate);
+  const perMs = PROBE_RATE_HZ / 1000;
   const prerollEnd = Math.floor(Math.min(...expected) - SEARCH_BEFORE_MS * perMs);
-  const preroll = blockRms(recording.samples, 0, prerollEnd, capture.rateHz);
-  const all = preroll.length >= 3 ? preroll : blockRms(recording.samples, 0, recording.samples.length, capture.rateHz).sort((a, b) => a - b).slice(0, 5);
+  const preroll = blockRms(samples, 0, prerollEnd, PROBE_RATE_HZ);
+  const all = preroll.length >= 3 ? preroll : blockRms(samples, 0, samples.length, PROBE_RATE_HZ).sort((a, b) => a - b).slice(0, 5);
   const noiseRms = all.length > 0 ? median(all) : 0;
-  const locations = new Map<string, ProbeLocation>();
-  for (const [k, slot] of slots.entries()) {
+  const found = searched.map((slot, k): ProbeLocation => {
     const expectedFrame = expected[k]!;
     const windowEnd = expectedFrame + (SEARCH_AFTER_MS * perMs) + makeProbe(slot.seed).length;
     // A search range the recording does not cover cannot be judged: report it as not heard.
-    const covered = expectedFrame - SEARCH_BEFORE_MS * perMs >= 0 && windowEnd <= recording.samples.length;
-    locations.set(
-      slot.speakerId,
-      covered
-        ? locateProbe({ recording: recording.samples, probe: makeProbe(slot.seed), rateHz: capture.rateHz, expectedFrame, searchBeforeMs: SEARCH_BEFORE_MS, searchAfterMs: SEARCH_AFTER_MS, noiseRms })
-        : { verdict: ProbeVerdict.notHeard, arrivalFrame: NaN, delayMs: NaN, psr: 0, snrDb: -Infinity, levelDbfs: -Infinity },
-    );
-  }
-  return { ok: true, locations, noiseRms, missingFrames: recording.missingFrames };
+    const covered = expectedFrame - SEARCH_BEFORE_MS * perMs >= 0 && windowEnd <= samples.length;
+    return covered
+      ? locateProbe({ recording: samples, probe: makeProbe(slot.seed), rateHz: PROBE_RATE_HZ, expectedFrame, searchBeforeMs: SEARCH_BEFORE_MS, searchAfterMs: SEARCH_AFTER_MS, noiseRms })
+      : { verdict: ProbeVerdict.notHeard, arrivalFrame: NaN, delayMs: NaN, psr: 0, snrDb: -Infinity, levelDbfs: -Infinity };
+  });
+  const nominalPerMs = perMs * (capture.pagePerSharedMs ?? 1);
+  const anchored = anchor === null ? null : anchoredFramesPerMs(slots[0]!, found[0]!, anchor, found[slots.length]!, nominalPerMs);
+  const locations = new Map<string, ProbeLocation>();
+  for (const [k, slot] of slots.entries()) locations.set(slot.speakerId, anchored === null ? found[k]! : onAnchorLine(found[k]!, slot, slots[0]!, found[0]!, anchored));
+  const clockPpm = ((anchored ?? map.framesPerMs * toProbeRate) / nominalPerMs - 1) * 1e6;
+  return { ok: true, locations, noiseRms, missingFrames: recording.missingFrames, clockPpm, clockFrom: anchored === null ? 'marks' : 'probes', markRmsMs: map.residualFrames / capturePerMs };
+}
+
+/** The anchor may disagree with the nominal rate by at most this (no audio clock is 0.2 % off: a wrong detection), ppm. */
+export const MAX_ANCHOR_PPM = 2_000;
+
+/**
+ * Recording frames (at the probe rate) per shared ms, from the first speaker's two probes; null
+ * when either was not found with confidence or the result is implausible.
+ */
+function anchoredFramesPerMs(first: ProbeSlot, firstAt: ProbeLocation, anchor: ProbeSlot, anchorAt: ProbeLocation, nominalPerMs: number): number | null {
+  if (firstAt.verdict !== ProbeVerdict.ok || anchorAt.verdict !== ProbeVerdict.ok) return null;
+  const perMs = (anchorAt.arrivalFrame - firstAt.arrivalFrame) / (anchor.atSharedMs - first.atSharedMs);
+  return Number.isFinite(perMs) && Math.abs(perMs / nominalPerMs - 1) * 1e6 <= MAX_ANCHOR_PPM ? perMs : null;
+}
+
+/**
+ * A location whose delay is re-measured against the line through the first speaker's arrival with
+ * the anchored slope: delay_k = delay_0 + (arrival_k − arrival_0) / slope − (T_k − T_0).
+ */
+function onAnchorLine(at: ProbeLocation, slot: ProbeSlot, first: ProbeSlot, firstAt: ProbeLocation, framesPerMs: number): ProbeLocation {
+  if (!Number.isFinite(at.arrivalFrame)) return at;
+  const delayMs = firstAt.delayMs + (at.arrivalFrame - firstAt.arrivalFrame) / framesPerMs - (slot.atSharedMs - first.atSharedMs);
+  return { ...at, delayMs };
 }

@@ -8,9 +8,12 @@
  * its own input latency) holds only its own probe. Overlapping probes (staggered by less) were
  * tried: a speaker 18 dB louder than its neighbour then raises the neighbour's correlation floor
  * past detection. Distinct codes still keep a speaker far later than its range from being
- * mistaken for the next one. The listener's audio clock is mapped to shared time by a fit
- * (calibration-recording.ts), so its skew over the ≈ 0.8 s per speaker is corrected; a residual
- * skew error of 50 ppm would still cost only 0.04 ms per second between two speakers.
+ * mistaken for the next one. The recording's clock against shared time is measured by an anchor
+ * ({@link planAnchor}: the first speaker once more after the last), since its skew matters over
+ * the ≈ 0.8 s per speaker: a 100 ppm error costs 0.08 ms per slot. The timing marks'
+ * fit (calibration-recording.ts, ±50 ppm prior) only places the search ranges, and stands in
+ * when the anchor is not heard. bench:calibrate's microphone ran 510–600 ppm fast by its anchors,
+ * and the marks' fit had left 0.06–0.13 ms between speakers after calibrating.
  *
  * Decision: speaker k's measured delay d_k (arrival − expected) includes its output error, its
  * calibration correction and trim in force, and the microphone's latency (common to all). The
@@ -51,6 +54,21 @@ export interface ProbeSlot extends CalibrationSpeaker {
 /** Slots for the speakers, the first at `startSharedMs`; seeds distinct within the run. */
 export function planProbes(speakers: readonly CalibrationSpeaker[], startSharedMs: Milliseconds, runSeed: number): ProbeSlot[] {
   return speakers.map((s, k) => ({ ...s, seed: ((runSeed >>> 0) * 64 + k) % 0x1_0000_0000, atSharedMs: startSharedMs + k * PROBE_STAGGER_MS }));
+}
+
+/**
+ * The pass's anchor: the first speaker's probe once more (its own seed), one stagger after the
+ * last slot; null without slots. Its spacing from the first slot in the recording measures the
+ * recording's clock against shared time with the speaker's own output, which plays on the shared
+ * timeline, so the listener's audio clock (its rate unknown, its timing marks noisy) drops out of
+ * the relative delays (see calibration-analysis.ts). Seeds stay distinct from the slots' for up to
+ * 63 speakers.
+ */
+export function planAnchor(slots: readonly ProbeSlot[]): ProbeSlot | null {
+  const first = slots[0];
+  if (first === undefined) return null;
+  const lastMs = Math.max(...slots.map((s) => s.atSharedMs));
+  return { speakerId: first.speakerId, name: first.name, seed: (first.seed + slots.length) % 0x1_0000_0000, atSharedMs: lastMs + PROBE_STAGGER_MS };
 }
 
 /** Shared time after which every slot's search range has been recorded, ms. */

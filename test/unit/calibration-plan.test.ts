@@ -1,9 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { analyzePass, STALLED_MESSAGE } from '../../src/sync/calibration-analysis.js';
+import { analyzePass, STALLED_MESSAGE, type PassAnalysis } from '../../src/sync/calibration-analysis.js';
 import { ProbeVerdict, type ProbeLocation } from '../../src/sync/calibration-locate.js';
 import {
   decideCorrections,
   passEndSharedMs,
+  planAnchor,
   planProbes,
   PROBE_STAGGER_MS,
   SEARCH_AFTER_MS,
@@ -13,7 +14,7 @@ import {
 } from '../../src/sync/calibration-plan.js';
 import { PROBE_DURATION_MS } from '../../src/sync/calibration-probe.js';
 import { fitFrameTimeMap } from '../../src/sync/calibration-recording.js';
-import { simulatePass, type SimSpeaker } from '../sim/calibration-run.js';
+import { simulatePass, type SimPassOptions, type SimSpeaker } from '../sim/calibration-run.js';
 
 const location = (delayMs: number, verdict: ProbeVerdict = ProbeVerdict.ok): ProbeLocation => ({ verdict, arrivalFrame: 1000 + delayMs * 48, delayMs, psr: 50, snrDb: 20, levelDbfs: -30 });
 
@@ -120,17 +121,22 @@ describe('fitFrameTimeMap', () => {
 });
 
 /** Runs pass → decision → apply → verification in simulation; returns the verification. */
-function simulateCalibration(sim: SimSpeaker[], snrDb: number, seed: number, lostBlocks?: ReadonlySet<number>) {
+function simulateCalibration(sim: SimSpeaker[], snrDb: number, seed: number, lostBlocks?: ReadonlySet<number>, listener: Partial<SimPassOptions> = {}) {
   const names = sim.map((_, k) => ({ speakerId: `s${k}`, name: `S${k}` }));
-  const common = { snrDb, micLatencyMs: 37.3, listenerPpm: 60, frameAtZero: 123_456, markJitterMs: 0.2 };
+  const common = { snrDb, micLatencyMs: 37.3, listenerPpm: 60, frameAtZero: 123_456, markJitterMs: 0.2, ...listener };
+  const clocks: PassAnalysis[] = [];
   const measure = (slots: ProbeSlot[], passSeed: number) => {
-    const analysis = analyzePass(simulatePass({ speakers: sim, slots, ...common, seed: passSeed, ...(lostBlocks ? { lostBlocks } : {}) }), slots);
+    // The first speaker plays the pass's anchor as well.
+    const anchor = planAnchor(slots)!;
+    const capture = simulatePass({ speakers: [...sim, sim[0]!], slots: [...slots, anchor], ...common, seed: passSeed, ...(lostBlocks ? { lostBlocks } : {}) });
+    const analysis = analyzePass(capture, slots, anchor);
     if (!analysis.ok) throw new Error(analysis.message);
+    clocks.push(analysis);
     return slots.map((slot, k) => ({ ...names[k]!, location: analysis.locations.get(slot.speakerId)!, playError: null, trimMs: sim[k]!.trimMs, correctionMs: sim[k]!.correctionMs }));
   };
   const decision = decideCorrections(measure(planProbes(names, 50_000, seed), seed));
   for (const c of decision.corrections) sim[Number(c.speakerId.slice(1))]!.correctionMs = c.correctionMs;
-  return { decision, verification: summarizeResiduals(measure(planProbes(names, 60_000, seed + 1), seed + 100)) };
+  return { decision, verification: summarizeResiduals(measure(planProbes(names, 60_000, seed + 1), seed + 100)), clocks };
 }
 
 /** Heard time of each speaker with trims removed: what calibration should equalize, ms. */
@@ -155,6 +161,38 @@ describe('a simulated calibration run', () => {
     expect(verification.message).to.match(/^all speakers within 0\.0\d ms$/);
     // Speaker 1's trim still applies on top.
     expect(sim[1]!.trimMs).to.equal(1.5);
+  });
+
+  it('measures the recording clock with the anchor: a 44.1 kHz microphone 670 ppm fast with 1 ms mark jitter still aligns within 0.05 ms', () => {
+    const sim: SimSpeaker[] = [
+      { trueDelayMs: 0.4, trimMs: 0, correctionMs: 0, gain: 0.2, echoes: [{ delayMs: 4, gain: 0.4 }] },
+      { trueDelayMs: 3.1, trimMs: 0, correctionMs: 0, gain: 0.1 },
+      { trueDelayMs: 1.7, trimMs: 0, correctionMs: 0, gain: 0.15 },
+    ];
+    const { decision, verification, clocks } = simulateCalibration(sim, 10, 11, undefined, { rateHz: 44_100, listenerPpm: 670, markJitterMs: 1 });
+    expect(decision.message).to.equal(null);
+    expect(heardSpread(sim)).to.be.below(0.05);
+    expect(verification.spreadMs).to.be.below(0.05);
+    for (const pass of clocks) {
+      if (!pass.ok) throw new Error('pass refused');
+      expect(pass.clockFrom).to.equal('probes');
+      expect(pass.clockPpm).to.be.closeTo(670, 30);
+    }
+  });
+
+  it('falls back to the timing marks when the anchor was not heard', () => {
+    const names = [{ speakerId: 's0', name: 'S0' }, { speakerId: 's1', name: 'S1' }];
+    const sim: SimSpeaker[] = [{ trueDelayMs: 0, trimMs: 0, correctionMs: 0, gain: 0.2 }, { trueDelayMs: 3, trimMs: 0, correctionMs: 0, gain: 0.2 }];
+    const slots = planProbes(names, 10_000, 1);
+    const anchor = planAnchor(slots)!;
+    expect(anchor.speakerId).to.equal('s0');
+    expect(anchor.seed).to.not.be.oneOf(slots.map((s) => s.seed));
+    // The anchor's slot stays silent (its speaker's gain 0 there).
+    const capture = simulatePass({ speakers: [...sim, { ...sim[0]!, gain: 0 }], slots: [...slots, anchor], snrDb: 20, micLatencyMs: 10, listenerPpm: 20, frameAtZero: 0, markJitterMs: 0.1, seed: 5 });
+    const analysis = analyzePass(capture, slots, anchor);
+    if (!analysis.ok) throw new Error(analysis.message);
+    expect(analysis.clockFrom).to.equal('marks');
+    expect(analysis.locations.get('s1')!.delayMs - analysis.locations.get('s0')!.delayMs).to.be.closeTo(3, 0.05);
   });
 
   it('refuses a pass whose capture lost frames between the windows (the device stalled)', () => {
