@@ -23,8 +23,10 @@ import {
   passEndSharedMs,
   planAnchor,
   planProbes,
+  planVerification,
   summarizeResiduals,
   type CalibrationSpeaker,
+  type PredictedSpeaker,
   type SpeakerCorrection,
   type SpeakerMeasurement,
 } from '../sync/calibration-plan.js';
@@ -142,7 +144,7 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
       }),
     );
     deps.progress(CalibrationPhase.verifying);
-    const second = await measureWithRetry(run, speakers, 1);
+    const second = await measureWithRetry(run, speakers, 1, predictDelays(speakers, first, applied));
     const summary = typeof second === 'string' ? null : summarizeResiduals(second);
     const residualById = new Map(summary?.residuals.map((r) => [r.speakerId, r.residualMs]) ?? []);
     const rows = speakers.map((s) => {
@@ -210,11 +212,31 @@ interface PassRun {
   readonly details: PassDetails[];
 }
 
-/** A pass, and a second try for the speakers it could not measure. */
-async function measureWithRetry(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
-  let first = await measurePass(run, speakers, 2 * pass);
+/**
+ * Where each speaker should be heard in the verification, from its first measurement and its
+ * change of correction; null unless every speaker was measured and confirmed its correction.
+ */
+function predictDelays(
+  speakers: readonly CalibrationSpeaker[],
+  measured: readonly SpeakerMeasurement[],
+  applied: ReadonlyMap<string, { readonly correctionMs: Milliseconds }>,
+): PredictedSpeaker[] | null {
+  const predicted = speakers.map((s) => {
+    const m = measured.find((x) => x.speakerId === s.speakerId);
+    const nowMs = applied.get(s.speakerId)?.correctionMs ?? m?.correctionMs;
+    return m !== undefined && isMeasured(m) && nowMs !== undefined ? { ...s, delayMs: m.location!.delayMs + (nowMs - m.correctionMs) } : null;
+  });
+  return predicted.every((p) => p !== null && Number.isFinite(p.delayMs)) ? (predicted as PredictedSpeaker[]) : null;
+}
+
+/**
+ * A pass, and a second try for the speakers it could not measure (with full search ranges: a
+ * verification's narrow range misses a speaker that moved since it was measured).
+ */
+async function measureWithRetry(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number, predicted: readonly PredictedSpeaker[] | null = null): Promise<SpeakerMeasurement[] | string> {
+  let first = await measurePass(run, predicted ?? speakers, 2 * pass);
   // A stalled recording: the whole pass once more.
-  if (typeof first === 'string') first = await measurePass(run, speakers, 2 * pass + 1);
+  if (typeof first === 'string') first = await measurePass(run, predicted ?? speakers, 2 * pass + 1);
   if (typeof first === 'string') return first;
   const missed = first.filter((m) => !isMeasured(m));
   if (missed.length === 0) return first;
@@ -223,13 +245,16 @@ async function measureWithRetry(run: PassRun, speakers: readonly CalibrationSpea
   return first.map((m) => again.find((a) => a.speakerId === m.speakerId && isMeasured(a)) ?? m);
 }
 
-/** One pass: per speaker, its measurement; or why the pass could not be analysed. */
-async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
+const isPredicted = (speakers: readonly CalibrationSpeaker[]): speakers is readonly PredictedSpeaker[] => speakers.every((s) => 'delayMs' in s);
+
+/** One pass (a verification when delays are predicted): per speaker, its measurement; or why the pass could not be analysed. */
+async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[] | readonly PredictedSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
   const { deps, mic, runId, details } = run;
   // By frame and time, not index: the capture drops its oldest blocks on long runs.
   const fromFrame = mic.blocks().at(-1)?.frame ?? Number.NEGATIVE_INFINITY;
   const fromPerfMs = deps.perfNowMs();
-  const slots = planProbes(speakers, deps.sharedNowMs() + LEAD_MS, runId * 4 + pass);
+  const startMs = deps.sharedNowMs() + LEAD_MS;
+  const slots = isPredicted(speakers) ? planVerification(speakers, startMs, runId * 4 + pass) : planProbes(speakers, startMs, runId * 4 + pass);
   const anchor = planAnchor(slots);
   const played = anchor === null ? slots : [...slots, anchor];
   const acks = await Promise.all(

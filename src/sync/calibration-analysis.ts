@@ -16,7 +16,7 @@
 import { assembleRecording, fitFrameTimeMap, type CapturedBlock, type TimingMark } from './calibration-recording.js';
 import { locateProbe, ProbeVerdict, type ProbeLocation } from './calibration-locate.js';
 import { PROBE_DURATION_MS, PROBE_RATE_HZ, makeProbe } from './calibration-probe.js';
-import { SEARCH_AFTER_MS, SEARCH_BEFORE_MS, type ProbeSlot } from './calibration-plan.js';
+import type { ProbeSlot } from './calibration-plan.js';
 import { median } from './median.js';
 import { resample } from './resample.js';
 
@@ -92,8 +92,8 @@ export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[], a
   if (map.residualFrames > MAX_MARK_RESIDUAL_MS * capturePerMs) return { ok: false, message: `${STALLED_MESSAGE} (timing marks scattered by ${(map.residualFrames / capturePerMs).toFixed(1)} ms)` };
   const searched = anchor === null ? slots : [...slots, anchor];
   const expectedCapture = searched.map((s) => map.frameAt(s.atSharedMs) - recording.firstFrame);
-  const spanFrom = Math.min(...expectedCapture) - SEARCH_BEFORE_MS * capturePerMs;
-  const spanTo = Math.max(...expectedCapture) + (SEARCH_AFTER_MS + PROBE_DURATION_MS) * capturePerMs;
+  const spanFrom = Math.min(...searched.map((s, k) => expectedCapture[k]! + s.search.fromMs * capturePerMs));
+  const spanTo = Math.max(...searched.map((s, k) => expectedCapture[k]! + (s.search.toMs + PROBE_DURATION_MS) * capturePerMs));
   const lost = missingBetween(capture.blocks, recording.firstFrame, Math.max(0, spanFrom), Math.min(recording.samples.length, spanTo));
   if (lost > 0) return { ok: false, message: `${STALLED_MESSAGE} (${lost} frames lost)` };
   // Probes are defined at PROBE_RATE_HZ: search a copy of the recording at that rate.
@@ -101,17 +101,17 @@ export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[], a
   const toProbeRate = PROBE_RATE_HZ / rateHz;
   const expected = expectedCapture.map((frame) => frame * toProbeRate);
   const perMs = PROBE_RATE_HZ / 1000;
-  const prerollEnd = Math.floor(Math.min(...expected) - SEARCH_BEFORE_MS * perMs);
+  const prerollEnd = Math.floor(spanFrom * toProbeRate);
   const preroll = blockRms(samples, 0, prerollEnd, PROBE_RATE_HZ);
   const all = preroll.length >= 3 ? preroll : blockRms(samples, 0, samples.length, PROBE_RATE_HZ).sort((a, b) => a - b).slice(0, 5);
   const noiseRms = all.length > 0 ? median(all) : 0;
   const found = searched.map((slot, k): ProbeLocation => {
     const expectedFrame = expected[k]!;
-    const windowEnd = expectedFrame + (SEARCH_AFTER_MS * perMs) + makeProbe(slot.seed).length;
+    const windowEnd = expectedFrame + slot.search.toMs * perMs + makeProbe(slot.seed).length;
     // A search range the recording does not cover cannot be judged: report it as not heard.
-    const covered = expectedFrame - SEARCH_BEFORE_MS * perMs >= 0 && windowEnd <= samples.length;
+    const covered = expectedFrame + slot.search.fromMs * perMs >= 0 && windowEnd <= samples.length;
     return covered
-      ? locateProbe({ recording: samples, probe: makeProbe(slot.seed), rateHz: PROBE_RATE_HZ, expectedFrame, searchBeforeMs: SEARCH_BEFORE_MS, searchAfterMs: SEARCH_AFTER_MS, noiseRms })
+      ? locateProbe({ recording: samples, probe: makeProbe(slot.seed), rateHz: PROBE_RATE_HZ, expectedFrame, searchBeforeMs: -slot.search.fromMs, searchAfterMs: slot.search.toMs, noiseRms })
       : { verdict: ProbeVerdict.notHeard, arrivalFrame: NaN, delayMs: NaN, psr: 0, snrDb: -Infinity, levelDbfs: -Infinity };
   });
   const nominalPerMs = perMs * (capture.pagePerSharedMs ?? 1);

@@ -45,16 +45,57 @@ export interface CalibrationSpeaker {
   readonly name: string;
 }
 
-/** When and what one speaker plays. */
+/** Where a probe is searched: delays (arrival − expected arrival) from `fromMs` to `toMs`, ms. */
+export interface SearchRange {
+  readonly fromMs: Milliseconds;
+  readonly toMs: Milliseconds;
+}
+
+/** The range of a first measurement: Bluetooth-wide. */
+export const FULL_SEARCH: SearchRange = { fromMs: -SEARCH_BEFORE_MS, toMs: SEARCH_AFTER_MS };
+/** A verification searches this far either side of the delay it predicts, ms. */
+export const VERIFY_SEARCH_MS: Milliseconds = 40;
+/** Verification probes arrive this far apart: range, probe and 40 ms of reverberation never overlap, ms. */
+export const VERIFY_STAGGER_MS: Milliseconds = 2 * VERIFY_SEARCH_MS + PROBE_DURATION_MS + 40;
+
+/** When and what one speaker plays, and where the listener looks for it. */
 export interface ProbeSlot extends CalibrationSpeaker {
   readonly seed: number;
   readonly atSharedMs: Milliseconds;
+  readonly search: SearchRange;
 }
 
-/** Slots for the speakers, the first at `startSharedMs`; seeds distinct within the run. */
+const seedOf = (runSeed: number, k: number): number => ((runSeed >>> 0) * 64 + k) % 0x1_0000_0000;
+
+/** Slots for the speakers, the first at `startSharedMs`, full search ranges; seeds distinct within the run. */
 export function planProbes(speakers: readonly CalibrationSpeaker[], startSharedMs: Milliseconds, runSeed: number): ProbeSlot[] {
-  return speakers.map((s, k) => ({ ...s, seed: ((runSeed >>> 0) * 64 + k) % 0x1_0000_0000, atSharedMs: startSharedMs + k * PROBE_STAGGER_MS }));
+  return speakers.map((s, k) => ({ ...s, seed: seedOf(runSeed, k), atSharedMs: startSharedMs + k * PROBE_STAGGER_MS, search: FULL_SEARCH }));
 }
+
+/** A speaker whose delay in the next pass is predicted (its last measured delay plus its change of correction), ms. */
+export interface PredictedSpeaker extends CalibrationSpeaker {
+  readonly delayMs: Milliseconds;
+}
+
+/**
+ * Verification slots: each speaker searched only ±{@link VERIFY_SEARCH_MS} around its predicted
+ * delay, so arrivals can come {@link VERIFY_STAGGER_MS} apart instead of {@link PROBE_STAGGER_MS}
+ * (a pass of 4 speakers and the anchor: 1.4 s of arrivals instead of 4 s). Each speaker plays its
+ * predicted delay before its arrival slot, none before `startSharedMs`.
+ */
+export function planVerification(speakers: readonly PredictedSpeaker[], startSharedMs: Milliseconds, runSeed: number): ProbeSlot[] {
+  const firstArrivalMs = startSharedMs + Math.max(0, ...speakers.map((s) => s.delayMs));
+  return speakers.map((s, k) => ({
+    speakerId: s.speakerId,
+    name: s.name,
+    seed: seedOf(runSeed, k),
+    atSharedMs: firstArrivalMs + k * VERIFY_STAGGER_MS - s.delayMs,
+    search: { fromMs: s.delayMs - VERIFY_SEARCH_MS, toMs: s.delayMs + VERIFY_SEARCH_MS },
+  }));
+}
+
+/** The middle of a slot's search range: where its probe should arrive, shared ms. */
+const arrivalOf = (slot: ProbeSlot): Milliseconds => slot.atSharedMs + (slot.search.fromMs + slot.search.toMs) / 2;
 
 /**
  * The pass's anchor: the first speaker's probe once more (its own seed), one stagger after the
@@ -67,14 +108,14 @@ export function planProbes(speakers: readonly CalibrationSpeaker[], startSharedM
 export function planAnchor(slots: readonly ProbeSlot[]): ProbeSlot | null {
   const first = slots[0];
   if (first === undefined) return null;
-  const lastMs = Math.max(...slots.map((s) => s.atSharedMs));
-  return { speakerId: first.speakerId, name: first.name, seed: (first.seed + slots.length) % 0x1_0000_0000, atSharedMs: lastMs + PROBE_STAGGER_MS };
+  const full = first.search.toMs - first.search.fromMs > 2 * VERIFY_SEARCH_MS;
+  const atArrivalMs = Math.max(...slots.map(arrivalOf)) + (full ? PROBE_STAGGER_MS : VERIFY_STAGGER_MS);
+  return { ...first, seed: (first.seed + slots.length) % 0x1_0000_0000, atSharedMs: first.atSharedMs + atArrivalMs - arrivalOf(first) };
 }
 
 /** Shared time after which every slot's search range has been recorded, ms. */
 export function passEndSharedMs(slots: readonly ProbeSlot[]): Milliseconds {
-  const last = Math.max(...slots.map((s) => s.atSharedMs));
-  return last + PROBE_DURATION_MS + SEARCH_AFTER_MS;
+  return Math.max(...slots.map((s) => s.atSharedMs + s.search.toMs)) + PROBE_DURATION_MS;
 }
 
 /** What one speaker reported and what the recording said about it in one pass. */

@@ -6,8 +6,11 @@ import {
   passEndSharedMs,
   planAnchor,
   planProbes,
+  planVerification,
   PROBE_STAGGER_MS,
   SEARCH_AFTER_MS,
+  VERIFY_SEARCH_MS,
+  VERIFY_STAGGER_MS,
   summarizeResiduals,
   type ProbeSlot,
   type SpeakerMeasurement,
@@ -42,6 +45,26 @@ describe('planProbes', () => {
     expect(slots.map((s) => s.name)).to.deep.equal(['Kitchen', 'Hall', 'Porch']);
     expect(passEndSharedMs(slots)).to.equal(10_000 + 2 * PROBE_STAGGER_MS + PROBE_DURATION_MS + SEARCH_AFTER_MS);
     expect(SEARCH_AFTER_MS).to.be.at.least(500);
+    const anchor = planAnchor(slots)!;
+    expect(anchor.atSharedMs).to.equal(10_000 + 3 * PROBE_STAGGER_MS);
+    expect(anchor.search).to.deep.equal(slots[0]!.search);
+  });
+
+  it('plans a verification with narrow ranges around the predicted delays, arrivals VERIFY_STAGGER_MS apart', () => {
+    const predicted = [{ ...speakers[0]!, delayMs: 3 }, { ...speakers[1]!, delayMs: 250 }, { ...speakers[2]!, delayMs: -4 }];
+    const slots = planVerification(predicted, 10_000, 7);
+    const arrivals = slots.map((s, k) => s.atSharedMs + predicted[k]!.delayMs);
+    expect(arrivals).to.deep.equal([10_250, 10_250 + VERIFY_STAGGER_MS, 10_250 + 2 * VERIFY_STAGGER_MS]);
+    expect(Math.min(...slots.map((s) => s.atSharedMs))).to.be.at.least(10_000);
+    expect(slots[1]!.search).to.deep.equal({ fromMs: 250 - VERIFY_SEARCH_MS, toMs: 250 + VERIFY_SEARCH_MS });
+    // Neighbouring ranges (and their probes with 40 ms of reverberation) never overlap.
+    for (let k = 1; k < slots.length; k++) expect(arrivals[k]! - VERIFY_SEARCH_MS).to.be.at.least(arrivals[k - 1]! + VERIFY_SEARCH_MS + PROBE_DURATION_MS + 40);
+    const anchor = planAnchor(slots)!;
+    expect(anchor.atSharedMs + 3).to.equal(10_250 + 3 * VERIFY_STAGGER_MS);
+    expect(anchor.search).to.deep.equal(slots[0]!.search);
+    expect(passEndSharedMs([...slots, anchor])).to.equal(anchor.atSharedMs + 3 + VERIFY_SEARCH_MS + PROBE_DURATION_MS);
+    // 3 speakers and the anchor: under 1.5 s from the first probe to the end, against ~3.2 s at full range.
+    expect(passEndSharedMs([...slots, anchor]) - 10_000).to.be.below(1_500);
   });
 });
 
@@ -134,9 +157,13 @@ function simulateCalibration(sim: SimSpeaker[], snrDb: number, seed: number, los
     clocks.push(analysis);
     return slots.map((slot, k) => ({ ...names[k]!, location: analysis.locations.get(slot.speakerId)!, playError: null, trimMs: sim[k]!.trimMs, correctionMs: sim[k]!.correctionMs }));
   };
-  const decision = decideCorrections(measure(planProbes(names, 50_000, seed), seed));
+  const first = measure(planProbes(names, 50_000, seed), seed);
+  const decision = decideCorrections(first);
   for (const c of decision.corrections) sim[Number(c.speakerId.slice(1))]!.correctionMs = c.correctionMs;
-  return { decision, verification: summarizeResiduals(measure(planProbes(names, 60_000, seed + 1), seed + 100)), clocks };
+  // The verification searches narrowly around each speaker's predicted delay (as the runner does).
+  const predicted = first.map((m, k) => ({ ...names[k]!, delayMs: m.location!.delayMs + sim[k]!.correctionMs - m.correctionMs }));
+  const verificationSlots = predicted.every((p) => Number.isFinite(p.delayMs)) ? planVerification(predicted, 60_000, seed + 1) : planProbes(names, 60_000, seed + 1);
+  return { decision, verification: summarizeResiduals(measure(verificationSlots, seed + 100)), clocks };
 }
 
 /** Heard time of each speaker with trims removed: what calibration should equalize, ms. */

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { MicError, MicErrorKind, type MicCapture, type PerfMark } from '../../src/audio/mic-capture.js';
 import { CalibrationPhase, runCalibration, type CalibrationRunnerDeps } from '../../src/room/calibration-runner.js';
 import type { CalibrateProbeMessage } from '../../src/sync/calibration-messages.js';
-import type { ProbeSlot } from '../../src/sync/calibration-plan.js';
+import { FULL_SEARCH, type ProbeSlot } from '../../src/sync/calibration-plan.js';
 import type { CapturedBlock } from '../../src/sync/calibration-recording.js';
 import { simulatePass, type SimSpeaker } from '../sim/calibration-run.js';
 
@@ -42,7 +42,7 @@ function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPa
     requestProbe: async (speakerId, message: CalibrateProbeMessage) => {
       const k = ids.indexOf(speakerId);
       const error = speakerId === options.refuse ? 'its sound is not running' : null;
-      if (error === null) requested.push({ speakerId, name: speakerId, seed: message.seed, atSharedMs: message.atSharedMs });
+      if (error === null) requested.push({ speakerId, name: speakerId, seed: message.seed, atSharedMs: message.atSharedMs, search: FULL_SEARCH });
       return { type: 'calibrate-probe-ack', runId: message.runId, seed: message.seed, error, trimMs: sim[k]!.trimMs, correctionMs: sim[k]!.correctionMs };
     },
     requestApply: async (speakerId, message) => {
