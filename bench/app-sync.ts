@@ -33,6 +33,8 @@ export interface AppSyncOptions {
   readonly lateJoin: boolean;
   /** Start by clicking "Play Tutti Demo" (and time press → first sound) instead of `debug.playDemo()`. */
   readonly pressToSound: boolean;
+  /** Press as soon as every speaker has the demo cached, without waiting for its decode-ahead. */
+  readonly pressWhenCached?: boolean;
   readonly reference: ReferenceTrack;
   /** PULSE_LATENCY_MSEC for the browsers (undefined: Chromium's own request). */
   readonly pulseLatencyMs: number | undefined;
@@ -99,7 +101,7 @@ function engineSummary(d: unknown): string {
   const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
   return JSON.stringify({
     ...pick(r, ['phase', 'errorMs', 'uncertaintyMs', 'outputLatencyMs', 'ratePpm', 'rateChanges', 'reschedules']),
-    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs']),
+    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs', 'quickPart']),
   });
 }
 
@@ -154,9 +156,15 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     if (!demoIds.every((ids) => ids.some((id) => demoIds[0]!.includes(id)))) console.error('warning: the speakers hold different tracks before the demo starts');
     // "Cached" includes the app's own decode-ahead of the track likely to play (speaker-playback.ts):
     // pressed while a tab still decoded its demo, that tab sounded 450–690 ms after the others.
+    // (--press-when-cached presses at once: the speakers start from a quick part of the track then.)
     const cachedAtMs = performance.now();
-    await Promise.all(speakers.map((s, k) => waitForDiagnostics(s.page, (d) => decodedIds(d).some((id) => demoIds[k]!.includes(id)), { what: 'demo decoded ahead', timeoutMs: 60_000 })));
-    console.error(`every speaker had the demo decoded ahead ${(performance.now() - cachedAtMs).toFixed(0)} ms after the last one cached it`);
+    if (options.pressWhenCached !== true) {
+      await Promise.all(speakers.map((s, k) => waitForDiagnostics(s.page, (d) => decodedIds(d).some((id) => demoIds[k]!.includes(id)), { what: 'demo decoded ahead', timeoutMs: 60_000 })));
+      console.error(`every speaker had the demo decoded ahead ${(performance.now() - cachedAtMs).toFixed(0)} ms after the last one cached it`);
+    } else {
+      const decodedNow = await Promise.all(speakers.map((s) => diagnostics(s.page).then(decodedIds)));
+      console.error(`pressing with the demo decoded ahead on ${decodedNow.filter((ids, k) => ids.some((id) => demoIds[k]!.includes(id))).length} of ${n} speakers`);
+    }
     // The trace starts before the press: how each speaker's output timing stood when it started.
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
     await Promise.all(raised);

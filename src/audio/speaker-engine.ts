@@ -12,7 +12,7 @@
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { PlayoutOffset } from '../sync/playout-offset.js';
-import { playoutErrorMs } from '../sync/playout-schedule.js';
+import { expectedPositionSec, playoutErrorMs } from '../sync/playout-schedule.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { BrowserAudioOutput, type AudioOutput } from './audio-output.js';
 import { ChannelPicker } from './channel-picker.js';
@@ -112,8 +112,15 @@ export class SpeakerEngine extends EventTarget {
     this.reschedules = 0;
     this.partUpgrades = 0;
     this.loader.want(plan?.trackId ?? null);
+    if (plan?.status === 'playing' && this.loader.audio === null) void this.loader.quickPart(plan.trackId, this.positionToStartSec(plan));
     this.tryStart();
     this.changed();
+  }
+
+  /** Track position this speaker can start `plan` from: its start, or where the room is now (NaN while the clock is unknown). */
+  private positionToStartSec(plan: PlaybackPlan): Seconds {
+    const nowSharedMs = this.scheduleClock.contextToSharedMs(this.output.context.currentTime);
+    return Math.max(plan.startPositionSec, expectedPositionSec(nowSharedMs, plan));
   }
 
   /** Bytes for trackId just arrived: retry if the plan wants it. */
@@ -205,6 +212,7 @@ export class SpeakerEngine extends EventTarget {
       partsOffered: this.partsOffered,
       audioSpanSec: this.loader.audio === null ? null : [this.loader.audio.startSec, audioEndSec(this.loader.audio)],
       decodedTrackIds: this.loader.decodedTrackIds,
+      quickPart: this.loader.lastQuickPart,
       ...this.drift.diagnostics(),
     };
   }

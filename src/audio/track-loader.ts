@@ -5,12 +5,17 @@
  * part of it may be offered (a slice of a track still arriving, which decodes on its own): the
  * longest part decoded so far is the loader's audio meanwhile. Calls `changed` on every transition.
  */
+import { readWavLayout, wavByteAt, wavSlice } from '../media/wav-slice.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import { TrackDecoder } from './track-decoder.js';
 import { audioEndSec, wholeTrack, type TrackAudio } from './track-audio.js';
 
 /** While the bytes are missing, retry this often, ms. */
 export const RETRY_MS: Milliseconds = 2_000;
+/** A quick part runs this long from the position asked for, s (the whole track decodes meanwhile). */
+export const QUICK_PART_SEC: Seconds = 10;
+/** …and starts this much before it, s (a start a moment earlier than computed still finds audio). */
+const QUICK_PART_BEFORE_SEC: Seconds = 0.25;
 
 /** Where the wanted track is. */
 export type LoadState =
@@ -23,6 +28,7 @@ export class TrackLoader {
   private current: LoadState | null = null;
   /** The longest decoded part of the wanted track, until the whole is ready. */
   private part: { readonly trackId: string; readonly audio: TrackAudio } | null = null;
+  private quick: { readonly trackId: string; readonly readMs: Milliseconds | null; readonly decodedMs: Milliseconds | null } | null = null;
   private readonly decoder: TrackDecoder;
   private disposed = false;
 
@@ -59,6 +65,38 @@ export class TrackLoader {
     if (this.disposed || !this.wantsPartOf(trackId, audioEndSec(audio))) return;
     this.part = { trackId, audio };
     this.changed();
+  }
+
+  /**
+   * The wanted track's bytes are here but not decoded yet: decode just the part from track
+   * position `fromSec` ({@link QUICK_PART_SEC} long) so it can start on time, while the whole
+   * decodes (a 3-minute WAV took 0.45–0.7 s here, so a press during the decode-ahead started that
+   * speaker late). Only for sliceable WAV files (`media/wav-slice.ts`); never rejects.
+   */
+  async quickPart(trackId: string, fromSec: Seconds): Promise<void> {
+    if (!Number.isFinite(fromSec) || this.decoder.decodedTrackIds.includes(trackId) || !this.wantsPartOf(trackId, fromSec + QUICK_PART_SEC)) return;
+    const askedMs = performance.now();
+    this.quick = { trackId, readMs: null, decodedMs: null };
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.decoder.bytes(trackId);
+    } catch {
+      return;
+    }
+    this.quick = { trackId, readMs: performance.now() - askedMs, decodedMs: null };
+    const layout = bytes === undefined ? null : readWavLayout(bytes, bytes.byteLength);
+    if (bytes === undefined || layout === null) return;
+    const startSec = Math.max(0, fromSec - QUICK_PART_BEFORE_SEC);
+    const fromByte = wavByteAt(layout, startSec);
+    const slice = wavSlice(layout, { offsetBytes: fromByte, bytes: bytes.subarray(fromByte, wavByteAt(layout, startSec + QUICK_PART_SEC)) });
+    if (slice === null) return;
+    await this.offerPart(trackId, slice.bytes, slice.startSec, layout.durationSec);
+    this.quick = { ...this.quick, decodedMs: performance.now() - askedMs };
+  }
+
+  /** The last quick part: its track, and how long reading the bytes and then the whole took, ms (null: not done). */
+  get lastQuickPart(): { readonly trackId: string; readonly readMs: Milliseconds | null; readonly decodedMs: Milliseconds | null } | null {
+    return this.quick;
   }
 
   /** Want `trackId` (null: nothing); loads it unless already wanted. */
