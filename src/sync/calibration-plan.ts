@@ -12,7 +12,7 @@
  * ({@link planAnchor}: the first speaker once more after the last), since its skew matters over
  * the ≈ 0.8 s per speaker: a 100 ppm error costs 0.08 ms per slot. The timing marks'
  * fit (calibration-recording.ts, ±50 ppm prior) only places the search ranges, and stands in
- * when the anchor is not heard. bench:calibrate's microphone ran 510–600 ppm fast by its anchors,
+ * when the anchor is not heard. bench:calibrate's microphone ran 510–780 ppm fast by its anchors,
  * and the marks' fit had left 0.06–0.13 ms between speakers after calibrating.
  *
  * Decision: speaker k's measured delay d_k (arrival − expected) includes its output error, its

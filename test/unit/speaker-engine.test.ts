@@ -297,13 +297,18 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await until('moved to the longer part', () => engine.timingDiagnostics()['partUpgrades'] === 1);
     expect(engine.timingDiagnostics()['audioSpanSec']).to.deep.equal([longer.startSec, longer.endSec]);
     const onLonger = await markerOffsetSamples(p, (output.context.currentTime + 0.2) * SR);
-    expect(Math.abs(onLonger.offset), 'a marker of the longer part').to.be.below(22);
+    // A part starts a late joiner, whose first seconds wander: over 20 earlier runs the markers
+    // after each switch sat up to 21.5 samples off, and 24.6–30.7 in 3 of 6 runs on a loaded
+    // machine (session 15), with the engine's own estimate under 0.5 ms. 33 samples = 0.75 ms;
+    // a part placed one slice step (10 ms) wrong would be 441 samples off.
+    const AFTER_SWITCH_SAMPLES = 33;
+    expect(Math.abs(onLonger.offset), 'a marker of the longer part').to.be.below(AFTER_SWITCH_SAMPLES);
     have = true;
     engine.trackAvailable(TRACK_ID);
     await until('moved to the whole track', () => engine.timingDiagnostics()['partUpgrades'] === 2);
     const later = await markerOffsetSamples(p, (output.context.currentTime + 0.2) * SR);
     console.log(`part: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; on the longer part at ${onLonger.positionSec} s ${onLonger.offset.toFixed(1)}; on the whole track at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
-    expect(Math.abs(later.offset), 'a marker of the whole track').to.be.below(22);
+    expect(Math.abs(later.offset), 'a marker of the whole track').to.be.below(AFTER_SWITCH_SAMPLES);
     expect(later.positionSec).to.be.below(40);
     expect(phase()).to.equal('playing');
   });
