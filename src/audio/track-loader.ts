@@ -17,6 +17,13 @@ export const QUICK_PART_SEC: Seconds = 10;
 /** …and starts this much before it, s (a start a moment earlier than computed still finds audio). */
 const QUICK_PART_BEFORE_SEC: Seconds = 0.25;
 
+/** The last quick part: its track, and how long reading its bytes and then decoding it took, ms (null: not done). */
+export interface QuickPartTiming {
+  readonly trackId: string;
+  readonly readMs: Milliseconds | null;
+  readonly decodedMs: Milliseconds | null;
+}
+
 /** Where the wanted track is. */
 export type LoadState =
   | { readonly kind: 'loading' | 'decoding'; readonly trackId: string }
@@ -28,7 +35,7 @@ export class TrackLoader {
   private current: LoadState | null = null;
   /** The longest decoded part of the wanted track, until the whole is ready. */
   private part: { readonly trackId: string; readonly audio: TrackAudio } | null = null;
-  private quick: { readonly trackId: string; readonly readMs: Milliseconds | null; readonly decodedMs: Milliseconds | null } | null = null;
+  private quick: QuickPartTiming | null = null;
   private readonly decoder: TrackDecoder;
   private disposed = false;
 
@@ -94,8 +101,8 @@ export class TrackLoader {
     this.quick = { ...this.quick, decodedMs: performance.now() - askedMs };
   }
 
-  /** The last quick part: its track, and how long reading the bytes and then the whole took, ms (null: not done). */
-  get lastQuickPart(): { readonly trackId: string; readonly readMs: Milliseconds | null; readonly decodedMs: Milliseconds | null } | null {
+  /** The last quick part, for diagnostics. */
+  get lastQuickPart(): QuickPartTiming | null {
     return this.quick;
   }
 

@@ -27,6 +27,7 @@ import {
   summarizeResiduals,
   type CalibrationSpeaker,
   type PredictedSpeaker,
+  type ProbeSlot,
   type SpeakerCorrection,
   type SpeakerMeasurement,
 } from '../sync/calibration-plan.js';
@@ -234,27 +235,28 @@ function predictDelays(
  * verification's narrow range misses a speaker that moved since it was measured).
  */
 async function measureWithRetry(run: PassRun, speakers: readonly CalibrationSpeaker[], pass: number, predicted: readonly PredictedSpeaker[] | null = null): Promise<SpeakerMeasurement[] | string> {
-  let first = await measurePass(run, predicted ?? speakers, 2 * pass);
+  const plan: PlanSlots = predicted === null ? (startMs, seed) => planProbes(speakers, startMs, seed) : (startMs, seed) => planVerification(predicted, startMs, seed);
+  let first = await measurePass(run, plan, 2 * pass);
   // A stalled recording: the whole pass once more.
-  if (typeof first === 'string') first = await measurePass(run, predicted ?? speakers, 2 * pass + 1);
+  if (typeof first === 'string') first = await measurePass(run, plan, 2 * pass + 1);
   if (typeof first === 'string') return first;
-  const missed = first.filter((m) => !isMeasured(m));
+  const missed = first.filter((m) => !isMeasured(m)).map((m) => ({ speakerId: m.speakerId, name: m.name }));
   if (missed.length === 0) return first;
-  const again = await measurePass(run, missed.map((m) => ({ speakerId: m.speakerId, name: m.name })), 2 * pass + 1);
+  const again = await measurePass(run, (startMs, seed) => planProbes(missed, startMs, seed), 2 * pass + 1);
   if (typeof again === 'string') return first;
   return first.map((m) => again.find((a) => a.speakerId === m.speakerId && isMeasured(a)) ?? m);
 }
 
-const isPredicted = (speakers: readonly CalibrationSpeaker[]): speakers is readonly PredictedSpeaker[] => speakers.every((s) => 'delayMs' in s);
+/** The slots of a pass whose first probe plays at `startMs` (shared), with seeds from `runSeed`. */
+type PlanSlots = (startMs: Milliseconds, runSeed: number) => ProbeSlot[];
 
-/** One pass (a verification when delays are predicted): per speaker, its measurement; or why the pass could not be analysed. */
-async function measurePass(run: PassRun, speakers: readonly CalibrationSpeaker[] | readonly PredictedSpeaker[], pass: number): Promise<SpeakerMeasurement[] | string> {
+/** One pass of the slots `plan` makes: per speaker, its measurement; or why the pass could not be analysed. */
+async function measurePass(run: PassRun, plan: PlanSlots, pass: number): Promise<SpeakerMeasurement[] | string> {
   const { deps, mic, runId, details } = run;
   // By frame and time, not index: the capture drops its oldest blocks on long runs.
   const fromFrame = mic.blocks().at(-1)?.frame ?? Number.NEGATIVE_INFINITY;
   const fromPerfMs = deps.perfNowMs();
-  const startMs = deps.sharedNowMs() + LEAD_MS;
-  const slots = isPredicted(speakers) ? planVerification(speakers, startMs, runId * 4 + pass) : planProbes(speakers, startMs, runId * 4 + pass);
+  const slots = plan(deps.sharedNowMs() + LEAD_MS, runId * 4 + pass);
   const anchor = planAnchor(slots);
   const played = anchor === null ? slots : [...slots, anchor];
   const acks = await Promise.all(

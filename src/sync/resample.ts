@@ -29,8 +29,8 @@ function kernelTable(fc: number): Float64Array {
     const x = 2 * Math.PI * fc * u;
     const sinc = Math.abs(x) < 1e-12 ? 1 : Math.sin(x) / x;
     const phase = (Math.PI * (u + HALF_TAPS)) / HALF_TAPS;
-    const window = Math.abs(u) >= HALF_TAPS ? 0 : 0.42 - 0.5 * Math.cos(phase) + 0.08 * Math.cos(2 * phase);
-    table[i] = 2 * fc * sinc * window;
+    const taper = Math.abs(u) >= HALF_TAPS ? 0 : 0.42 - 0.5 * Math.cos(phase) + 0.08 * Math.cos(2 * phase);
+    table[i] = 2 * fc * sinc * taper;
   }
   tables.set(fc, table);
   return table;
