@@ -4,9 +4,11 @@
  * frames to the page clock. Pure.
  *
  * Frames count the samples delivered, so they run on the microphone's own sample clock. A chunk
- * whose timestamp lies more than half a chunk past the previous one's end follows lost audio: its
- * frame skips the gap, so the analysis sees missing frames (and refuses the pass) instead of a
- * recording silently shifted after the loss.
+ * whose timestamp lies more than {@link LOSS_MIN_MS} past the previous one's end follows lost
+ * audio: its frame skips the gap, so the analysis sees missing frames (and refuses the pass)
+ * instead of a recording silently shifted after the loss. Smaller excesses are timestamp jitter
+ * (one chunk came 16 ms late in a calibration e2e run, its neighbours on time), and the chunk
+ * follows on.
  *
  * Timestamps are capture times on a monotonic clock whose zero is not the page's: the offset to
  * the page clock is bounded by the arrivals (a chunk cannot arrive before its last sample was
@@ -36,6 +38,8 @@ export interface CaptureMark {
   readonly perfMs: Milliseconds;
 }
 
+/** A timestamp this far (ms) past the previous chunk's end means lost audio; less is jitter. */
+export const LOSS_MIN_MS: Milliseconds = 30;
 /** Marks kept at most (one per chunk: 10 ms chunks make this 5 minutes). */
 const MAX_MARKS = 30_000;
 
@@ -56,7 +60,7 @@ export class CaptureTimeline {
     let gapFrames = 0;
     if (this.lastEndUs !== null) {
       const gapUs = timestampUs - this.lastEndUs;
-      if (gapUs > durationUs / 2) gapFrames = Math.round((gapUs / 1e6) * rateHz);
+      if (gapUs > LOSS_MIN_MS * 1000) gapFrames = Math.round((gapUs / 1e6) * rateHz);
     }
     const frame = this.nextFrame + gapFrames;
     this.nextFrame = frame + frameCount;

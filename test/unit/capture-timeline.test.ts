@@ -10,12 +10,12 @@ describe('CaptureTimeline', () => {
   it('places contiguous chunks back to back, and skips lost audio as a gap', () => {
     const timeline = new CaptureTimeline();
     expect(timeline.place(chunk(0))).to.deep.equal({ frame: 0, gapFrames: 0 });
-    // Timestamps jittering by less than half a chunk: still contiguous.
-    expect(timeline.place(chunk(1, 2, 3_000))).to.deep.equal({ frame: CHUNK, gapFrames: 0 });
+    // A timestamp 16 ms late (jitter, as seen live): still contiguous.
+    expect(timeline.place(chunk(1, 2, 16_000))).to.deep.equal({ frame: CHUNK, gapFrames: 0 });
     expect(timeline.place(chunk(2))).to.deep.equal({ frame: 2 * CHUNK, gapFrames: 0 });
-    // Chunks 3 and 4 never came: chunk 5 lands 20 ms (882 frames) further.
-    expect(timeline.place(chunk(5))).to.deep.equal({ frame: 5 * CHUNK, gapFrames: 2 * CHUNK });
-    expect(timeline.lost).to.equal(2 * CHUNK);
+    // Chunks 3 to 6 never came: chunk 7 lands 40 ms (1764 frames) further.
+    expect(timeline.place(chunk(7))).to.deep.equal({ frame: 7 * CHUNK, gapFrames: 4 * CHUNK });
+    expect(timeline.lost).to.equal(4 * CHUNK);
   });
 
   it('ties frames to the page clock through the least-delayed arrival', () => {
