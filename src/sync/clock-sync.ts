@@ -1,7 +1,7 @@
 import { ClockEstimator, type ClockEstimatorOptions } from './clock-estimator.js';
-import type { ClockSample } from './envelope.js';
+import { lowerBound, upperBound, type ClockSample } from './envelope.js';
 import { DEFAULT_JUMP_DETECTOR_OPTIONS, JumpDetector, type JumpDetectorOptions } from './jump-detector.js';
-import type { LinearMapping } from './linear-mapping.js';
+import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** The synchronisation state of one tab at a given local time. */
@@ -74,6 +74,9 @@ export const DEFAULT_CLOCK_SYNC_OPTIONS: ClockSyncOptions = {
   jumpRatePriorSdPpm: 20,
 };
 
+/** Replies kept for {@link ClockSync.contradictionMs}. */
+const CONTRADICTION_SAMPLES = 16;
+
 /**
  * A follower's synchronisation with one leader: numbers and times out probes, schedules them
  * (burst, then faster-until-converged, then upkeep), feeds replies to a {@link ClockEstimator} and
@@ -85,6 +88,8 @@ export class ClockSync {
   private readonly jumps: JumpDetector;
   /** Recent samples that contradicted the estimate: the first samples after a jump. */
   private quarantine: ClockSample[] = [];
+  /** The latest replies since the last (re)start, oldest first, whatever the estimate made of them. */
+  private recent: ClockSample[] = [];
   private readonly jumpRecentSamples: number;
   private readonly pending = new Map<number, Milliseconds>();
   private nextSeq = 1;
@@ -124,6 +129,8 @@ export class ClockSync {
     this.pending.delete(seq);
     if (t3 - t0 > this.options.probeTimeoutMs || t3 < t0) return ReplyOutcome.Ignored;
     const sample = { t0, t1, t2, t3 };
+    this.recent.push(sample);
+    if (this.recent.length > CONTRADICTION_SAMPLES) this.recent.shift();
     if (!this.estimator.converged) {
       this.estimator.add(sample);
       return ReplyOutcome.Accepted;
@@ -178,6 +185,20 @@ export class ClockSync {
     return this.estimator.rateSdPpm;
   }
 
+  /**
+   * How far `mapping` lies outside the feasibility interval [t2 − t3, t1 − t0] of the latest replies,
+   * ms (0 when every one allows it). Unlike the distance to the estimate, this cannot be raised by a
+   * late reply: a delay only widens its interval (a new leader busy taking over answered 140 ms
+   * late, and the one-reply estimate sat 70 ms from the right timeline).
+   */
+  contradictionMs(mapping: LinearMapping): Milliseconds {
+    let worst = 0;
+    for (const s of this.recent) {
+      worst = Math.max(worst, mappingOffsetAt(mapping, s.t0) - upperBound(s), lowerBound(s) - mappingOffsetAt(mapping, s.t3));
+    }
+    return worst;
+  }
+
   /** The state at local time `localMs`. */
   state(localMs: Milliseconds): ClockState {
     const m = this.estimator.mapping();
@@ -197,6 +218,7 @@ export class ClockSync {
     this.estimator.reset();
     this.jumps.clear();
     this.quarantine = [];
+    this.recent = [];
     this.pending.clear();
     this.probesSinceReset = 0;
     this.lastProbeAtMs = null;

@@ -103,7 +103,7 @@ export class SharedTimeline {
     if (estimate === null) return outcome;
     if (this.held === null) {
       this.served = estimate;
-    } else if ((sync.converged || this.clearlyAnotherTimeline(local, estimate)) && this.shouldSwitch(local, sync, estimate, this.held)) {
+    } else if ((sync.converged || this.clearlyAnotherTimeline(sync)) && this.shouldSwitch(local, sync, estimate, this.held)) {
       this.served = estimate;
       this.held = null;
     }
@@ -153,12 +153,14 @@ export class SharedTimeline {
   }
 
   /**
-   * The estimate, even unconverged, puts the leader's timeline far from the held one (a leader that
-   * never shared our timeline, e.g. after tabs that started alone merge): holding on would serve a
-   * mapping off by that much, so switch without waiting for convergence.
+   * The leader's replies, even before the estimate converges, put its timeline far from the held
+   * one (a leader that never shared our timeline, e.g. after tabs that started alone merge): holding
+   * on would serve a mapping off by that much, so switch without waiting for convergence. Judged by
+   * what the replies allow, not by the distance to the estimate: one reply answered late by a busy
+   * new leader put the estimate 68 ms off and a follower's shared time stepped that much (room.e2e).
    */
-  private clearlyAnotherTimeline(local: Milliseconds, estimate: LinearMapping): boolean {
-    return Math.abs(mappingOffsetAt(estimate, local) - mappingOffsetAt(this.served, local)) > ANOTHER_TIMELINE_MS;
+  private clearlyAnotherTimeline(sync: ClockSync): boolean {
+    return sync.contradictionMs(this.served) > ANOTHER_TIMELINE_MS;
   }
 
   /**
@@ -186,7 +188,7 @@ interface HeldMapping {
 /** Guess of an ex-authority's error vs the new leader: the new leader's own estimate of it, ms. */
 const AUTHORITY_HELD_UNCERTAINTY_MS = 0.05;
 const AUTHORITY_HELD_RATE_SD_PPM = 1;
-/** An estimate this far (ms) from the held mapping means another timeline: far beyond any estimate's error. */
+/** A held mapping this far (ms) outside what a reply allows belongs to another timeline. */
 const ANOTHER_TIMELINE_MS = 50;
 /**
  * An unconverged follower's estimate known to this (1 sigma, ms) is still held across a leader

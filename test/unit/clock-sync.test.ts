@@ -19,6 +19,20 @@ describe('ClockSync', () => {
     expect(sync.state(1_100).sampleCount).to.equal(1);
   });
 
+  it('says how far a mapping lies outside what the replies allow, which a late reply cannot raise', () => {
+    // Leader 100 ms ahead; the one reply's forward leg took 140 ms (a busy tab answering late).
+    const sync = new ClockSync();
+    const p = sync.createProbe(1_000);
+    sync.handleReply(p.seq, 1_240, 1_240.1, 1_140.5);
+    expect(Math.abs(sync.mapping()!.offsetMs - 100), 'the one-reply estimate is far off').to.be.above(60);
+    const truth = { refLocalMs: 0, offsetMs: 100, rate: 0 };
+    expect(sync.contradictionMs(truth)).to.equal(0);
+    expect(sync.contradictionMs({ ...truth, offsetMs: -20 })).to.be.closeTo(119.6, 1e-9);
+    expect(sync.contradictionMs({ ...truth, offsetMs: 300 })).to.be.closeTo(60, 1e-9);
+    sync.restart();
+    expect(sync.contradictionMs({ ...truth, offsetMs: 1e6 }), 'forgotten at a restart').to.equal(0);
+  });
+
   it('bursts, then probes faster until converged and during warm-up, then at the upkeep rate', () => {
     const sync = new ClockSync({ burstProbes: 3, burstIntervalMs: 25, convergeIntervalMs: 50, warmupMs: 2_000, warmupIntervalMs: 100, upkeepIntervalMs: 400 });
     expect(sync.nextProbeDelayMs(0)).to.equal(0);
