@@ -8,6 +8,7 @@
  *
  *   npm run bench:late-join                  3 speakers already playing, 3 joins
  *   npm run bench:late-join -- --speakers 1 --joins 5
+ *   npm run bench:late-join -- --trace       also prints the joiner's output timing at every 50 ms poll
  *
  * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
@@ -19,13 +20,13 @@ import { encodeWavPcm16 } from '../src/media/wav.js';
 import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
 import type { Diagnostics } from '../src/shell/diagnostics.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
-import { numberArg } from './cli-args.js';
+import { hasFlag, numberArg } from './cli-args.js';
 
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
   parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
   timing: { confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
-  report: { phase: string; trackId: string | null; errorMs: number | null; reschedules: number; positionSec: number | null };
+  report: { phase: string; trackId: string | null; errorMs: number | null; uncertaintyMs?: number | null; ratePpm?: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
   libraryTrackIds: string[];
   transfers: Transfer[];
@@ -36,6 +37,7 @@ type Step = (typeof STEPS)[number];
 
 const roomSize = numberArg('speakers', 3);
 const joins = numberArg('joins', 3);
+const trace = hasFlag('trace');
 
 function wavBytes(seconds: number, rateHz: number): Buffer {
   const frames = seconds * rateHz;
@@ -87,8 +89,9 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
           const transfer = receiving === undefined ? 'no transfer' : `${(receiving.receivedBytes / 1e6).toFixed(2)} MB from ${receiving.sources} speakers`;
           const view = p.parts ?? null;
           const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s`;
-          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
+          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms, rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
         }
+        if (trace) console.error(`  ${(atMs / 1000).toFixed(2)} s timing ${JSON.stringify(p.timing)}`);
         if (receiving !== undefined) mark('receiving');
         if (p.libraryTrackIds.includes(trackId)) mark('received');
         const phase = p.report.trackId === trackId ? p.report.phase : '';
