@@ -33,6 +33,11 @@ export class TrackDecoder {
     return buffer;
   }
 
+  /** Whether `trackId` is decoded and cached (without marking it used). */
+  has(trackId: string): boolean {
+    return this.cache.has(trackId);
+  }
+
   /** Tracks decoded and cached now, least recently used first. */
   get decodedTrackIds(): string[] {
     return [...this.cache.keys()];

@@ -81,7 +81,7 @@ export class TrackLoader {
    * speaker late). Only for sliceable WAV files (`media/wav-slice.ts`); never rejects.
    */
   async quickPart(trackId: string, fromSec: Seconds): Promise<void> {
-    if (!Number.isFinite(fromSec) || this.decoder.decodedTrackIds.includes(trackId) || !this.wantsPartOf(trackId, fromSec + QUICK_PART_SEC)) return;
+    if (!Number.isFinite(fromSec) || this.decoder.has(trackId) || !this.wantsPartOf(trackId, fromSec + QUICK_PART_SEC)) return;
     const askedMs = performance.now();
     this.quick = { trackId, readMs: null, decodedMs: null };
     let bytes: Uint8Array | undefined;
