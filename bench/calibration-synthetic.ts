@@ -17,20 +17,14 @@ import { ProbeVerdict } from '../src/sync/calibration-locate.js';
 import { planAnchor, planProbes } from '../src/sync/calibration-plan.js';
 import { simulatePass, type SimSpeaker } from '../test/sim/calibration-run.js';
 import { Rng } from '../test/sim/rng.js';
+import { numberArg } from './cli-args.js';
 import { percentile } from './stats.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(`--${name}`);
-  const parsed = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isFinite(parsed)) throw new Error(`--${name} needs a number`);
-  return parsed;
-};
-const trials = option('trials', 10);
+const trials = numberArg('trials', 10);
 /** Listener audio clock vs page clock, ppm (crystals: typically within ±20). */
-const listenerPpm = option('listener-ppm', 20);
-const rateHz = option('rate', 48_000);
-const markJitterMs = option('mark-jitter-ms', 0.2);
+const listenerPpm = numberArg('listener-ppm', 20);
+const rateHz = numberArg('rate', 48_000);
+const markJitterMs = numberArg('mark-jitter-ms', 0.2);
 
 const SNRS = [30, 20, 10, 5, 0, -5, -10, -15];
 const speakers = [0, 1, 2].map((k) => ({ speakerId: `s${k}`, name: `S${k}` }));

@@ -107,11 +107,12 @@ export function analyzePass(capture: PassCapture, slots: readonly ProbeSlot[], a
   const noiseRms = all.length > 0 ? median(all) : 0;
   const found = searched.map((slot, k): ProbeLocation => {
     const expectedFrame = expected[k]!;
-    const windowEnd = expectedFrame + slot.search.toMs * perMs + makeProbe(slot.seed).length;
+    const probe = makeProbe(slot.seed);
+    const windowEnd = expectedFrame + slot.search.toMs * perMs + probe.length;
     // A search range the recording does not cover cannot be judged: report it as not heard.
     const covered = expectedFrame + slot.search.fromMs * perMs >= 0 && windowEnd <= samples.length;
     return covered
-      ? locateProbe({ recording: samples, probe: makeProbe(slot.seed), rateHz: PROBE_RATE_HZ, expectedFrame, searchBeforeMs: -slot.search.fromMs, searchAfterMs: slot.search.toMs, noiseRms })
+      ? locateProbe({ recording: samples, probe, rateHz: PROBE_RATE_HZ, expectedFrame, searchBeforeMs: -slot.search.fromMs, searchAfterMs: slot.search.toMs, noiseRms })
       : { verdict: ProbeVerdict.notHeard, arrivalFrame: NaN, delayMs: NaN, psr: 0, snrDb: -Infinity, levelDbfs: -Infinity };
   });
   const nominalPerMs = perMs * (capture.pagePerSharedMs ?? 1);
