@@ -11,6 +11,9 @@
  *   npm run bench:late-join -- --speakers 1 --joins 5
  *   npm run bench:late-join -- --trace       also prints the joiner's output timing at every 50 ms poll
  *
+ * Every 0.5 s the joiner's progress goes to stderr: transfer, parts, the clock replies since the
+ * last line (count, round trip min/median/max: the joiner opens with `&debug=1` for them),
+ * playout error and output timing.
  * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
@@ -57,6 +60,18 @@ async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId
   return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, p: d.playback as unknown as PlaybackView | null };
 }
 
+/** The joiner's latest raw clock samples (local ms), oldest first; empty when unavailable. */
+async function clockSamples(page: Page): Promise<{ t0: number; t1: number; t2: number; t3: number }[]> {
+  return page.evaluate(() => (window as unknown as { tutti?: { debug?: { clockSamples(): { t0: number; t1: number; t2: number; t3: number }[] } } }).tutti?.debug?.clockSamples() ?? []).catch(() => []);
+}
+
+/** "n, round trip min/median/max ms" of clock samples. */
+function rttSummary(samples: { t0: number; t3: number }[]): string {
+  if (samples.length === 0) return '0';
+  const rtts = samples.map((s) => s.t3 - s.t0).sort((a, b) => a - b);
+  return `${rtts.length}, rtt ${rtts[0]!.toFixed(1)}/${rtts[Math.floor(rtts.length / 2)]!.toFixed(1)}/${rtts.at(-1)!.toFixed(1)} ms`;
+}
+
 /** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */
 async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, roomLeader: string): Promise<{ steps: Partial<Record<Step, number>>; everLed: boolean; leaders: Set<string> }> {
   const steps: Partial<Record<Step, number>> = {};
@@ -64,6 +79,7 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
   let everLed = false;
   let syncedPolls = 0;
   let lastTransferLogMs = -Infinity;
+  let lastSampleT3 = -Infinity;
   const mark = (step: Step): void => {
     steps[step] ??= performance.now() - openedMs;
   };
@@ -90,7 +106,9 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
           const transfer = receiving === undefined ? 'no transfer' : `${(receiving.receivedBytes / 1e6).toFixed(2)} MB from ${receiving.sources} speakers`;
           const view = p.parts ?? null;
           const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s`;
-          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms, rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
+          const samples = (await clockSamples(joiner.page)).filter((s) => s.t3 > lastSampleT3);
+          lastSampleT3 = samples.at(-1)?.t3 ?? lastSampleT3;
+          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms, rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
         }
         if (trace) console.error(`  ${(atMs / 1000).toFixed(2)} s timing ${JSON.stringify(p.timing)}`);
         if (receiving !== undefined) mark('receiving');
@@ -158,7 +176,7 @@ try {
     const unguard = guard(() => joiner.close());
     const launchMs = performance.now() - launched;
     const opened = performance.now();
-    void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90')).catch(() => undefined);
+    void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90&debug=1')).catch(() => undefined);
     const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader);
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));

@@ -3,6 +3,7 @@ import { fitEnvelope, type EnvelopeFit } from './envelope-fit.js';
 import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
 import type { Milliseconds } from './units.js';
 import { sampleSupport } from './sample-support.js';
+import { feasibleErrorBound } from './feasible-bound.js';
 
 /** Tuning of {@link ClockEstimator}. Durations in ms, rates in ppm. */
 export interface ClockEstimatorOptions {
@@ -62,6 +63,10 @@ export const DEFAULT_CLOCK_ESTIMATOR_OPTIONS: ClockEstimatorOptions = {
   uncertaintyScale: 1.3,
   supportRank: 2,
 };
+
+/** Samples (the newest) whose intervals cap the uncertainty, and the rate's margin there in sigmas. */
+const FEASIBLE_SAMPLES = 16;
+const FEASIBLE_RATE_SIGMAS = 2;
 
 /**
  * Estimates θ(t) = shared − local as offset + rate·(t − ref) from NTP-style samples, by a joint
@@ -127,8 +132,25 @@ export class ClockEstimator {
     return m === null ? Number.NaN : mappingOffsetAt(m, localMs);
   }
 
-  /** 1-sigma uncertainty of θ at a local time (ms), growing with extrapolation; ∞ before the first fit. */
+  /**
+   * 1-sigma uncertainty of θ at a local time (ms), growing with extrapolation; ∞ before the first
+   * fit. Never more than the hard bound the newest samples put on the error (see
+   * {@link feasibleErrorBound}), which matters when most of the fitted samples are bad; and that
+   * bound alone while the fit has too few points per side to measure its residuals (one reply with
+   * a 48 ms round trip gave a fit uncertainty of 0.04 ms and an error of 24 ms).
+   */
   uncertaintyAt(localMs: Milliseconds): Milliseconds {
+    const f = this.fit;
+    const m = this.mapping();
+    if (f === null || m === null) return Number.POSITIVE_INFINITY;
+    const rateMargin = (FEASIBLE_RATE_SIGMAS * this.rateSdPpm) / 1e6;
+    const bound = feasibleErrorBound(this.samples, m, rateMargin, localMs, FEASIBLE_SAMPLES);
+    if (Math.min(f.usedUpper, f.usedLower) < this.options.minPointsPerSide) return bound;
+    return Math.min(this.fitUncertaintyAt(localMs), bound);
+  }
+
+  /** The fit's own 1-sigma uncertainty of θ at a local time (ms); ∞ before the first fit. */
+  private fitUncertaintyAt(localMs: Milliseconds): Milliseconds {
     const f = this.fit;
     if (f === null) return Number.POSITIVE_INFINITY;
     const x = (localMs - f.refLocalMs) / 1000;
@@ -206,7 +228,7 @@ export class ClockEstimator {
       this.isConverged = false;
       return;
     }
-    const uncertainty = this.uncertaintyAt(newestLocalMs);
+    const uncertainty = this.fitUncertaintyAt(newestLocalMs);
     if (this.isConverged) {
       this.isConverged = uncertainty <= o.convergedUncertaintyMs * o.convergedHysteresis;
       return;

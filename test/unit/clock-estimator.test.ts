@@ -83,6 +83,38 @@ describe('ClockEstimator', () => {
     expect(est.uncertaintyAt(all[599].t3 + 600_000)).to.be.above(late);
   });
 
+  it('does not claim to know more than one reply tells', () => {
+    const est = new ClockEstimator();
+    // One reply, 40 ms out and 8 ms back: it bounds θ to an interval 48 ms wide, and its midpoint is 16 ms off.
+    const [s] = samples(1, 25, 3, 0, (_, d) => (d === 'fwd' ? 40 : 8));
+    est.add(s!);
+    expect(est.offsetAt(s!.t3) - 3).to.be.closeTo(16, 0.1);
+    expect(est.uncertaintyAt(s!.t3)).to.be.closeTo(24, 0.2);
+  });
+
+  it('knows the offset within 1 ms from the second prompt reply after seconds of stalled ones', () => {
+    // A joiner fetching a track on a busy machine: 3 s of replies 10–200 ms late each way, then
+    // prompt ones. Most buckets are bad, so the fit's robust scale is tens of ms (its own
+    // uncertainty stayed above 1 ms for all of the next 3 s); the prompt replies' intervals bound
+    // the error anyway, once the estimate lies in one (the line is recentred on the second
+    // lowest bound, so from the second).
+    for (const seed of [21, 22, 23]) {
+      const rng = new Rng(seed);
+      const stalled = 120;
+      const theta = (t: number): number => 2_000 + 30e-6 * t;
+      const all = samples(stalled + 120, 25, 2_000, 30e-6, (i) => (i < stalled ? rng.uniform(10, 200) : 0.5 + rng.exponential(0.3)));
+      const est = new ClockEstimator();
+      all.slice(0, stalled).forEach((s) => est.add(s));
+      expect(est.uncertaintyAt(all[stalled - 1]!.t3)).to.be.above(1);
+      for (const [i, s] of all.slice(stalled).entries()) {
+        est.add(s);
+        const u = est.uncertaintyAt(s.t3);
+        if (i >= 1) expect(u, `seed ${seed}`).to.be.below(1);
+        expect(Math.abs(est.offsetAt(s.t3) - theta(s.t3)), `seed ${seed}`).to.be.at.most(u);
+      }
+    }
+  });
+
   it('forgets samples outside the window and resets', () => {
     const est = new ClockEstimator({ windowMs: 10_000 });
     for (const s of samples(300, 100, 1, 0, () => 1)) est.add(s);
