@@ -25,6 +25,10 @@ export interface ClockEstimatorOptions {
   readonly noiseFloorMs: Milliseconds;
   /** Outlier threshold in residual scales. */
   readonly outlierSigmas: number;
+  /** Samples whose round trip exceeds the recent best by more than max(this, 2 × best) are not fitted (ms). */
+  readonly promptMarginMs: Milliseconds;
+  /** "Recent" for that best round trip, ms before the newest sample. */
+  readonly promptReferenceMs: Milliseconds;
   /** `converged` needs at least this many envelope points on each side... */
   readonly minPointsPerSide: number;
   /** ...and uncertainty at the newest sample at most this (ms)... */
@@ -56,6 +60,8 @@ export const DEFAULT_CLOCK_ESTIMATOR_OPTIONS: ClockEstimatorOptions = {
   countWeightExponent: 2,
   noiseFloorMs: 0.005,
   outlierSigmas: 4,
+  promptMarginMs: 20,
+  promptReferenceMs: 5_000,
   minPointsPerSide: 4,
   convergedUncertaintyMs: 0.1,
   minSpanMs: 300,
@@ -81,6 +87,8 @@ export class ClockEstimator {
   private priorRate: number;
   private priorRateSdPpm: number;
   private isConverged = false;
+  /** Local time the fitted samples span, ms. */
+  private fittedSpanMs: Milliseconds = 0;
 
   /** `priorRate`: dimensionless rate expected before data (0, or a previous estimate). */
   constructor(options: Partial<ClockEstimatorOptions> = {}, priorRate = 0) {
@@ -96,6 +104,7 @@ export class ClockEstimator {
   reset(priorRate: number = this.fit?.rate ?? this.priorRate, priorRateSdPpm = this.options.priorRateSdPpm): void {
     this.samples = [];
     this.fit = null;
+    this.fittedSpanMs = 0;
     this.priorRate = priorRate;
     this.priorRateSdPpm = priorRateSdPpm;
     this.isConverged = false;
@@ -136,8 +145,9 @@ export class ClockEstimator {
    * 1-sigma uncertainty of θ at a local time (ms), growing with extrapolation; ∞ before the first
    * fit. Never more than the hard bound the newest samples put on the error (see
    * {@link feasibleErrorBound}), which matters when most of the fitted samples are bad; and that
-   * bound alone while the fit has too few points per side to measure its residuals (one reply with
-   * a 48 ms round trip gave a fit uncertainty of 0.04 ms and an error of 24 ms).
+   * bound alone until convergence while the fit has too few points per side to measure its
+   * residuals (one reply with a 48 ms round trip gave a fit uncertainty of 0.04 ms and an error of
+   * 24 ms).
    */
   uncertaintyAt(localMs: Milliseconds): Milliseconds {
     const f = this.fit;
@@ -145,7 +155,7 @@ export class ClockEstimator {
     if (f === null || m === null) return Number.POSITIVE_INFINITY;
     const rateMargin = (FEASIBLE_RATE_SIGMAS * this.rateSdPpm) / 1e6;
     const bound = feasibleErrorBound(this.samples, m, rateMargin, localMs, FEASIBLE_SAMPLES);
-    if (Math.min(f.usedUpper, f.usedLower) < this.options.minPointsPerSide) return bound;
+    if (!this.isConverged && Math.min(f.usedUpper, f.usedLower) < this.options.minPointsPerSide) return bound;
     return Math.min(this.fitUncertaintyAt(localMs), bound);
   }
 
@@ -177,11 +187,12 @@ export class ClockEstimator {
 
   private refit(): void {
     const o = this.options;
-    const bucketMs = this.bucketWidth();
+    const prompt = this.promptSamples();
+    const bucketMs = this.bucketWidth(prompt);
     let rate = this.fit?.rate ?? this.priorRate;
     let fit: EnvelopeFit | null = null;
     for (let pass = 0; pass < 2; pass++) {
-      const points = selectEnvelope(this.samples, rate, bucketMs);
+      const points = selectEnvelope(prompt, rate, bucketMs);
       fit = fitEnvelope(points, {
         priorRate: this.priorRate,
         priorRateSdPpm: this.priorRateSdPpm,
@@ -193,25 +204,45 @@ export class ClockEstimator {
       if (fit === null) break;
       rate = fit.rate;
     }
-    if (fit !== null) this.fit = this.recentre(fit);
+    if (fit !== null) this.fit = this.recentre(fit, prompt);
+    this.fittedSpanMs = prompt.length === 0 ? 0 : prompt[prompt.length - 1].t3 - prompt[0].t0;
+  }
+
+  /**
+   * The samples the fit uses: those whose round trip is within `max(promptMarginMs, 2 × best)` of
+   * the best round trip of the last `promptReferenceMs`. A reply that took tens of ms longer than
+   * the link's best bounds θ loosely whatever the fit makes of it, and a period of them (a joiner
+   * fetching a track on a busy machine: seconds of 30–800 ms round trips before 1–2 ms ones) set
+   * the fit's robust scale and dragged its rate while most buckets were theirs. The reference is
+   * recent so that a link that became slower for good is followed.
+   */
+  private promptSamples(): ClockSample[] {
+    const o = this.options;
+    const newest = this.samples[this.samples.length - 1];
+    if (newest === undefined) return [];
+    let best = Number.POSITIVE_INFINITY;
+    for (const s of this.samples) if (s.t3 >= newest.t3 - o.promptReferenceMs) best = Math.min(best, roundTrip(s));
+    const gate = best + Math.max(o.promptMarginMs, 2 * best);
+    return this.samples.filter((s) => roundTrip(s) <= gate);
   }
 
   /**
    * The least-squares fit gives the rate; its offset weighs the per-bucket envelopes, whose excess
    * over the minimum delay differs between directions whose delay densities near the minimum differ.
-   * Shift the line to the midpoint of the kept samples' support points instead (see {@link sampleSupport}).
+   * Shift the line to the midpoint of the fitted samples' support points instead (see {@link sampleSupport}).
    */
-  private recentre(fit: EnvelopeFit): EnvelopeFit {
-    const support = sampleSupport(this.samples, fit, this.options.supportRank);
+  private recentre(fit: EnvelopeFit, samples: readonly ClockSample[]): EnvelopeFit {
+    const support = sampleSupport(samples, fit, this.options.supportRank);
     if (support === null) return fit;
     return { ...fit, offsetMs: fit.offsetMs + (support.upperMs + support.lowerMs) / 2 };
   }
 
-  private bucketWidth(): Milliseconds {
+  /** Bucket width for fitting `samples`, ms: about `targetBuckets` over their span. */
+  private bucketWidth(samples: readonly ClockSample[]): Milliseconds {
     const o = this.options;
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
-    for (const s of this.samples) {
+    for (const s of samples) {
       first = Math.min(first, s.t0);
       last = Math.max(last, s.t0);
     }
@@ -233,10 +264,9 @@ export class ClockEstimator {
       this.isConverged = uncertainty <= o.convergedUncertaintyMs * o.convergedHysteresis;
       return;
     }
-    const span = this.samples.length === 0 ? 0 : newestLocalMs - this.samples[0].t0;
     this.isConverged =
       Math.min(f.usedUpper, f.usedLower) >= o.minPointsPerSide &&
-      span >= o.minSpanMs &&
+      this.fittedSpanMs >= o.minSpanMs &&
       uncertainty <= o.convergedUncertaintyMs;
   }
 }
