@@ -8,7 +8,7 @@ import { roomPeerIds } from '../sync/peer-ids.js';
 import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
 import { SharedTimeline } from '../sync/shared-timeline.js';
 import type { Milliseconds } from '../sync/units.js';
-import { SignalingState, type RoomTransport } from '../shell/room-transport.js';
+import { Lane, SignalingState, type RoomTransport } from '../shell/room-transport.js';
 import { MemberRegistry } from './member-registry.js';
 import { buildRoomSnapshot, clockReportOf, type RoomSnapshot } from './room-snapshot.js';
 import { ExtensionSet } from './extension-set.js';
@@ -67,7 +67,8 @@ export class RoomSession extends EventTarget implements RoomLinks {
       this.registry.remove(peerId);
       this.changed();
     });
-    this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message), options.now);
+    // Clock probes and replies take the timely lane: behind a track's chunks they arrived 77–860 ms late.
+    this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message, Lane.timely), options.now);
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
       linkClose: (peerId) => this.onLinkClose(peerId),
@@ -335,8 +336,8 @@ export class RoomSession extends EventTarget implements RoomLinks {
     for (const peerId of this.registry.ids()) this.transport.send(peerId, text);
   }
 
-  private sendTo(peerId: string, message: RoomMessage): void {
-    this.transport.send(peerId, encodeMessage(message));
+  private sendTo(peerId: string, message: RoomMessage, lane: Lane = Lane.reliable): void {
+    this.transport.send(peerId, encodeMessage(message), lane);
   }
 
   private notify(call: (extension: RoomExtension) => void): void {

@@ -1,9 +1,10 @@
 /**
  * RoomTransport over PeerJS: signaling through a PeerServer (ours by default), one raw data
- * channel per peer, signaling reconnects with exponential backoff.
+ * channel per peer plus its timely lane (timing-lane.ts), signaling reconnects with exponential backoff.
  */
 import { Peer, type DataConnection, type PeerOptions } from 'peerjs';
-import { IdTakenError, SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+import { IdTakenError, Lane, SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+import { TimingLane } from './timing-lane.js';
 
 export { IdTakenError };
 
@@ -26,6 +27,8 @@ export class PeerTransport implements RoomTransport {
   private readonly links = new Map<string, DataConnection>();
   /** Connections this side dialled (the others came in). */
   private readonly dialled = new WeakSet<DataConnection>();
+  /** Each open connection's timely lane. */
+  private readonly lanes = new Map<DataConnection, TimingLane>();
   private listener: RoomTransportEvents | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
@@ -100,9 +103,11 @@ export class PeerTransport implements RoomTransport {
     return this.links.has(peerId);
   }
 
-  send(peerId: string, data: string | ArrayBuffer): boolean {
+  send(peerId: string, data: string | ArrayBuffer, lane: Lane = Lane.reliable): boolean {
     const conn = this.links.get(peerId);
     if (conn === undefined || !conn.open) return false;
+    const timely = lane === Lane.timely ? this.lanes.get(conn) : undefined;
+    if (timely?.ready === true && timely.send(data)) return true;
     try {
       void conn.send(data);
       return true;
@@ -127,6 +132,8 @@ export class PeerTransport implements RoomTransport {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     for (const conn of this.links.values()) conn.close();
     this.links.clear();
+    for (const lane of this.lanes.values()) lane.dispose();
+    this.lanes.clear();
     this.peer?.destroy();
     this.listener?.signaling(SignalingState.closed);
   }
@@ -154,14 +161,18 @@ export class PeerTransport implements RoomTransport {
       this.links.delete(conn.peer);
       conn.close();
     }, LINK_OPEN_TIMEOUT_MS);
+    const deliver = (data: unknown): void => {
+      if (this.links.get(conn.peer) === conn) this.listener?.data(conn.peer, data);
+    };
     conn.on('open', () => clearTimeout(openTimer));
     conn.on('open', () => {
+      if (!this.disposed && !this.lanes.has(conn)) this.lanes.set(conn, new TimingLane(conn.peerConnection, deliver));
       if (this.links.get(conn.peer) === conn) this.listener?.linkOpen(conn.peer);
     });
-    conn.on('data', (data) => {
-      if (this.links.get(conn.peer) === conn) this.listener?.data(conn.peer, data);
-    });
+    conn.on('data', deliver);
     const closed = (): void => {
+      this.lanes.get(conn)?.dispose();
+      this.lanes.delete(conn);
       if (this.links.get(conn.peer) !== conn) return;
       this.links.delete(conn.peer);
       this.listener?.linkClose(conn.peer);

@@ -8,7 +8,7 @@
  * made by `connect`, so the PeerJS code can be loaded lazily after first paint.
  */
 import type { Milliseconds } from '../sync/units.js';
-import { IdTakenError, SignalingState, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
+import { IdTakenError, SignalingState, type Lane, type RoomTransport, type RoomTransportEvents } from './room-transport.js';
 
 /** Runs `fn` after `delayMs`; returns a function that cancels it. */
 export type Schedule = (fn: () => void, delayMs: Milliseconds) => () => void;
@@ -98,8 +98,8 @@ export class RetryingTransport implements RoomTransport {
     return this.current?.hasLink(peerId) ?? false;
   }
 
-  send(peerId: string, data: string | ArrayBuffer): boolean {
-    return this.current?.send(peerId, data) ?? false;
+  send(peerId: string, data: string | ArrayBuffer, lane?: Lane): boolean {
+    return this.current?.send(peerId, data, lane) ?? false;
   }
 
   bufferedBytes(peerId: string): number {

@@ -22,6 +22,18 @@ export class IdTakenError extends Error {
   }
 }
 
+/** How a message travels on a link. */
+export const Lane = {
+  /** Reliable and ordered: delivered once, after everything sent on the link before it (the default). */
+  reliable: 'reliable',
+  /**
+   * For small messages whose worth is their timeliness: not queued behind bulk data sent before
+   * them, possibly lost, possibly out of order. Falls back to the reliable lane where a link has none.
+   */
+  timely: 'timely',
+} as const;
+export type Lane = (typeof Lane)[keyof typeof Lane];
+
 export interface RoomTransportEvents {
   /** A data link to `peerId` is open (replaces any earlier link to it). */
   linkOpen(peerId: string): void;
@@ -43,8 +55,8 @@ export interface RoomTransport {
   dial(peerId: string): void;
   /** True when a link to `peerId` is open or being opened. */
   hasLink(peerId: string): boolean;
-  /** Send on the open link to `peerId`; false if there is none. */
-  send(peerId: string, data: string | ArrayBuffer): boolean;
+  /** Send on the open link to `peerId` (on the reliable lane unless told); false if there is none. */
+  send(peerId: string, data: string | ArrayBuffer, lane?: Lane): boolean;
   /** Bytes queued on the link to `peerId` and not yet sent (backpressure); 0 without a link. */
   bufferedBytes(peerId: string): number;
   /** Drop the link to `peerId`. */
