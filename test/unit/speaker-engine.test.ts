@@ -348,7 +348,16 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await until('playing', () => phase() === 'playing');
     const t0 = performance.now();
     const restartsBefore = output.timing.diagnostics().renderRestarts;
-    await until('20 s of play', () => performance.now() - t0 > 20_000, 30_000);
+    // The learned rate, sampled over the second half of the 20 s (one reading is a controller
+    // state that a burst of output noise moves: 273.6 ppm once at the end of a run whose slips
+    // averaged 186 ppm).
+    const learnedPpm: number[] = [];
+    await until('20 s of play', () => {
+      const elapsedMs = performance.now() - t0;
+      if (elapsedMs > 10_000) learnedPpm.push(engine.timingDiagnostics()['learnedRatePpm'] as number);
+      return elapsedMs > 20_000;
+    }, 30_000);
+    const learnedMedianPpm = [...learnedPpm].sort((a, b) => a - b)[Math.floor(learnedPpm.length / 2)]!;
     const underruns = output.timing.diagnostics().renderRestarts - restartsBefore;
     if (underruns > 0) {
       // An underrun shifts the output by tens of ms; judge the hold after the engine has corrected it.
@@ -360,9 +369,9 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const history = engine.errorHistory();
     const lastErrors = history.slice(-10).map((h) => Math.abs(h.errorMs));
     const m = await markerOffsetSamples(p, (output.context.currentTime + 0.1) * SR);
-    console.log(`200 ppm: ${underruns} output restart(s) in the 20 s, ${engine.report().reschedules} re-schedule(s); learned ${(engine.timingDiagnostics()['learnedRatePpm'] as number).toFixed(1)} ppm, rate ${engine.report().ratePpm.toFixed(1)} ppm, ${String(engine.timingDiagnostics()['slips'])} slips, ${String(engine.timingDiagnostics()['slippedSamples'])} samples skipped, after ${engine.report().rateChanges} changes, last |errors| ≤ ${Math.max(...lastErrors).toFixed(3)} ms, marker offset ${m.offset.toFixed(1)} samples`);
+    console.log(`200 ppm: ${underruns} output restart(s) in the 20 s, ${engine.report().reschedules} re-schedule(s); learned ${(engine.timingDiagnostics()['learnedRatePpm'] as number).toFixed(1)} ± ${(engine.timingDiagnostics()['learnedRateSdPpm'] as number).toFixed(1)} ppm (median over 10–20 s ${learnedMedianPpm.toFixed(1)} ppm), rate ${engine.report().ratePpm.toFixed(1)} ppm, ${String(engine.timingDiagnostics()['slips'])} slips, ${String(engine.timingDiagnostics()['slippedSamples'])} samples skipped, after ${engine.report().rateChanges} changes, last |errors| ≤ ${Math.max(...lastErrors).toFixed(3)} ms, marker offset ${m.offset.toFixed(1)} samples`);
     // The rate that holds the error (measured up front from the mappings, then learned): +200 ppm.
-    expect(engine.timingDiagnostics()['learnedRatePpm'] as number).to.be.closeTo(200, 60);
+    expect(learnedMedianPpm).to.be.closeTo(200, 60);
     const slips = engine.timingDiagnostics()['slippedSamples'] as number;
     if (underruns === 0) {
       // The audio must run 200 ppm fast: about 8.8 samples/s skipped once converged.
