@@ -85,15 +85,15 @@ export interface ExchangeTuning {
 }
 
 /**
- * Defaults: 3 s manifest timeout, `have` every 5 s, 64 KiB high-water mark (control messages
- * wait behind whatever is buffered; `npm run bench:lanes` measured 10.8–11.2 MB/s at 64 KiB
- * against 8.2–8.5 MB/s at 256 KiB, and round trips behind the chunks p90 172–197 ms against
- * 322–346 ms), 32 queued chunks per peer, 8-chunk windows, 5 s request timeout.
+ * Defaults: 3 s manifest timeout, `have` every 5 s, 256 KiB high-water mark (control messages
+ * wait behind whatever is buffered, clock probes take the timely lane; 64 KiB halved a simulated
+ * 20 MB/s, 5 ms link's throughput, 13 → 5.5 MB/s, as the pump runs on requests and ticks), 32
+ * queued chunks per peer, 8-chunk windows, 5 s request timeout.
  */
 export const DEFAULT_EXCHANGE_TUNING: ExchangeTuning = Object.freeze({
   manifestTimeoutMs: 3000,
   haveIntervalMs: 5000,
-  highWaterBytes: 64 * 1024,
+  highWaterBytes: 256 * 1024,
   maxQueuedChunksPerPeer: 32,
   windowChunks: 8,
   requestTimeoutMs: 5000,

@@ -4,10 +4,10 @@
  * and replies). On the link's reliable ordered channel such a message waits behind every track
  * chunk queued before it. This channel is its own SCTP stream, sent beside the chunks' stream
  * instead of behind its queue. `npm run bench:lanes` (pings every 10 ms while 40 MB of chunks
- * cross one link, both ends in one Chromium page on this 2-core machine; round trips p50 / p90):
- * on the chunks' channel with 256 KB buffered 50–51 / 322–346 ms, on this lane with 64 KB buffered
- * 16–32 / 82–127 ms (idle 1.5–2 ms either way); a connection of its own did no better at 64 KB
- * (14–30 / 89–129 ms) and would cost a second ICE and DTLS handshake per link.
+ * cross one link with 256 KB kept buffered, both ends in one Chromium page on this 2-core
+ * machine; round trips p50 / p90): on the chunks' channel 50–51 / 322–346 ms, on this lane
+ * 33–35 / 125–143 ms (idle 1.5–2 ms either way). A connection of its own did a little better
+ * (34–35 / 102–112 ms) at the cost of a second ICE and DTLS handshake per link.
  *
  * The channel is negotiated (a fixed id on both ends, no in-band open message), so PeerJS's
  * `ondatachannel`, which would take any announced channel for its own, never sees it. Data sent
