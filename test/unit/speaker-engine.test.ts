@@ -63,14 +63,16 @@ describe('SpeakerEngine (real Chromium audio)', function () {
   });
 
   /**
-   * Waits (up to 60 s) for the engine to hold |error| < 0.5 ms again after an underrun. If the
+   * Waits (up to 60 s) for the engine to hold |error| < 0.5 ms again after an underrun, known to
+   * 0.5 ms (right after a render restart the young output line can put the error estimate under
+   * 0.5 ms while the markers are 10 ms off: 460 samples once). If the
    * fake output kept restarting all along (a starved machine: nothing can be measured), the test
    * is skipped with a log, not passed; if it ran steadily and the engine did not correct, it fails.
    */
   async function afterUnderrun(what: string): Promise<void> {
     const restartsAtStart = output.timing.diagnostics().renderRestarts;
     try {
-      await until(what, () => Math.abs(engine.report().errorMs ?? 99) < 0.5, 60_000);
+      await until(what, () => Math.abs(engine.report().errorMs ?? 99) < 0.5 && (engine.report().uncertaintyMs ?? 99) < 0.5, 60_000);
     } catch (error) {
       const restarts = output.timing.diagnostics().renderRestarts - restartsAtStart;
       console.log(`${what}: not within 60 s; ${restarts} output restarts meanwhile; report ${JSON.stringify(engine.report())}; timing ${JSON.stringify(engine.timingDiagnostics())}`);
@@ -120,9 +122,43 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     console.log(`disturbed before the check: raw offset ${raw.offset.toFixed(1)} samples, estimated error ${engine.report().errorMs?.toFixed(2)} ms; waiting for the correction`);
     const restartsNow = output.timing.diagnostics().renderRestarts;
     await afterUnderrun('the engine corrects the underrun');
-    const again = await rawMarkerOffset(p, (output.context.currentTime + 0.1) * SR, trimMs);
+    // The correction is a steady state: judged like one (see steadyMarkerOffsetSamples).
+    const again = await threeMarkers(p, (output.context.currentTime + 0.1) * SR, trimMs, rawMarkerOffset);
+    console.log(`re-measured after the correction: ${again.map((m) => m.offset.toFixed(1)).join(', ')} samples`);
     if (output.timing.diagnostics().renderRestarts !== restartsNow) console.log('another underrun during the re-check');
-    return { ...again, remeasured: true };
+    return { ...medianMarker(again), remeasured: true };
+  }
+
+  /**
+   * A steady state, judged on three consecutive markers (1.5 s): their median offset, in samples.
+   * One marker is one measurement of the fake output's timing on a shared machine (a single one
+   * read 37.3 samples while the engine estimated < 0.5 ms and the next ones were in bounds).
+   */
+  async function steadyMarkerOffsetSamples(p: PlaybackPlan, fromFrame: number, trimMs = 0): Promise<{ offset: number; positionSec: number; offsets: number[] }> {
+    const markers = await threeMarkers(p, fromFrame, trimMs, markerOffsetSamples);
+    return { ...medianMarker(markers), positionSec: markers[0]!.positionSec, offsets: markers.map((m) => m.offset) };
+  }
+
+  /** Three consecutive markers from `fromFrame`, each checked by `measure`. */
+  async function threeMarkers<M extends { positionSec: number }>(
+    p: PlaybackPlan,
+    fromFrame: number,
+    trimMs: number,
+    measure: (p: PlaybackPlan, fromFrame: number, trimMs: number) => Promise<M>,
+  ): Promise<M[]> {
+    const markers: M[] = [];
+    let from = fromFrame;
+    while (markers.length < 3) {
+      const m = await measure(p, from, trimMs);
+      markers.push(m);
+      from = predictedFrame(p, m.positionSec, trimMs) + (MARKER_EVERY_SEC / 2) * SR;
+    }
+    return markers;
+  }
+
+  /** The marker with the median offset. */
+  function medianMarker<M extends { offset: number }>(markers: readonly M[]): M {
+    return [...markers].sort((a, b) => a.offset - b.offset)[Math.floor(markers.length / 2)]!;
   }
 
   async function rawMarkerOffset(p: PlaybackPlan, fromFrame: number, trimMs: number): Promise<{ offset: number; positionSec: number }> {
@@ -167,8 +203,8 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const r2 = engine.report();
     expect((r2.positionSec ?? 0) - (r1.positionSec ?? 0), JSON.stringify({ r1, r2, timing: engine.timingDiagnostics() })).to.be.closeTo((performance.now() - t1) / 1000, 0.05);
     await until('an error estimate', () => engine.report().errorMs !== null);
-    const later = await markerOffsetSamples(p, (output.context.currentTime + 0.1) * SR);
-    console.log(`future start: marker offsets ${first.offset.toFixed(1)} and ${later.offset.toFixed(1)} samples, report`, JSON.stringify(engine.report()));
+    const later = await steadyMarkerOffsetSamples(p, (output.context.currentTime + 0.1) * SR);
+    console.log(`future start: marker offsets ${first.offset.toFixed(1)} and later ${later.offsets.map((o) => o.toFixed(1)).join(', ')} samples, report`, JSON.stringify(engine.report()));
     expect(Math.abs(later.offset)).to.be.below(22);
     expect(Math.abs(engine.report().errorMs ?? Infinity)).to.be.below(0.5);
     expect(engine.report().outputLatencyMs).to.be.greaterThan(0);
@@ -208,7 +244,8 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(meanwhile.positionSec, 'a marker of the old plan after the change').to.be.below(10);
     expect(Math.abs(meanwhile.offset)).to.be.below(0.1 * SR);
     await until('the new plan playing', () => phase() === 'playing' && (engine.report().positionSec ?? 0) >= 20, 20_000);
-    const after = await markerOffsetSamples(b, output.context.currentTime * SR);
+    const after = await steadyMarkerOffsetSamples(b, output.context.currentTime * SR);
+    console.log(`after the plan change: marker offsets ${after.offsets.map((o) => o.toFixed(1)).join(', ')} samples`);
     expect(after.positionSec).to.be.at.least(20);
     expect(Math.abs(after.offset)).to.be.below(22);
   });
@@ -221,9 +258,9 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(engine.report().positionSec ?? 0).to.be.closeTo((performance.now() - p.startSharedMs) / 1000, 0.05);
     const m = await markerOffsetSamples(p, 0);
     // The first marker sounds within 1 ms (its output-latency estimate may still be settling on a
-    // busy machine); one 2 s later, within 0.5 ms.
-    const later = await markerOffsetSamples(p, (output.context.currentTime + 2) * SR);
-    console.log(`late join: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
+    // busy machine); from 2 s later, within 0.5 ms.
+    const later = await steadyMarkerOffsetSamples(p, (output.context.currentTime + 2) * SR);
+    console.log(`late join: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; from ${later.positionSec} s ${later.offsets.map((o) => o.toFixed(1)).join(', ')} samples`);
     expect(m.positionSec).to.be.at.least(5);
     expect(Math.abs(m.offset)).to.be.below(44);
     expect(Math.abs(later.offset)).to.be.below(22);
@@ -333,7 +370,16 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     engine.setPlan(p);
     // Slips begin once the rate is known (seeded from the render line, or learned).
     await until('slipping', () => (engine.timingDiagnostics()['slips'] as number) > 30, 40_000);
-    expect(phase()).to.equal('playing');
+    // Playing nearly all the time, sampled over 2 s (a drift loop's re-schedule is 'scheduled' for
+    // a moment, and one reading once caught it).
+    const phases: PlayoutPhase[] = [];
+    const sampledFromMs = performance.now();
+    await until('2 s of phases', () => {
+      phases.push(phase());
+      return performance.now() - sampledFromMs > 2_000;
+    });
+    const playingShare = phases.filter((ph) => ph === 'playing').length / phases.length;
+    expect(playingShare, JSON.stringify(phases)).to.be.at.least(0.9);
     // A new plan starts at the rate now known: it slips from its first voice on.
     engine.setPlan({ ...p, startSharedMs: clock.fromPerfMs(performance.now()) + 300, startPositionSec: 30 });
     await until('playing after the seek', () => phase() === 'playing' && (engine.report().positionSec ?? 0) > 30);
@@ -348,28 +394,34 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     await until('playing', () => phase() === 'playing');
     const t0 = performance.now();
     const restartsBefore = output.timing.diagnostics().renderRestarts;
-    // The learned rate, sampled over the second half of the 20 s (one reading is a controller
-    // state that a burst of output noise moves: 273.6 ppm once at the end of a run whose slips
-    // averaged 186 ppm).
-    const learnedPpm: number[] = [];
+    // The learned rate is judged on its median over the second half of the 20 s, or over the 5 s
+    // after the correction when the output underran (the policy restarts then): one reading is a
+    // controller state that a burst of output noise moves (273.6 ppm once at the end of a run
+    // whose slips averaged 186 ppm).
+    const learned: { atMs: number; ppm: number }[] = [];
+    const sampleLearned = (): void => void learned.push({ atMs: performance.now(), ppm: engine.timingDiagnostics()['learnedRatePpm'] as number });
     await until('20 s of play', () => {
-      const elapsedMs = performance.now() - t0;
-      if (elapsedMs > 10_000) learnedPpm.push(engine.timingDiagnostics()['learnedRatePpm'] as number);
-      return elapsedMs > 20_000;
+      sampleLearned();
+      return performance.now() - t0 > 20_000;
     }, 30_000);
-    const learnedMedianPpm = [...learnedPpm].sort((a, b) => a - b)[Math.floor(learnedPpm.length / 2)]!;
+    let judgedFromMs = t0 + 10_000;
     const underruns = output.timing.diagnostics().renderRestarts - restartsBefore;
     if (underruns > 0) {
       // An underrun shifts the output by tens of ms; judge the hold after the engine has corrected it.
       await afterUnderrun('the correction after an underrun');
-      const settled = performance.now();
-      await until('3 s more of play', () => performance.now() - settled > 3_000);
+      judgedFromMs = performance.now();
+      await until('5 s more of play', () => {
+        sampleLearned();
+        return performance.now() - judgedFromMs > 5_000;
+      });
     }
+    const judged = learned.filter((s) => s.atMs >= judgedFromMs).map((s) => s.ppm).sort((a, b) => a - b);
+    const learnedMedianPpm = judged[Math.floor(judged.length / 2)]!;
     const restartsInWindow = output.timing.diagnostics().renderRestarts - restartsBefore - underruns;
     const history = engine.errorHistory();
     const lastErrors = history.slice(-10).map((h) => Math.abs(h.errorMs));
     const m = await markerOffsetSamples(p, (output.context.currentTime + 0.1) * SR);
-    console.log(`200 ppm: ${underruns} output restart(s) in the 20 s, ${engine.report().reschedules} re-schedule(s); learned ${(engine.timingDiagnostics()['learnedRatePpm'] as number).toFixed(1)} ± ${(engine.timingDiagnostics()['learnedRateSdPpm'] as number).toFixed(1)} ppm (median over 10–20 s ${learnedMedianPpm.toFixed(1)} ppm), rate ${engine.report().ratePpm.toFixed(1)} ppm, ${String(engine.timingDiagnostics()['slips'])} slips, ${String(engine.timingDiagnostics()['slippedSamples'])} samples skipped, after ${engine.report().rateChanges} changes, last |errors| ≤ ${Math.max(...lastErrors).toFixed(3)} ms, marker offset ${m.offset.toFixed(1)} samples`);
+    console.log(`200 ppm: ${underruns} output restart(s) in the 20 s, ${engine.report().reschedules} re-schedule(s); learned ${(engine.timingDiagnostics()['learnedRatePpm'] as number).toFixed(1)} ± ${(engine.timingDiagnostics()['learnedRateSdPpm'] as number).toFixed(1)} ppm (median ${learnedMedianPpm.toFixed(1)} ppm over ${underruns > 0 ? 'the 5 s after the correction' : '10–20 s'}), rate ${engine.report().ratePpm.toFixed(1)} ppm, ${String(engine.timingDiagnostics()['slips'])} slips, ${String(engine.timingDiagnostics()['slippedSamples'])} samples skipped, after ${engine.report().rateChanges} changes, last |errors| ≤ ${Math.max(...lastErrors).toFixed(3)} ms, marker offset ${m.offset.toFixed(1)} samples`);
     // The rate that holds the error (measured up front from the mappings, then learned): +200 ppm.
     expect(learnedMedianPpm).to.be.closeTo(200, 60);
     const slips = engine.timingDiagnostics()['slippedSamples'] as number;
