@@ -29,7 +29,7 @@ import { hasFlag, numberArg } from './cli-args.js';
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
   parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
-  timing: { confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
+  timing: { uncertaintyMs?: number; confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
   report: { phase: string; trackId: string | null; errorMs: number | null; uncertaintyMs?: number | null; ratePpm?: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
   libraryTrackIds: string[];
@@ -54,10 +54,10 @@ function wavBytes(seconds: number, rateHz: number): Buffer {
   return Buffer.from(encodeWavPcm16([mono], rateHz, { title: 'Late Join Test' }));
 }
 
-async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId: string; converged: boolean; p: PlaybackView | null } | null> {
+async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId: string; converged: boolean; clockUncertaintyMs: number; p: PlaybackView | null } | null> {
   const d = await diagnostics(page).catch(() => null);
   if (d === null) return null;
-  return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, p: d.playback as unknown as PlaybackView | null };
+  return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, clockUncertaintyMs: d.clock.uncertaintyMs, p: d.playback as unknown as PlaybackView | null };
 }
 
 /** The joiner's latest raw clock samples (local ms), oldest first; empty when unavailable. */
@@ -108,7 +108,7 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
           const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s`;
           const samples = (await clockSamples(joiner.page)).filter((s) => s.t3 > lastSampleT3);
           lastSampleT3 = samples.at(-1)?.t3 ?? lastSampleT3;
-          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms, rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
+          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms (clock ± ${v.clockUncertaintyMs.toFixed(2)}, output ± ${p.timing?.uncertaintyMs?.toFixed(2) ?? '—'}), rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
         }
         if (trace) console.error(`  ${(atMs / 1000).toFixed(2)} s timing ${JSON.stringify(p.timing)}`);
         if (receiving !== undefined) mark('receiving');
