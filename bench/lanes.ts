@@ -1,13 +1,14 @@
 /**
  * `npm run bench:lanes`: how long a small message waits while a track's chunks fill a link.
  * Two WebRTC connections in one Chromium page (no signaling server, no app): one sends `--mb` MB in
- * 64 KB chunks, keeping at most `--high-kb` KB buffered as the chunk server does, while every 10 ms
- * a ping goes out on each lane and is echoed back on it:
+ * 64 KB chunks, keeping at most 256 KB (the chunk server's high-water mark) or 64 KB buffered,
+ * while every 10 ms a ping goes out on each lane and is echoed back on it:
  *   - bulk: the chunks' own reliable ordered channel (what every message used before the timely lane);
  *   - timely: a negotiated unordered channel on the same connection, never re-sent (timing-lane.ts);
  *   - own connection: an unordered channel on a second connection (reference).
  * Prints round trips (p50/p90/max, ms) idle and during the transfer, and the transfer's throughput,
- * for each high-water mark given.
+ * for each high-water mark. Localhost's round trip is ~1 ms, so the 64 KB row says nothing about a
+ * LAN's (a simulated 5 ms link lost half its throughput at 64 KB: track-exchange-types.ts).
  *
  *   npm run bench:lanes                     40 MB, high water 256 and 64 KB, 2 rounds
  *   npm run bench:lanes -- --mb 20 --rounds 3
@@ -69,6 +70,7 @@ async function runLanes({ totalBytes, highBytes }: { totalBytes: number; highByt
   }
   const opened = (channel: RTCDataChannel): Promise<unknown> => (channel.readyState === 'open' ? Promise.resolve() : new Promise((resolve) => (channel.onopen = resolve)));
   const bulkPair = await connect({ ordered: true });
+  // As src/shell/timing-lane.ts opens it.
   const timelyInit: RTCDataChannelInit = { negotiated: true, id: 1000, ordered: false, maxRetransmits: 0 };
   const timely = bulkPair.a.createDataChannel('timely', timelyInit);
   const timelyEcho = bulkPair.b.createDataChannel('timely', timelyInit);

@@ -67,7 +67,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
       this.registry.remove(peerId);
       this.changed();
     });
-    // Clock probes and replies take the timely lane: behind a track's chunks they arrived 77–860 ms late.
+    // Clock probes and replies take the timely lane, not the queue behind a track's chunks (timing-lane.ts).
     this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message, Lane.timely), options.now);
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
