@@ -1,7 +1,8 @@
 import { ClockEstimator, type ClockEstimatorOptions } from './clock-estimator.js';
-import { lowerBound, upperBound, type ClockSample } from './envelope.js';
+import type { ClockSample } from './envelope.js';
+import { mappingContradictionMs } from './feasible-bound.js';
 import { DEFAULT_JUMP_DETECTOR_OPTIONS, JumpDetector, type JumpDetectorOptions } from './jump-detector.js';
-import { mappingOffsetAt, type LinearMapping } from './linear-mapping.js';
+import type { LinearMapping } from './linear-mapping.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** The synchronisation state of one tab at a given local time. */
@@ -192,11 +193,7 @@ export class ClockSync {
    * late, and the one-reply estimate sat 70 ms from the right timeline).
    */
   contradictionMs(mapping: LinearMapping): Milliseconds {
-    let worst = 0;
-    for (const s of this.recent) {
-      worst = Math.max(worst, mappingOffsetAt(mapping, s.t0) - upperBound(s), lowerBound(s) - mappingOffsetAt(mapping, s.t3));
-    }
-    return worst;
+    return mappingContradictionMs(this.recent, mapping);
   }
 
   /** The state at local time `localMs`. */

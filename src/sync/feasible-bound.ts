@@ -27,11 +27,30 @@ export function feasibleErrorBound(
   const estimate = mappingOffsetAt(line, localMs);
   let best = Number.POSITIVE_INFINITY;
   for (let i = Math.max(0, samples.length - count); i < samples.length; i++) {
-    const s = samples[i];
-    const above = upperBound(s) + line.rate * (localMs - s.t0) + rateMargin * Math.abs(localMs - s.t0);
-    const below = lowerBound(s) + line.rate * (localMs - s.t3) - rateMargin * Math.abs(localMs - s.t3);
+    const { above, below } = intervalAt(samples[i], line.rate, rateMargin, localMs);
     if (estimate > above || estimate < below) continue;
     best = Math.min(best, Math.max(above - estimate, estimate - below));
   }
   return best;
+}
+
+/**
+ * How far `mapping` lies outside the intervals [B, A] of `samples`, each at its own time, ms (0 when
+ * every one allows it). A late reply only widens its interval, so unlike the distance to an
+ * estimate this cannot be raised by one.
+ */
+export function mappingContradictionMs(samples: readonly ClockSample[], mapping: LinearMapping): Milliseconds {
+  let worst = 0;
+  for (const s of samples) {
+    worst = Math.max(worst, mappingOffsetAt(mapping, s.t0) - upperBound(s), lowerBound(s) - mappingOffsetAt(mapping, s.t3));
+  }
+  return worst;
+}
+
+/** The interval a sample puts on θ at `localMs`, carried along `rate` and widened by `rateMargin` per ms of distance. */
+function intervalAt(s: ClockSample, rate: number, rateMargin: number, localMs: Milliseconds): { above: Milliseconds; below: Milliseconds } {
+  return {
+    above: upperBound(s) + rate * (localMs - s.t0) + rateMargin * Math.abs(localMs - s.t0),
+    below: lowerBound(s) + rate * (localMs - s.t3) - rateMargin * Math.abs(localMs - s.t3),
+  };
 }
