@@ -131,6 +131,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     console.error('building the app (vite build into a temp dir) and starting the server…');
     const app = await startApp();
     const room = await PulseRoom.start({ speakers: n + (lateJoin ? 1 : 0) });
+    // Recording from the start: a capture stream that starts later makes PulseAudio reconfigure the
+    // room sink's latency, and every speaker's output timing then restarted 1–2 s after the press
+    // (its readings 4–6 ms lower, the output itself unmoved), which cost the first 20 s of each run
+    // 1–3 ms between speakers; started before the speakers, the first 10 s stayed within 0.5 ms.
+    const recorder = await room.record();
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
@@ -169,7 +174,6 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
     await Promise.all(raised);
     console.error(`${n} speakers joined, the demo cached on each; starting it…`);
-    const recorder = await room.record();
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
     if (options.pressToSound) {
