@@ -66,8 +66,11 @@ export interface AppSyncReport {
   readonly sinkRatePpm: number;
   readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
-  /** Click → first sound on the first speaker, on all, and on each, ms (null when not measured or not found). */
-  readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null> } | null;
+  /**
+   * Click → first sound on the first speaker, on all, and on each, ms (null when not measured or
+   * not found); and click → the start the leader planned (shared time), ms: the rest is lateness.
+   */
+  readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null>; plannedLeadMs: Milliseconds | null } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
   /** The app's own error estimates against the truth, per original speaker. */
@@ -131,11 +134,6 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     console.error('building the app (vite build into a temp dir) and starting the server…');
     const app = await startApp();
     const room = await PulseRoom.start({ speakers: n + (lateJoin ? 1 : 0) });
-    // Recording from the start: a capture stream that starts later makes PulseAudio reconfigure the
-    // room sink's latency, and every speaker's output timing then restarted 1–2 s after the press
-    // (its readings 4–6 ms lower, the output itself unmoved), which cost the first 20 s of each run
-    // 1–3 ms between speakers; started before the speakers, the first 10 s stayed within 0.5 ms.
-    const recorder = await room.record();
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
@@ -174,6 +172,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
     await Promise.all(raised);
     console.error(`${n} speakers joined, the demo cached on each; starting it…`);
+    const recorder = await room.record();
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
     if (options.pressToSound) {
@@ -262,7 +261,9 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       const onsets = originals.map((_, k) => firstOnsetFrame(recording.speakerMono(k), recording.frameAt(clickHostMs!), 0.003));
       const each = onsets.map((f) => (f === null ? null : recording.hostMsAt(f) - clickHostMs!));
       const found = each.filter((ms): ms is number => ms !== null);
-      pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null, each };
+      const firstPlan = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].hostMs >= clickHostMs! ? [round[0].startSharedMs] : [])).at(0);
+      const plannedLeadMs = firstPlan === undefined ? null : firstPlan - (clickHostMs - sharedZeroHostMsAt(clickHostMs));
+      pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null, each, plannedLeadMs: Number.isFinite(plannedLeadMs) ? plannedLeadMs : null };
     }
     let lateJoinMs: Milliseconds | null | undefined;
     const lateTruth = lateOpenHostMs === null ? [] : errorsVsOthersMs(tracks, n, loopSec)[n]!;
@@ -306,9 +307,9 @@ export function formatAppSyncReport(report: AppSyncReport): string {
   lines.push('', formatEstimates(report.estimates, "The app's estimate vs the rendered truth, each relative to the others (truth − estimate):"));
   lines.push('', formatEstimates(report.absolute, "The app's estimate vs the absolute truth, heard − planned on the authority's clock (truth − estimate; the bias includes the recording's own latency, common to all):"));
   if (report.pressToSoundMs !== null) {
-    const { first, all, each } = report.pressToSoundMs;
+    const { first, all, each, plannedLeadMs } = report.pressToSoundMs;
     const perSpeaker = each.map((ms, k) => `S${k} ${f(ms, 1)}`).join(', ');
-    lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (${perSpeaker}; target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'})`);
+    lines.push('', `Press-to-sound (click "Play Tutti Demo" → first sound): first speaker ${f(first, 1)} ms, all speakers ${f(all, 1)} ms (${perSpeaker}; target ≤ 250 ms: ${all !== null && all <= 250 ? 'met' : 'MISSED'}); the leader planned the start ${f(plannedLeadMs, 1)} ms after the click`);
   }
   if (report.lateJoinMs !== undefined) {
     const ms = report.lateJoinMs;

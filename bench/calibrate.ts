@@ -81,9 +81,6 @@ try {
   const auxes = Array.from({ length: 2 * (n + 1) }, (_, i) => `aux${i}`).join(',');
   await room.pactl('load-module', 'module-remap-source', 'source_name=roommic', 'master=room.monitor', `channels=${2 * (n + 1)}`, `master_channel_map=${auxes}`, `channel_map=${positions}`, 'remix=yes');
   await room.pactl('set-default-source', 'roommic');
-  // Recording from the start, as in bench:sync: a capture stream started later makes PulseAudio
-  // reconfigure the room sink's latency, and every speaker's output timing restarts.
-  const recorder = await room.record();
   const roomId = `cal${Date.now().toString(36)}`;
   const clocks = Array.from({ length: n }, (_, k) => CLOCKS[k % CLOCKS.length]!);
   const speakers = [];
@@ -98,6 +95,7 @@ try {
   await Promise.all([...speakers.slice(1).map((s) => s.page), listener].map((p) => waitForDiagnostics(p, (d) => d.clock.converged, { what: 'clock converged', timeoutMs: 60_000 })));
 
   console.error(`${n} speakers and a listener joined; playing the demo…`);
+  const recorder = await room.record();
   const refusal = await speakers[0]!.page.evaluate(() => window.tutti.debug!.playDemo());
   if (refusal !== null) throw new Error(`playDemo refused: ${refusal}`);
   const playHostMs = hostNowMs();

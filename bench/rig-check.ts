@@ -117,8 +117,6 @@ export async function runRigCheck(options: {
   const track = options.reference ?? new ReferenceTrack();
   const room = await PulseRoom.start({ speakers: n });
   try {
-    // Recording from the start: a capture stream started later reconfigures the room sink's latency.
-    const recorder = await room.record();
     const site = await serveRigPage(track.prefixWav(seconds + 4));
     const speakers: AudioSpeaker[] = [];
     for (let k = 0; k < n; k++) speakers.push(await launchAudioSpeaker(room, k, options.pulseLatencyMs));
@@ -130,6 +128,7 @@ export async function runRigCheck(options: {
     // Let the outputs settle after the priority change (getOutputTimestamp steps otherwise).
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const activeSinks = await room.activeSinks();
+    const recorder = await room.record();
     const startHostMs = hostNowMs() + 1500;
     const shiftAtSec = Math.round(seconds / 2);
     const shiftsMs = offsetsMs.map((_, k) => RIG_SHIFTS_MS[k % RIG_SHIFTS_MS.length]!);
