@@ -176,6 +176,9 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
     if (options.pressToSound) {
+      // The start lead rests on the leader's round trips to the speakers (start-lead.ts).
+      const rtts = ((await diagnostics(leader)) as { members?: { name: string | null; isSelf: boolean; rttMs: number | null }[] } | null)?.members ?? [];
+      console.error(`the leader's round trips at the press: ${rtts.filter((m) => !m.isSelf).map((m) => `${m.name ?? '?'} ${m.rttMs === null ? '—' : m.rttMs.toFixed(1)} ms`).join(', ')}`);
       const readClick = await armClickTimestamp(leader);
       await leader.getByRole('button', { name: 'Play Tutti Demo' }).click({ timeout: 30_000 });
       clickHostMs = await readClick();

@@ -184,7 +184,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
     return { nowSharedMs: this.options.sharedNow(), startLeadMs: startLeadMs(this.zoneTimings(zoneId, state)) };
   }
 
-  /** What the leader knows of each speaker in a zone: RTT to it and its output latency. */
+  /** What the leader knows of each speaker in a zone: RTTs to it and its output latency. */
   private zoneTimings(zoneId: string, state: RoomPlayState): SpeakerTiming[] {
     const members = new Set(getZone(state, zoneId)?.members ?? []);
     const { links } = this.options;
@@ -192,6 +192,7 @@ export class PlaybackCoordinator extends EventTarget implements RoomExtension {
       .filter((m) => m.role === 'speaker' && members.has(speakerOf(m.peerId)))
       .map((m) => ({
         rttMs: m.isSelf ? 0 : m.rttMs,
+        promptRttMs: m.isSelf ? 0 : m.clock?.rttMs ?? null,
         outputLatencyMs: (m.isSelf ? this.ownReport : this.peerReports.get(m.peerId)?.report)?.outputLatencyMs ?? null,
       }));
   }

@@ -8,8 +8,15 @@ import type { Milliseconds } from './units.js';
 
 /** What the leader knows about one speaker of the zone. */
 export interface SpeakerTiming {
-  /** Round trip to it, ms (null: not measured yet). */
+  /** Round trip to it, smoothed over the last pings (one a second), ms (null: not measured yet). */
   readonly rttMs: Milliseconds | null;
+  /**
+   * Its clock's best round trip to the leader over its recent replies, ms (null: not reported).
+   * Preferred: the smoothed ping round trip still carries the main-thread delays of work that is
+   * over (bench:sync, pressing just after every speaker decoded the track: 49 and 68 ms on
+   * localhost, and the start was planned 215 ms ahead), which the margin covers anyway.
+   */
+  readonly promptRttMs?: Milliseconds | null;
   /** Its output latency (rendered → heard), ms (null: not reported yet). */
   readonly outputLatencyMs: Milliseconds | null;
 }
@@ -38,14 +45,16 @@ export const DEFAULT_START_LEAD_OPTIONS: StartLeadOptions = {
 
 /**
  * The lead (ms) for a start heard by all `speakers`: max over speakers of (a whole RTT — twice the
- * one-way delay, for jitter — + output latency) + margin, clamped to [minLeadMs, maxLeadMs].
- * Non-finite or negative inputs count as unknown. Pure; with no speakers returns minLeadMs.
+ * one-way delay, for jitter — + output latency) + margin, clamped to [minLeadMs, maxLeadMs]. The
+ * RTT is the prompt one where known, else the smoothed one. Non-finite or negative inputs count as
+ * unknown. Pure; with no speakers returns minLeadMs.
  */
 export function startLeadMs(speakers: readonly SpeakerTiming[], options: Partial<StartLeadOptions> = {}): Milliseconds {
   const o = { ...DEFAULT_START_LEAD_OPTIONS, ...options };
   let needMs = 0;
   for (const s of speakers) {
-    const rttMs = valid(s.rttMs) ? s.rttMs : o.unknownRttMs;
+    const promptRttMs = s.promptRttMs ?? null;
+    const rttMs = valid(promptRttMs) ? promptRttMs : valid(s.rttMs) ? s.rttMs : o.unknownRttMs;
     const latencyMs = valid(s.outputLatencyMs) ? s.outputLatencyMs : o.unknownOutputLatencyMs;
     needMs = Math.max(needMs, rttMs + latencyMs);
   }

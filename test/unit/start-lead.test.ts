@@ -11,6 +11,13 @@ describe('startLeadMs', () => {
     expect(lead).to.equal(90 + 45 + DEFAULT_START_LEAD_OPTIONS.marginMs);
   });
 
+  it('prefers the clock\'s prompt round trip to the smoothed ping one, which remembers busy moments', () => {
+    const o = DEFAULT_START_LEAD_OPTIONS;
+    expect(startLeadMs([{ rttMs: 68, promptRttMs: 3, outputLatencyMs: 54 }])).to.equal(3 + 54 + o.marginMs);
+    expect(startLeadMs([{ rttMs: 68, promptRttMs: null, outputLatencyMs: 54 }])).to.equal(68 + 54 + o.marginMs);
+    expect(startLeadMs([{ rttMs: 68, promptRttMs: Number.NaN, outputLatencyMs: 54 }])).to.equal(68 + 54 + o.marginMs);
+  });
+
   it('assumes conservative values for speakers not measured yet, and ignores garbage', () => {
     const unknown = startLeadMs([{ rttMs: null, outputLatencyMs: null }]);
     const garbage = startLeadMs([{ rttMs: Number.NaN, outputLatencyMs: -5 }]);
