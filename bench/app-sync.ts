@@ -172,6 +172,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
     await Promise.all(raised);
     console.error(`${n} speakers joined, the demo cached on each; starting it…`);
+    // This capture lowers the room sink's latency to the recorder's 5 ms: 1–2 s after the press every
+    // speaker's output timing restarts (its readings 4–6 ms lower, the output unmoved; 4 of 4 runs),
+    // a start-up transient of this rig. Recording (or holding a capture) from the room's start
+    // removed it, but then a speaker's channel recorded garbled, matching no position, for 30–110 s
+    // in 3 of 8 runs, which never happened this way: so the transient is left, and said.
     const recorder = await room.record();
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;

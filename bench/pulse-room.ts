@@ -4,14 +4,6 @@
  * aux(2k), aux(2k+1) of "room". Every speaker's output therefore ends up in ONE sink, rendered on
  * one clock, and one recording of `room.monitor` holds all speakers sample-aligned.
  *
- * The room sink's latency is pinned from the start ({@link PIN_LATENCY_MS}): a null sink runs at
- * the smallest latency any of its streams asks for, so a capture that starts later (the benches'
- * recorder, a listener's microphone) used to reconfigure it mid-run, and every speaker's output
- * timing then restarted (bench:sync: its readings 4–6 ms lower 1–2 s after the press, the output
- * itself unmoved; in 4 of 4 runs, against 0 of 3 with the sink pinned or recorded from the
- * start, not counting a fourth that underran throughout). A real room's microphone is another
- * device.
- *
  * The daemon runs as a child process (we are root: it warns, but works without `--system`) with
  * its runtime/state/home in a fresh temp dir and an anonymous unix socket there. dispose() kills
  * exactly that PID and removes the temp dir.
@@ -25,9 +17,6 @@ import { guard } from './process-guard.js';
 import { RoomRecorder } from './room-recorder.js';
 
 const execFileAsync = promisify(execFile);
-
-/** Latency the room sink is pinned to, ms: what the benches' recorder asks for (`record()`). */
-export const PIN_LATENCY_MS = 5;
 
 /**
  * Puts every thread of process `pid` (one we started) under SCHED_RR priority 9 (`chrt -a -r -p`),
@@ -61,8 +50,6 @@ export class PulseRoom {
   readonly channels: number;
 
   private readonly unguard: () => void;
-  /** The capture that pins the room sink's latency (see the module comment). */
-  private pin: ChildProcess | null = null;
 
   private constructor(
     readonly speakers: number,
@@ -74,7 +61,6 @@ export class PulseRoom {
     this.rateHz = rateHz;
     this.channels = 2 * speakers;
     const killNow = (): void => {
-      if (this.pin !== null && this.pin.exitCode === null && this.pin.signalCode === null) this.pin.kill('SIGKILL');
       if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     };
@@ -115,7 +101,6 @@ export class PulseRoom {
     try {
       await room.waitReady(speakers);
       if (daemon.pid !== undefined) await makeRealtime(daemon.pid);
-      await room.pinLatency();
     } catch (error) {
       await room.dispose();
       throw new Error(`PulseAudio did not start: ${(error as Error).message}\n${log}`);
@@ -151,20 +136,13 @@ export class PulseRoom {
   }
 
   /** Starts recording all channels of `room.monitor` (call `stop()` on the result). */
-  record(latencyMs = PIN_LATENCY_MS): Promise<RoomRecorder> {
+  record(latencyMs = 5): Promise<RoomRecorder> {
     return RoomRecorder.start({ server: this.server, device: 'room.monitor', rateHz: this.rateHz, channels: this.channels, latencyMs });
   }
 
-  /** Kills the latency pin and the daemon (by their PIDs) and removes the temp dir. Idempotent. */
+  /** Kills the daemon (by its PID) and removes its temp dir. Idempotent. */
   async dispose(): Promise<void> {
     this.unguard();
-    const pin = this.pin;
-    if (pin !== null && pin.exitCode === null && pin.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        pin.once('exit', () => resolve());
-        pin.kill('SIGTERM');
-      });
-    }
     if (this.daemon.exitCode === null && this.daemon.signalCode === null) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => this.daemon.kill('SIGKILL'), 3000);
@@ -176,31 +154,6 @@ export class PulseRoom {
       });
     }
     rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /**
-   * Starts a capture of `room.monitor` at {@link PIN_LATENCY_MS} whose samples are dropped, and
-   * resolves once it delivers (the sink then runs at that latency).
-   */
-  private async pinLatency(): Promise<void> {
-    const map = Array.from({ length: this.channels }, (_, i) => `aux${i}`).join(',');
-    // The recorder's own format: the same stream as the early recordings this replaced.
-    const child = spawn('parec', ['--device=room.monitor', '--format=float32le', `--rate=${this.rateHz}`, `--channels=${this.channels}`, `--channel-map=${map}`, `--latency-msec=${PIN_LATENCY_MS}`, '--raw'], {
-      env: { ...process.env, PULSE_SERVER: this.server },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.pin = child;
-    let errors = '';
-    child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-    child.stdout?.on('data', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the latency pin (parec) produced nothing in 10 s: ${errors}`)), 10_000);
-      child.once('exit', (code) => reject(new Error(`the latency pin (parec) exited (${code}): ${errors}`)));
-      child.stdout?.once('data', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 
   private async waitReady(speakers: number): Promise<void> {

@@ -11,10 +11,11 @@ export interface SpeakerTiming {
   /** Round trip to it, smoothed over the last pings (one a second), ms (null: not measured yet). */
   readonly rttMs: Milliseconds | null;
   /**
-   * Its clock's best round trip to the leader over its recent replies, ms (null: not reported).
-   * Preferred: the smoothed ping round trip still carries the main-thread delays of work that is
-   * over (bench:sync, pressing just after every speaker decoded the track: 49 and 68 ms on
-   * localhost, and the start was planned 215 ms ahead), which the margin covers anyway.
+   * Its clock's best round trip to the leader over the replies it keeps (the last 2 minutes), ms
+   * (null: not reported). Preferred: the smoothed ping round trip still carries the main-thread
+   * delays of work that is over (bench:sync, pressing just after every speaker decoded the track:
+   * 49–339 ms on localhost, and starts planned 215 ms ahead), which the margin is for. A speaker
+   * that hears of the start too late starts at the position due then (playout-schedule.ts).
    */
   readonly promptRttMs?: Milliseconds | null;
   /** Its output latency (rendered → heard), ms (null: not reported yet). */
