@@ -175,8 +175,8 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     // This capture lowers the room sink's latency to the recorder's 5 ms: 1–2 s after the press every
     // speaker's output timing restarts (its readings 4–6 ms lower, the output unmoved; 4 of 4 runs),
     // a start-up transient of this rig. Recording (or holding a capture) from the room's start
-    // removed it, but then a speaker's channel recorded garbled, matching no position, for 30–110 s
-    // in 3 of 8 runs, which never happened this way: so the transient is left, and said.
+    // removed it, but then a speaker's channel recorded garbled (matching no track position) for
+    // 30–110 s in 3 of 9 runs, against 0 of 4 recorded from here: so the transient is left, and said.
     const recorder = await room.record();
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
