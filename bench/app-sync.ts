@@ -181,9 +181,12 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
     if (options.pressToSound) {
-      // The start lead rests on the leader's round trips to the speakers (start-lead.ts).
-      const rtts = ((await diagnostics(leader)) as { members?: { name: string | null; isSelf: boolean; rttMs: number | null }[] } | null)?.members ?? [];
-      console.error(`the leader's round trips at the press: ${rtts.filter((m) => !m.isSelf).map((m) => `${m.name ?? '?'} ${m.rttMs === null ? '—' : m.rttMs.toFixed(1)} ms`).join(', ')}`);
+      // The start lead rests on each speaker's prompt clock round trip, where the smoothed ping one
+      // remembers busy moments (start-lead.ts): both, as the leader sees them at the press.
+      type Member = { name: string | null; isSelf: boolean; rttMs: number | null; clock: { rttMs: number | null } | null };
+      const members = ((await diagnostics(leader)) as { members?: Member[] } | null)?.members ?? [];
+      const ms = (v: number | null | undefined): string => (v == null ? '—' : `${v.toFixed(1)} ms`);
+      console.error(`round trips at the press (prompt / smoothed): ${members.filter((m) => !m.isSelf).map((m) => `${m.name ?? '?'} ${ms(m.clock?.rttMs)} / ${ms(m.rttMs)}`).join(', ')}`);
       const readClick = await armClickTimestamp(leader);
       await leader.getByRole('button', { name: 'Play Tutti Demo' }).click({ timeout: 30_000 });
       clickHostMs = await readClick();
