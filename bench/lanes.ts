@@ -15,7 +15,9 @@
  */
 import { chromium } from 'playwright-core';
 import { CHROME_PATH, CHROMIUM_FLAGS } from '../test/chromium-flags.mjs';
+import { TIMING_CHANNEL_ID } from '../src/shell/timing-lane.js';
 import { numberArg } from './cli-args.js';
+import { percentile } from './stats.js';
 
 const megabytes = numberArg('mb', 40);
 const rounds = numberArg('rounds', 2);
@@ -32,17 +34,14 @@ try {
   const page = await browser.newPage();
   // tsx (esbuild keepNames) wraps named functions in a `__name` helper the page does not have.
   await page.evaluate('globalThis.__name = (f) => f');
-  const f = (xs: number[], q: number): string => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted.length === 0 ? '—' : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
-  };
+  const f = (xs: number[], q: number): string => (xs.length === 0 ? '—' : percentile([...xs].sort((a, b) => a - b), q).toFixed(1));
   const cell = (xs: number[]): string => `${f(xs, 0.5)} / ${f(xs, 0.9)} / ${f(xs, 1)}`;
   console.log(`### Ping round trips while ${megabytes} MB of 64 KB chunks cross one link (ms, p50 / p90 / max)\n`);
   console.log('| high water | round | throughput MB/s | bulk idle | bulk during | timely idle | timely during | own connection idle | own connection during |');
   console.log('|---:|---:|---:|---|---|---|---|---|---|');
   for (let round = 1; round <= rounds; round++) {
     for (const highKb of highWaterKb) {
-      const run: LaneRun = await page.evaluate(runLanes, { totalBytes: megabytes * 1024 * 1024, highBytes: highKb * 1024 });
+      const run: LaneRun = await page.evaluate(runLanes, { totalBytes: megabytes * 1024 * 1024, highBytes: highKb * 1024, timelyChannelId: TIMING_CHANNEL_ID });
       console.log(`| ${highKb} KB | ${round} | ${run.throughputMBps.toFixed(1)} | ${cell(run.idle.bulk!)} | ${cell(run.during.bulk!)} | ${cell(run.idle.timely!)} | ${cell(run.during.timely!)} | ${cell(run.idle.own!)} | ${cell(run.during.own!)} |`);
     }
   }
@@ -51,7 +50,7 @@ try {
 }
 
 /** Runs in the page: connects the pairs, pings idle, then pings during the transfer. */
-async function runLanes({ totalBytes, highBytes }: { totalBytes: number; highBytes: number }): Promise<LaneRun> {
+async function runLanes({ totalBytes, highBytes, timelyChannelId }: { totalBytes: number; highBytes: number; timelyChannelId: number }): Promise<LaneRun> {
   async function connect(init: RTCDataChannelInit): Promise<{ a: RTCPeerConnection; b: RTCPeerConnection; sending: RTCDataChannel; receiving: RTCDataChannel }> {
     const a = new RTCPeerConnection({ iceServers: [] });
     const b = new RTCPeerConnection({ iceServers: [] });
@@ -71,7 +70,7 @@ async function runLanes({ totalBytes, highBytes }: { totalBytes: number; highByt
   const opened = (channel: RTCDataChannel): Promise<unknown> => (channel.readyState === 'open' ? Promise.resolve() : new Promise((resolve) => (channel.onopen = resolve)));
   const bulkPair = await connect({ ordered: true });
   // As src/shell/timing-lane.ts opens it.
-  const timelyInit: RTCDataChannelInit = { negotiated: true, id: 1000, ordered: false, maxRetransmits: 0 };
+  const timelyInit: RTCDataChannelInit = { negotiated: true, id: timelyChannelId, ordered: false, maxRetransmits: 0 };
   const timely = bulkPair.a.createDataChannel('timely', timelyInit);
   const timelyEcho = bulkPair.b.createDataChannel('timely', timelyInit);
   const ownPair = await connect({ ordered: false, maxRetransmits: 0 });

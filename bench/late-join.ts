@@ -23,8 +23,10 @@ import type { Page } from 'playwright-core';
 import { encodeWavPcm16 } from '../src/media/wav.js';
 import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
 import type { Diagnostics } from '../src/shell/diagnostics.js';
+import { roundTrip, type ClockSample } from '../src/sync/envelope.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { hasFlag, numberArg } from './cli-args.js';
+import { percentile } from './stats.js';
 
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
@@ -61,15 +63,15 @@ async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId
 }
 
 /** The joiner's latest raw clock samples (local ms), oldest first; empty when unavailable. */
-async function clockSamples(page: Page): Promise<{ t0: number; t1: number; t2: number; t3: number }[]> {
-  return page.evaluate(() => (window as unknown as { tutti?: { debug?: { clockSamples(): { t0: number; t1: number; t2: number; t3: number }[] } } }).tutti?.debug?.clockSamples() ?? []).catch(() => []);
+async function clockSamples(page: Page): Promise<ClockSample[]> {
+  return page.evaluate(() => (window as unknown as { tutti?: { debug?: { clockSamples(): ClockSample[] } } }).tutti?.debug?.clockSamples() ?? []).catch(() => []);
 }
 
-/** "n, round trip min/median/max ms" of clock samples. */
-function rttSummary(samples: { t0: number; t3: number }[]): string {
+/** "n, round trip min/median/max ms" of clock samples (the estimator's round trip: the leader's hold excluded). */
+function rttSummary(samples: readonly ClockSample[]): string {
   if (samples.length === 0) return '0';
-  const rtts = samples.map((s) => s.t3 - s.t0).sort((a, b) => a - b);
-  return `${rtts.length}, rtt ${rtts[0]!.toFixed(1)}/${rtts[Math.floor(rtts.length / 2)]!.toFixed(1)}/${rtts.at(-1)!.toFixed(1)} ms`;
+  const rtts = samples.map(roundTrip).sort((a, b) => a - b);
+  return `${rtts.length}, rtt ${rtts[0]!.toFixed(1)}/${percentile(rtts, 0.5).toFixed(1)}/${rtts.at(-1)!.toFixed(1)} ms`;
 }
 
 /** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */

@@ -151,10 +151,9 @@ export class ClockEstimator {
    */
   uncertaintyAt(localMs: Milliseconds): Milliseconds {
     const f = this.fit;
-    const m = this.mapping();
-    if (f === null || m === null) return Number.POSITIVE_INFINITY;
+    if (f === null) return Number.POSITIVE_INFINITY;
     const rateMargin = (FEASIBLE_RATE_SIGMAS * this.rateSdPpm) / 1e6;
-    const bound = feasibleErrorBound(this.samples, m, rateMargin, localMs, FEASIBLE_SAMPLES);
+    const bound = feasibleErrorBound(this.samples, f, rateMargin, localMs, FEASIBLE_SAMPLES);
     if (!this.isConverged && Math.min(f.usedUpper, f.usedLower) < this.options.minPointsPerSide) return bound;
     return Math.min(this.fitUncertaintyAt(localMs), bound);
   }

@@ -54,12 +54,11 @@ export function startLeadMs(speakers: readonly SpeakerTiming[], options: Partial
   const o = { ...DEFAULT_START_LEAD_OPTIONS, ...options };
   let needMs = 0;
   for (const s of speakers) {
-    const promptRttMs = s.promptRttMs ?? null;
-    const rttMs = valid(promptRttMs) ? promptRttMs : valid(s.rttMs) ? s.rttMs : o.unknownRttMs;
+    const rttMs = valid(s.promptRttMs) ? s.promptRttMs : valid(s.rttMs) ? s.rttMs : o.unknownRttMs;
     const latencyMs = valid(s.outputLatencyMs) ? s.outputLatencyMs : o.unknownOutputLatencyMs;
     needMs = Math.max(needMs, rttMs + latencyMs);
   }
   return Math.min(o.maxLeadMs, Math.max(o.minLeadMs, needMs + o.marginMs));
 }
 
-const valid = (v: number | null): v is number => v !== null && Number.isFinite(v) && v >= 0;
+const valid = (v: number | null | undefined): v is number => v != null && Number.isFinite(v) && v >= 0;

@@ -3,6 +3,7 @@ import { BrowserAudioOutput, type OutputTap } from '../../src/audio/audio-output
 import { SpeakerEngine, type EngineClock, type PlaybackPlan } from '../../src/audio/speaker-engine.js';
 import { encodeWavPcm16 } from '../../src/media/wav.js';
 import { readWavLayout, wavByteAt, wavSlice } from '../../src/media/wav-slice.js';
+import { median } from '../../src/sync/median.js';
 import type { PlayoutPhase } from '../../src/sync/playout-report.js';
 import { SkewedClock } from '../../src/sync/skewed-clock.js';
 
@@ -415,8 +416,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
         return performance.now() - judgedFromMs > 5_000;
       });
     }
-    const judged = learned.filter((s) => s.atMs >= judgedFromMs).map((s) => s.ppm).sort((a, b) => a - b);
-    const learnedMedianPpm = judged[Math.floor(judged.length / 2)]!;
+    const learnedMedianPpm = median(learned.filter((s) => s.atMs >= judgedFromMs).map((s) => s.ppm));
     const restartsInWindow = output.timing.diagnostics().renderRestarts - restartsBefore - underruns;
     const history = engine.errorHistory();
     const lastErrors = history.slice(-10).map((h) => Math.abs(h.errorMs));
