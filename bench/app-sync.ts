@@ -44,6 +44,8 @@ export interface AppSyncOptions {
   readonly realtimeAudioService: boolean;
   /** Write the app's sampled estimates (poll rounds, host ms) as JSON here. */
   readonly traceFile?: string;
+  /** Also write the recording (each speaker's channel, then the reference, Float32 mono) and a JSON header beside it. */
+  readonly recordingFile?: string;
 }
 
 /** |value| percentiles, ms. */
@@ -284,6 +286,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     if (options.traceFile !== undefined) {
       writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
+    }
+    if (options.recordingFile !== undefined) {
+      const channels = [...speakers.map((_, k) => recording.speakerMono(k)), reference];
+      writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
+      writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
     return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };
   } finally {

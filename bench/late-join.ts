@@ -30,7 +30,7 @@ import { percentile } from './stats.js';
 
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
-  parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number } | null;
+  parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number; clockHoldSinceMs?: number | null } | null;
   timing: { uncertaintyMs?: number; confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
   report: { phase: string; trackId: string | null; errorMs: number | null; uncertaintyMs?: number | null; ratePpm?: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
@@ -107,7 +107,8 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
           lastTransferLogMs = atMs;
           const transfer = receiving === undefined ? 'no transfer' : `${(receiving.receivedBytes / 1e6).toFixed(2)} MB from ${receiving.sources} speakers`;
           const view = p.parts ?? null;
-          const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s`;
+          const hold = view?.clockHoldSinceMs === null || view?.clockHoldSinceMs === undefined ? '' : ', fetch held for the clock';
+          const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s${hold}`;
           const samples = (await clockSamples(joiner.page)).filter((s) => s.t3 > lastSampleT3);
           lastSampleT3 = samples.at(-1)?.t3 ?? lastSampleT3;
           console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms (clock ± ${v.clockUncertaintyMs.toFixed(2)}, output ± ${p.timing?.uncertaintyMs?.toFixed(2) ?? '—'}), rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);

@@ -8,6 +8,8 @@
  * --press-when-cached presses play once every speaker has the demo cached, without waiting for its
  * decode-ahead (a speaker still decoding starts from a quick part of the track).
  * --trace FILE writes the app's own error estimates (polled every 500 ms) as JSON.
+ * --save-recording FILE writes each speaker's recorded channel and the reference (Float32 mono, one
+ * after another) to FILE and their lengths to FILE.json, for analysis elsewhere.
  * --output-timing readings: the app maps output time from getOutputTimestamp() alone (comparison).
  * --pulse-latency-ms N (default 40; 0 = Chromium's own request) sets PULSE_LATENCY_MSEC for the
  * browsers: server-side buffering that keeps a busy shared machine from causing underruns.
@@ -30,7 +32,7 @@ try {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), realtimeAudioService: !hasFlag('no-realtime') });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime') });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

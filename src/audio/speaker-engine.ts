@@ -50,6 +50,14 @@ const GAIN_TAU_SEC = 0.007;
 const TRIM_RESCHEDULE_MS = 2;
 /** A plan that started this long before now is joined, not started (see tryStart), ms. */
 const JOIN_CONFIRM_AFTER_MS = 1_000;
+/**
+ * A joiner starts once its schedule is known within this (1σ, ms: in sync means within 1 ms)…
+ * bench:late-join's joiners started 5–8 ms off on a clock ±2.7–3.5 ms unsure while the track
+ * streamed in, and re-scheduled within a second as the clock settled.
+ */
+const JOIN_START_UNCERTAINTY_MS = 1;
+/** …or once it waited this long with everything else ready (a clock that will not settle), ms. */
+const JOIN_MAX_CLOCK_WAIT_MS = 3_000;
 
 export class SpeakerEngine extends EventTarget {
   private readonly output: AudioOutput;
@@ -70,6 +78,8 @@ export class SpeakerEngine extends EventTarget {
   private partUpgrades = 0;
   /** Parts of the planned track offered (a late joiner's). */
   private partsOffered = 0;
+  /** Since when a join of this plan waits for its schedule's uncertainty (performance ms). */
+  private joinWait: { readonly plan: PlaybackPlan; readonly sinceMs: Milliseconds } | null = null;
   private timer: ReturnType<typeof setInterval> | null;
   private slipTimer: ReturnType<typeof setInterval> | null;
   private disposed = false;
@@ -257,7 +267,15 @@ export class SpeakerEngine extends EventTarget {
     if (audio === null || this.output.state !== 'running' || !timing.startable || timing.contradicted) return;
     const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
     if (joining && !timing.confirmed) return;
+    if (joining && this.waitsForClock(plan)) return;
     if (this.voices.start(plan, audio, this.offset.totalMs) === 'over') this.ended = true;
+  }
+
+  /** A join waits while its schedule is unsure, for at most JOIN_MAX_CLOCK_WAIT_MS (see JOIN_START_UNCERTAINTY_MS). */
+  private waitsForClock(plan: PlaybackPlan): boolean {
+    const nowMs = performance.now();
+    if (this.joinWait?.plan !== plan) this.joinWait = { plan, sinceMs: nowMs };
+    return this.scheduleClock.uncertaintyMs() > JOIN_START_UNCERTAINTY_MS && nowMs - this.joinWait.sinceMs < JOIN_MAX_CLOCK_WAIT_MS;
   }
 
   /** Crossfade to a new voice at the right offset. */

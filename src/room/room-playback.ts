@@ -42,7 +42,7 @@ export interface SpeakerSyncView {
 
 /**
  * The room's time is known well enough to aim at a part of a track once the clock is this sure of
- * it, ms: a chunk holds ~0.4–0.7 s of CD audio and the aim is 1.5 s ahead (a joiner's clock took
+ * it, ms: a chunk holds ~0.4–0.7 s of CD audio and the aim is 0.5 s ahead (a joiner's clock took
  * over 7 s to come within 20 ms on a busy machine).
  */
 export const ROOM_TIME_KNOWN_MS = 100;
@@ -72,7 +72,8 @@ export class RoomPlayback extends EventTarget {
     this.removers.push(session.addExtension(this.coordinator), session.addExtension(this.exchange));
     this.speaker = new SpeakerPlayback({
       coordinator: this.coordinator, engine: options.engine, exchange: this.exchange, library,
-      settingsStore: options.settingsStore, settings: options.settings, roomTimeNow: () => this.roomTimeNow(),
+      settingsStore: options.settingsStore, settings: options.settings,
+      roomTime: { now: () => this.roomTimeNow(), uncertaintyMs: () => options.session.timeline.state().uncertaintyMs },
     });
     for (const target of [this.coordinator, this.exchange, this.speaker]) target.addEventListener('change', this.forward);
   }

@@ -11,8 +11,7 @@ import { IDLE_PLAYOUT_REPORT, type PlayoutReport } from '../sync/playout-report.
 import { MAX_TRIM_MS, planForZone, tracksToFetch, type PlaybackPlan, type SpeakerSettings } from '../sync/speaker-plan.js';
 import type { PlaybackCoordinator } from './playback-coordinator.js';
 import type { TrackExchange } from './track-exchange.js';
-import { TrackPartFeeder } from './track-part-feeder.js';
-import type { Milliseconds } from '../sync/units.js';
+import { TrackPartFeeder, type RoomTime } from './track-part-feeder.js';
 
 export interface SpeakerPlaybackOptions {
   readonly coordinator: PlaybackCoordinator;
@@ -22,8 +21,8 @@ export interface SpeakerPlaybackOptions {
   readonly library: TrackLibrary;
   readonly settingsStore: SpeakerSettingsStore;
   readonly settings: SpeakerSettings;
-  /** The room's shared time now, ms, or null while this tab does not know it yet (where a late joiner's track is due). */
-  readonly roomTimeNow: () => Milliseconds | null;
+  /** The room's shared time and how sure the clock is of it (where a late joiner's track is due, and when it holds its fetch). */
+  readonly roomTime: RoomTime;
 }
 
 /** Events: `change` when settings or the engine's report may differ. */
@@ -38,7 +37,7 @@ export class SpeakerPlayback extends EventTarget {
     super();
     this.current = options.settings;
     const { coordinator, engine, exchange, library } = options;
-    this.parts = engine === null ? null : new TrackPartFeeder(exchange, engine, options.roomTimeNow);
+    this.parts = engine === null ? null : new TrackPartFeeder(exchange, engine, options.roomTime);
     engine?.setTrimMs(this.current.trimMs);
     this.listen(coordinator, 'change', () => this.follow());
     this.listen(library, 'change', () => {

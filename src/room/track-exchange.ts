@@ -119,6 +119,11 @@ export class TrackExchange extends EventTarget implements RoomExtension {
     this.fetches.get(trackId)?.focus(order);
   }
 
+  /** Ask for no more chunks of `trackId` for `forMs` from now (see `TrackFetch.pause`). */
+  pause(trackId: string, forMs: Milliseconds): void {
+    this.fetches.get(trackId)?.pause(forMs);
+  }
+
   /** Downloads of wanted tracks that are not local, in `want` order. */
   transfers(): readonly TransferView[] {
     return this.wanted.flatMap((trackId) => this.fetches.get(trackId)?.view() ?? []);

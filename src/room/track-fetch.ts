@@ -66,6 +66,8 @@ export class TrackFetch {
    * so the track that is needed first gets the whole bandwidth.
    */
   held = false;
+  /** Local time (ms) until which this fetch asks for no chunks (a late joiner's clock settles: see `sync/join-fetch-hold.ts`). */
+  private pausedUntilMs = Number.NEGATIVE_INFINITY;
   /** The order in which missing chunks are asked for (kept across a restarted download). */
   private focusOrder: FetchFocus = null;
 
@@ -84,8 +86,16 @@ export class TrackFetch {
     const holders = this.usableHolders();
     this.syncSources(this.download, holders);
     if (this.doubtManifest(this.download, holders)) return;
-    if (!this.held) this.plan(nowMs);
+    if (!this.held && nowMs >= this.pausedUntilMs) this.plan(nowMs);
     this.saveProgress(nowMs, false);
+  }
+
+  /** Ask for no more chunks for `forMs` from now (chunks in flight still come); 0 resumes at once. */
+  pause(forMs: Milliseconds): void {
+    const nowMs = this.ctx.now();
+    const wasPaused = nowMs < this.pausedUntilMs;
+    this.pausedUntilMs = nowMs + Math.max(0, forMs);
+    if (wasPaused && forMs <= 0) this.tick(nowMs);
   }
 
   /** Ask for the missing chunks in this order from now on (see `TrackDownload.focus`); out-of-range indices are ignored. */

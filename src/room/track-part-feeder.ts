@@ -9,19 +9,35 @@
  * whole track replaces it once imported.
  */
 import { readWavLayout, wavByteAt, wavPositionAt, wavSlice, type WavDataLayout } from '../media/wav-slice.js';
+import { fetchHoldMs } from '../sync/join-fetch-hold.js';
 import { partWorthOffering } from '../sync/part-growth.js';
 import { expectedPositionSec } from '../sync/playout-schedule.js';
 import type { PlaybackPlan } from '../sync/speaker-plan.js';
 import type { Milliseconds, Seconds } from '../sync/units.js';
 import type { FetchFocus, PartialTrack } from './track-exchange-types.js';
 
-/** The chunks asked for first hold the position due this far ahead, s (a few chunk round trips). */
-export const FETCH_LEAD_SEC: Seconds = 1.5;
+/**
+ * The chunks asked for first hold the position due this far ahead, s: about the time from asking to
+ * a decoded part (0.37–0.5 s in bench:late-join). A part that comes later still plays at once, from
+ * the position due then; one that comes sooner waits for the room to reach it (at 1.5 s, the
+ * joiner sat 0.8–0.9 s with its first part decoded).
+ */
+export const FETCH_LEAD_SEC: Seconds = 0.5;
 
 /** What the feeder reads and steers: the exchange's partial tracks. */
 export interface PartSource {
   partial(trackId: string): PartialTrack | null;
   focus(trackId: string, order: FetchFocus): void;
+  /** Ask for no more chunks for `forMs` from now; 0 resumes. */
+  pause(trackId: string, forMs: Milliseconds): void;
+}
+
+/** What the feeder knows of the room's time. */
+export interface RoomTime {
+  /** The room's shared time, ms; null while this tab does not know it yet. */
+  now(): Milliseconds | null;
+  /** The clock's uncertainty about it, ms. */
+  uncertaintyMs(): Milliseconds;
 }
 
 /** Where parts go: the speaker engine. */
@@ -41,6 +57,8 @@ interface Feeding {
   offeredEndSec: Seconds;
   /** Track position where the offered parts start, s. */
   offeredStartSec: Seconds;
+  /** Room time (ms) when the fetch was first held for the clock; null before. */
+  holdSinceMs: Milliseconds | null;
 }
 
 export class TrackPartFeeder {
@@ -51,12 +69,11 @@ export class TrackPartFeeder {
   constructor(
     private readonly source: PartSource,
     private readonly sink: PartSink,
-    /** The room's shared time, ms; null while this tab does not know it yet. */
-    private readonly roomTimeNow: () => Milliseconds | null,
+    private readonly room: RoomTime,
   ) {}
 
   /** What it is doing (plain JSON, for diagnostics). */
-  view(): { trackId: string | null; sliceable: boolean | null; fromChunk: number | null; offeredStartSec: Seconds | null; offeredEndSec: Seconds | null; offers: number } {
+  view(): { trackId: string | null; sliceable: boolean | null; fromChunk: number | null; offeredStartSec: Seconds | null; offeredEndSec: Seconds | null; offers: number; clockHoldSinceMs: Milliseconds | null } {
     const f = this.feeding;
     const offered = f !== null && Number.isFinite(f.offeredEndSec);
     return {
@@ -66,6 +83,7 @@ export class TrackPartFeeder {
       offeredStartSec: offered ? f.offeredStartSec : null,
       offeredEndSec: offered ? f.offeredEndSec : null,
       offers: this.offers,
+      clockHoldSinceMs: f?.holdSinceMs ?? null,
     };
   }
 
@@ -79,7 +97,7 @@ export class TrackPartFeeder {
       return;
     }
     if (current !== null && current.plan.trackId === plan.trackId && current.plan.startSharedMs === plan.startSharedMs && current.plan.startPositionSec === plan.startPositionSec) return;
-    this.feeding = { plan, layout: current?.plan.trackId === plan.trackId ? current.layout : undefined, focus: undefined, fromChunk: null, offeredEndSec: Number.NEGATIVE_INFINITY, offeredStartSec: Number.NaN };
+    this.feeding = { plan, layout: current?.plan.trackId === plan.trackId ? current.layout : undefined, focus: undefined, fromChunk: null, offeredEndSec: Number.NEGATIVE_INFINITY, offeredStartSec: Number.NaN, holdSinceMs: null };
     this.step();
   }
 
@@ -98,7 +116,7 @@ export class TrackPartFeeder {
     if (partial === null) return;
     const layout = feeding.layout;
     // Where the room is cannot be known yet: fetch in order meanwhile.
-    const roomNowMs = this.roomTimeNow();
+    const roomNowMs = this.room.now();
     if (roomNowMs === null) return this.focus(feeding, null);
     const nowSec = expectedPositionSec(roomNowMs, feeding.plan);
     if (!(nowSec < layout.durationSec)) return;
@@ -114,6 +132,7 @@ export class TrackPartFeeder {
         this.focus(feeding, from);
       }
     }
+    this.holdForClock(feeding, roomNowMs, nowSec);
     const endSec = runEndSec(from);
     const heldFromSec = Math.max(nowSec, wavPositionAt(layout, from * partial.chunkBytes));
     const offered = Number.isFinite(feeding.offeredEndSec) ? { startSec: feeding.offeredStartSec, endSec: feeding.offeredEndSec } : null;
@@ -125,6 +144,16 @@ export class TrackPartFeeder {
     feeding.offeredStartSec = slice.startSec;
     this.offers++;
     this.sink.offerPart(trackId, slice.bytes, slice.startSec, layout.durationSec);
+    this.holdForClock(feeding, roomNowMs, nowSec);
+  }
+
+  /** Hold the fetch while the offered part has runway and the clock is unsure (`sync/join-fetch-hold.ts`). */
+  private holdForClock(feeding: Feeding, roomNowMs: Milliseconds, nowSec: Seconds): void {
+    const runwaySec = Number.isFinite(feeding.offeredEndSec) ? feeding.offeredEndSec - nowSec : 0;
+    const heldForMs = feeding.holdSinceMs === null ? 0 : roomNowMs - feeding.holdSinceMs;
+    const holdMs = fetchHoldMs({ runwaySec, clockUncertaintyMs: this.room.uncertaintyMs(), heldForMs });
+    if (holdMs > 0) feeding.holdSinceMs ??= roomNowMs;
+    this.source.pause(feeding.plan.trackId, holdMs);
   }
 
   private focus(feeding: Feeding, order: FetchFocus): void {

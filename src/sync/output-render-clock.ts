@@ -70,6 +70,9 @@ interface Line {
   readonly scaleMs: Milliseconds;
 }
 
+/** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
+const PRIOR_CONFLICT_SIGMAS = 4;
+
 /** Floor of the robust scale of bucket minima, ms. */
 const MIN_SCALE_MS = 0.1;
 
@@ -92,6 +95,8 @@ export class RenderClock {
   private lineStartMs = 0;
   private reportCount = 0;
   private restartCount = 0;
+  private reseedCount = 0;
+  private priorDropCount = 0;
   /** Bumped on every refit (callers cache derived values on it). */
   version = 0;
 
@@ -116,9 +121,9 @@ export class RenderClock {
     return this.line === null ? Number.POSITIVE_INFINITY : Math.sqrt(Math.max(0, this.line.varSlope)) * 1e6;
   }
 
-  /** Reports taken and restarts so far. */
-  get counters(): { readonly reports: number; readonly restarts: number; readonly buckets: number } {
-    return { reports: this.reportCount, restarts: this.restartCount, buckets: this.buckets.length };
+  /** Reports taken, restarts, lines dropped as built on a backlog and learned rate priors dropped so far, and the current line's buckets. */
+  get counters(): { readonly reports: number; readonly restarts: number; readonly reseeds: number; readonly priorDrops: number; readonly buckets: number } {
+    return { reports: this.reportCount, restarts: this.restartCount, reseeds: this.reseedCount, priorDrops: this.priorDropCount, buckets: this.buckets.length };
   }
 
   /** Audio time covered by the current line's reports (since the last restart), ms. */
@@ -157,6 +162,7 @@ export class RenderClock {
     this.reportCount++;
     const tMs = this.frameMs(frame);
     const y = arrivalPerfMs - tMs;
+    if (this.builtOnBacklog(tMs, y)) this.reseed();
     if (this.line !== null && this.isStep(tMs, y, arrivalPerfMs)) return true;
     this.insert(tMs, y);
     return true;
@@ -209,6 +215,26 @@ export class RenderClock {
     return true;
   }
 
+  /**
+   * Whether a report lies more than stepMs *below* a line of one bucket: arrivals are only ever
+   * late, so every report that line was built on came late (a page starting up delivers its
+   * first reports in a backlog: a late joiner's first line lay 459 ms late, and held its readings
+   * stale for 1.5 s until the step detector restarted it). An older line has buckets from
+   * different moments and keeps the step detector's judgement.
+   */
+  private builtOnBacklog(tMs: Milliseconds, y: Milliseconds): boolean {
+    return this.line !== null && this.buckets.length === 1 && y - (this.timeToPerfMs(tMs) - tMs) < -this.o.stepMs;
+  }
+
+  /** Drops a line built on a backlog ({@link builtOnBacklog}): not a restart of the output, so no restart is counted and the rate prior stays. */
+  private reseed(): void {
+    this.buckets = [];
+    this.line = null;
+    this.steps.reset();
+    this.reseedCount++;
+    this.version++;
+  }
+
   private restart(): void {
     if (this.line !== null && this.spanMs >= this.o.learnSpanMs) {
       // The old line's rate, as well as it was known (but never tighter than learnedRateSdPpm).
@@ -258,10 +284,13 @@ export class RenderClock {
     const first = this.fitPoints(points, refMs, refY, null);
     if (first === null) return;
     const residuals = points.map((b) => b.y - refY - first.coef[0] - first.coef[1] * ((b.tMs - refMs) / 1000));
-    const sorted = residuals.map(Math.abs).sort((a, b) => a - b);
-    const scale = Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
+    const scale = robustScale(points, refY, first.coef, refMs);
     const limit = Math.max(0.5, this.o.outlierScales * scale);
     const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
+    if (this.priorConflicts(points, refMs, refY)) {
+      this.dropLearnedPrior();
+      return this.refit();
+    }
     const fit = keep.length >= 2 && keep.length < points.length ? this.fitPoints(keep, refMs, refY, scale) : this.fitPoints(points, refMs, refY, scale);
     if (fit === null) return;
     const [a = 0, b = 0] = fit.coef;
@@ -278,10 +307,41 @@ export class RenderClock {
     this.version++;
   }
 
-  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null) {
+  /**
+   * Whether the line's own buckets (at least 3: a prior-free fit needs residuals for its scale) put
+   * the rate more than PRIOR_CONFLICT_SIGMAS away from a learned prior, their and its standard
+   * deviations combined. Under the learned prior such buckets look like outliers instead. A line
+   * learned on a busy page taught the next one −508 ± 100 ppm where the output ran ~+680
+   * (bench:sync): the new line kept it for 5 s, and its speaker drifted 1.2 ms/s meanwhile.
+   */
+  private priorConflicts(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds): boolean {
+    if (this.priorSdPpm >= this.o.priorRateSdPpm || points.length < 3) return false;
+    const first = solveLeastSquares(2, points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight: 1 })));
+    if (first === null) return false;
+    const data = this.fitPoints(points, refMs, refY, robustScale(points, refY, first.coef, refMs), Number.POSITIVE_INFINITY);
+    if (data === null) return false;
+    const sdMsPerSec = Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
+    const gapMsPerSec = Math.abs((data.coef[1] ?? 0) - this.priorSlope * 1000);
+    return gapMsPerSec > PRIOR_CONFLICT_SIGMAS * Math.hypot(sdMsPerSec, this.priorSdPpm / 1000);
+  }
+
+  /** Back to the wide first prior (see {@link priorConflicts}). */
+  private dropLearnedPrior(): void {
+    this.priorSlope = 0;
+    this.priorSdPpm = this.o.priorRateSdPpm;
+    this.priorDropCount++;
+  }
+
+  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
     const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
-    const sdMsPerSec = this.priorSdPpm / 1000;
+    const sdMsPerSec = priorSdPpm / 1000;
     return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: sdMsPerSec }]);
   }
+}
+
+/** Robust scale (1.4826 · median absolute residual, at least MIN_SCALE_MS) of bucket minima around a fit's coefficients, ms. */
+function robustScale(points: readonly Bucket[], refY: Milliseconds, coef: readonly number[], refMs: Milliseconds): Milliseconds {
+  const sorted = points.map((b) => Math.abs(b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000))).sort((a, b) => a - b);
+  return Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
 }

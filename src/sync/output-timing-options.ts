@@ -133,8 +133,12 @@ export interface OutputTimingOptions {
   readonly mode: 'cross-checked' | 'readings';
   /** Model floor added to the uncertainty, ms (1σ). */
   readonly floorMs: Milliseconds;
-  /** `ready` needs the render clock to span this much audio time since its last restart, ms. */
+  /**
+   * `ready` needs the render line to be this old (audio time since its first report), and to span
+   * this much from its lowest point so far, unless it is already sure within `readyLineSdMs` (1σ), ms.
+   */
   readonly minRenderSpanMs: Milliseconds;
+  readonly readyLineSdMs: Milliseconds;
   /**
    * A younger line that spans this much (ms) after a restart that kept the latency maps already,
    * with `youngLineSdMs` added to its uncertainty: enough for a gross re-schedule, not for the
@@ -148,7 +152,7 @@ export interface OutputTimingOptions {
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 2, stepConfirmReadings: 6, slowStepConfirmReadings: 24, bigDownStepMs: 6,
-  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, youngLineSpanMs: 200, youngLineSdMs: 3,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, readyLineSdMs: 0.3, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, flatMinDownMs: 1.5, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
   followDownReadings: 8, followDownMinMs: 1, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
@@ -188,6 +192,12 @@ export interface OutputTimingDiagnostics {
   readonly renderRateSdPpm: number | null;
   readonly renderReports: number;
   readonly renderRestarts: number;
+  /** Young lines dropped as built on a start-up backlog of late reports (not restarts). */
+  readonly renderReseeds: number;
+  /** Learned rate priors a new render line's own buckets contradicted (dropped for the wide first prior). */
+  readonly renderPriorDrops: number;
+  /** Audio time the current render line spans (what `minRenderSpanMs` asks of it), ms. */
+  readonly renderSpanMs: Milliseconds;
   readonly renderBuckets: number;
   readonly readings: Readonly<Record<OutputReadingVerdict, number>>;
   /** Baselines discarded because their latency was implausible. */

@@ -76,10 +76,17 @@ export class OutputTiming {
     return !this.readingsOnly && this.latency.buildingBaseline;
   }
 
-  /** Enough to map context time to heard time. */
+  /**
+   * Enough to map context time to heard time: a baseline, on a line that spans `minRenderSpanMs`
+   * from its lowest point so far, or is that old and already sure within `readyLineSdMs`. While a
+   * joiner's first bucket kept finding lower points (each moving the mapping ~0.1 ms), the span
+   * alone held it unready for 2–3 s (bench:late-join); the age alone made a line 1 s after an
+   * underrun ready 0.76 ms off (±0.81 ms) in simulation.
+   */
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
-    return this.render.ready && this.render.spanMs >= this.o.minRenderSpanMs && this.latency.hasBaseline;
+    if (!this.render.ready || !this.latency.hasBaseline || this.render.ageMs < this.o.minRenderSpanMs) return false;
+    return this.render.spanMs >= this.o.minRenderSpanMs || this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
   }
 
   /**
@@ -196,6 +203,9 @@ export class OutputTiming {
       renderRateSdPpm: Number.isFinite(this.render.rateSdPpm) ? this.render.rateSdPpm : null,
       renderReports: c.reports,
       renderRestarts: c.restarts,
+      renderReseeds: c.reseeds,
+      renderPriorDrops: c.priorDrops,
+      renderSpanMs: this.render.spanMs,
       renderBuckets: c.buckets,
       readings: { ...this.counts },
     };

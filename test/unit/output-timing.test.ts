@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { OutputReadingVerdict, OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
+import { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
 import { RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
 import { OutputPlayhead } from '../../src/sync/output-playhead.js';
 import { SlipAccumulator } from '../../src/sync/output-slip.js';
@@ -284,18 +284,22 @@ describe('OutputTiming', () => {
 
   it('takes a render lag the output absorbed (no underrun counted) for no big step', () => {
     // The render thread falls 40 ms behind for 0.6 s and catches up: the output's buffer covered it.
-    const restarts = (hints: boolean): number => {
+    const run = (hints: boolean): RenderClock => {
       const clock = new RenderClock({ sampleRateHz: SR });
       if (hints) clock.expectHints();
       for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
         const tMs = (frame / SR) * 1000;
         clock.add({ frame, arrivalPerfMs: 100 + tMs + (tMs > 10_000 && tMs < 10_600 ? 40 : 0) });
       }
-      return clock.counters.restarts;
+      return clock;
     };
-    expect(restarts(true)).to.equal(0);
-    // A browser that counts no underruns leaves flatness alone to decide: restart, and back.
-    expect(restarts(false)).to.equal(2);
+    expect(run(true).counters.restarts).to.equal(0);
+    // A browser that counts no underruns leaves flatness alone to decide: restart, and back at the
+    // first report under the new line (its one bucket was built on the lag).
+    const unhinted = run(false);
+    expect(unhinted.counters.restarts).to.equal(1);
+    expect(unhinted.counters.reseeds).to.equal(1);
+    expect(unhinted.timeToPerfMs(19_000)).to.be.closeTo(100 + 19_000, 0.01);
   });
 
   it('does not take a steady main-thread lag for a big step (a backlog that drains slowly)', () => {
@@ -313,6 +317,33 @@ describe('OutputTiming', () => {
     };
     expect(restarts({})).to.equal(0);
     expect(restarts({ flatMs: Number.POSITIVE_INFINITY }), 'without the flatness check').to.equal(1);
+  });
+
+  it('is ready 1 s into a line whose lowest point keeps moving, once the line is sure, and maps it right', () => {
+    // A page settling: every 200 ms one report arrives 0.1 ms sooner than any before (the others
+    // 1–2 ms late), so the line's lowest point never stays put for 1 s within its first bucket.
+    const readyAtMs = (readyLineSdMs: number): { readyAtMs: number; errorMs: number } => {
+      const t = new OutputTiming({ sampleRateHz: SR, readyLineSdMs });
+      const latencyMs = 30;
+      let lowMs = 1;
+      let nextReadMs = 0;
+      for (let frame = 0; frame < SR * 4; frame += QUANTUM) {
+        const tMs = (frame / SR) * 1000;
+        const early = frame % Math.round(SR * 0.2) < QUANTUM;
+        if (early) lowMs -= 0.1;
+        t.addFrames({ frame, arrivalPerfMs: 100 + tMs + (early ? lowMs : 1 + ((frame / QUANTUM) % 7) / 7) });
+        if (tMs >= nextReadMs) {
+          nextReadMs += 50;
+          t.addReading({ contextTimeSec: tMs / 1000, performanceTimeMs: 100 + tMs + latencyMs, readAtMs: 100 + tMs + 1 });
+        }
+        if (t.ready) return { readyAtMs: tMs, errorMs: t.contextToPerfMs(tMs / 1000) - (100 + tMs + latencyMs) };
+      }
+      return { readyAtMs: Number.POSITIVE_INFINITY, errorMs: Number.NaN };
+    };
+    const sure = readyAtMs(DEFAULT_OUTPUT_TIMING_OPTIONS.readyLineSdMs);
+    expect(sure.readyAtMs).to.be.within(1_000, 1_300);
+    expect(Math.abs(sure.errorMs)).to.be.below(0.5);
+    expect(readyAtMs(0).readyAtMs, 'waiting for the lowest point to stay put').to.be.above(2_000);
   });
 
   it('falls back to the readings alone without a frame counter', () => {

@@ -74,6 +74,32 @@ describe('RenderClock', () => {
     expect(before).to.be.closeTo(10_100, 0.01);
   });
 
+  it('drops a learned rate that the next line\'s own buckets contradict', () => {
+    // A line learns −500 ppm over 12 s; after a 300 ms suspend the audio clock runs +700 ppm (a
+    // busy page had taught bench:sync's speaker −508 where its output ran ~+680). Under the learned
+    // prior (±100 ppm) the new line's buckets looked like outliers: it still said −502 after 8 s.
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(17);
+    let rendered = 0;
+    const run = (fromMs: number, seconds: number, ratePpm: number): void => {
+      const framesPerMs = (SR / 1000) * (1 + ratePpm * 1e-6);
+      const startFrame = rendered;
+      for (let consumed = 0; consumed < SR * seconds; consumed += 441) {
+        const cbMs = fromMs + consumed / framesPerMs;
+        while (rendered < startFrame + consumed + 441) {
+          clock.add({ frame: rendered, arrivalPerfMs: cbMs + rng.uniform(0, 2) });
+          rendered += QUANTUM;
+        }
+      }
+    };
+    run(500, 12, -500);
+    expect(clock.ratePpm).to.be.closeTo(-500, 30);
+    run(500 + 12_000 / (1 - 500e-6) + 300, 8, 700);
+    expect(clock.counters.restarts).to.equal(1);
+    expect(clock.counters.priorDrops).to.equal(1);
+    expect(clock.ratePpm).to.be.closeTo(700, 150);
+  });
+
   it('restarts on a small step (a 5 ms underrun: later frames are heard later)', () => {
     const clock = new RenderClock({ sampleRateHz: SR });
     for (let frame = 0; frame < SR * 20; frame += QUANTUM) {
@@ -111,6 +137,26 @@ describe('RenderClock', () => {
     expect(Math.abs(fixed.ratePpm)).to.be.below(50);
     const stuck = run({ shortLinesResetPrior: Number.POSITIVE_INFINITY });
     expect(stuck.restarts, 'keeping the learned prior, the restarts go on').to.be.above(10);
+  });
+
+  it('drops a first line built on a start-up backlog at once, without counting a restart', () => {
+    // A page starting up delivers the frame counter's first 0.6 s in one go, 500 ms late, then
+    // on time: the first line lies ~500 ms late, and the step detector alone would hold the
+    // prompt reports off it for stepConfirmMs before restarting.
+    const run = (): { restarts: number; reseeds: number; errorAt2sMs: number } => {
+      const clock = new RenderClock({ sampleRateHz: SR });
+      let errorAt2sMs = Number.NaN;
+      for (let frame = 0; frame < SR * 4; frame += QUANTUM) {
+        const tMs = (frame / SR) * 1000;
+        clock.add({ frame, arrivalPerfMs: tMs < 600 ? 1_100 : 100 + tMs + 0.3 });
+        if (Number.isNaN(errorAt2sMs) && tMs >= 2_000) errorAt2sMs = clock.timeToPerfMs(tMs) - (100 + tMs);
+      }
+      return { ...clock.counters, errorAt2sMs };
+    };
+    const r = run();
+    expect(r.restarts).to.equal(0);
+    expect(r.reseeds).to.equal(1);
+    expect(r.errorAt2sMs).to.be.within(0, 0.5);
   });
 
   it('does not restart on a main-thread block (a backlog that drains)', () => {

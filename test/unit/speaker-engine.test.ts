@@ -267,6 +267,29 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(Math.abs(later.offset)).to.be.below(22);
   });
 
+  it('a late joiner waits while its clock is unsure of the room\'s time, then joins at the right offset', async () => {
+    let uncertaintyMs = 5;
+    clock = identityClock;
+    output = new BrowserAudioOutput();
+    output.unlock();
+    await output.whenLoaded();
+    tap = output.createTap();
+    engine = new SpeakerEngine({ timeline: { ...identityTimeline, uncertaintyMs: () => uncertaintyMs }, clock, loadBytes: async () => BYTES, output });
+    await until('output timing', () => output.timing.ready);
+    const p = plan({ startSharedMs: performance.now() - 5_000 });
+    engine.setPlan(p);
+    await until('decoded and the output confirmed', () => engine.timingDiagnostics().audioSpanSec !== null && output.timing.confirmed);
+    // Everything else is ready: for a second (a third of the longest wait), nothing may start.
+    const readyMs = performance.now();
+    await until('1 s', () => performance.now() - readyMs >= 1_000);
+    expect(phase(), 'silent while the clock is ±5 ms unsure').to.equal('scheduled');
+    expect(engine.report().positionSec, 'no voice').to.equal(null);
+    uncertaintyMs = 0.2;
+    await until('playing', () => phase() === 'playing');
+    const m = await markerOffsetSamples(p, 0);
+    expect(Math.abs(m.offset)).to.be.below(44);
+  });
+
   it('pauses to silence, seeks (position jumps), applies a trim and a gain change', async () => {
     await setup(identityClock);
     const p = plan({ startSharedMs: performance.now() + 300 });

@@ -350,6 +350,29 @@ describe('TrackExchange over an in-memory network', () => {
     await expectHolds(receiver.source, nextId);
   });
 
+  it('a paused fetch asks for no chunks (those in flight still come) and completes once resumed', async () => {
+    const bytes = randomTrack(13, SIZE);
+    const { speaker: origin, trackId } = await holder('origin', bytes, { uploadBytesPerMs: 2_000, latencyMs: 2 });
+    const receiver = speaker('receiver');
+    const requested = (): Set<number> => new Set(receiver.node.messagesSent.flatMap((m) => (m.message.type === 'chunk-request' && m.message.trackId === trackId ? m.message.indices : [])));
+    const received = (): number => receiver.exchange.transfers().find((t) => t.trackId === trackId)?.receivedBytes ?? 0;
+    receiver.exchange.want([trackId]);
+    net.connect(origin.node, receiver.node);
+    await until(net, receiver.exchange, () => received() > 0, 'a first chunk');
+    receiver.exchange.pause(trackId, 60_000);
+    const asked = requested();
+    const chunkBytes = chunkBytesFor(SIZE);
+    const askedBytes = [...asked].reduce((sum, i) => sum + Math.min(chunkBytes, SIZE - i * chunkBytes), 0);
+    expect(askedBytes, 'the test needs chunks left to ask for').to.be.below(SIZE);
+    await until(net, receiver.exchange, () => received() >= askedBytes, 'the chunks in flight at the pause');
+    await net.ticks(5);
+    expect([...requested()].sort((a, b) => a - b), 'no request while paused').to.deep.equal([...asked].sort((a, b) => a - b));
+    const done = completion(receiver.exchange, trackId);
+    receiver.exchange.pause(trackId, 0);
+    await done;
+    await expectHolds(receiver.source, trackId);
+  });
+
   it('ignores and counts garbage frames, frames of unwanted tracks and frames from non-sources', async () => {
     const bytes = randomTrack(11, SIZE);
     const { speaker: origin, trackId } = await holder('origin', bytes, { uploadBytesPerMs: 5_000 });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { decodeWavPcm16, encodeWavPcm16 } from '../../src/media/wav.js';
 import { readWavLayout, wavByteAt } from '../../src/media/wav-slice.js';
 import { FETCH_LEAD_SEC, TrackPartFeeder } from '../../src/room/track-part-feeder.js';
+import { JOIN_FETCH_HOLD } from '../../src/sync/join-fetch-hold.js';
 import { FIRST_PART_SEC } from '../../src/sync/part-growth.js';
 import type { FetchFocus, PartialTrack } from '../../src/room/track-exchange-types.js';
 import type { PlaybackPlan } from '../../src/sync/speaker-plan.js';
@@ -23,6 +24,8 @@ class FakeDownload implements PartialTrack {
   readonly chunkBytes = CHUNK_BYTES;
   readonly done = new Set<number>();
   readonly focuses: FetchFocus[] = [];
+  /** Every pause asked (ms; 0: resume). */
+  readonly pauses: number[] = [];
   constructor(readonly bytes: Uint8Array) {}
   get sizeBytes(): number {
     return this.bytes.byteLength;
@@ -54,15 +57,18 @@ interface Offer {
   readonly firstSample: number;
 }
 
-function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; offers: Offer[]; time: { nowMs: number; known: boolean } } {
+function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; offers: Offer[]; time: { nowMs: number; known: boolean; uncertaintyMs: number } } {
   const download = new FakeDownload(bytes);
   const offers: Offer[] = [];
-  const time = { nowMs: 100_000, known: true };
+  const time = { nowMs: 100_000, known: true, uncertaintyMs: 0.1 };
   const feeder = new TrackPartFeeder(
     {
       partial: (trackId) => (trackId === TRACK_ID ? download : null),
       focus: (trackId, order) => {
         if (trackId === TRACK_ID) download.focuses.push(order);
+      },
+      pause: (trackId, forMs) => {
+        if (trackId === TRACK_ID) download.pauses.push(forMs);
       },
     },
     {
@@ -72,7 +78,7 @@ function rig(bytes = wav()): { feeder: TrackPartFeeder; download: FakeDownload; 
         offers.push({ startSec, endSec: startSec + decoded.frameCount / RATE_HZ, trackDurationSec, firstSample: decoded.pcm16[0]! });
       },
     },
-    () => (time.known ? time.nowMs : null),
+    { now: () => (time.known ? time.nowMs : null), uncertaintyMs: () => time.uncertaintyMs },
   );
   return { feeder, download, offers, time };
 }
@@ -145,6 +151,26 @@ describe('TrackPartFeeder', () => {
     const aimByte = wavByteAt(readWavLayout(download.bytes, download.sizeBytes)!, 20 + FETCH_LEAD_SEC);
     expect(download.focuses.at(-1)).to.equal(Math.floor(aimByte / CHUNK_BYTES));
     expect(offers).to.have.length(0);
+  });
+
+  it('holds the fetch after the first part while the clock is unsure, and resumes once it settles', () => {
+    const { feeder, download, offers, time } = rig();
+    time.uncertaintyMs = 4;
+    feeder.follow(playing(time.nowMs), false);
+    download.give(0);
+    feeder.step();
+    expect(download.pauses.every((ms) => ms === 0), 'no hold before a part').to.equal(true);
+    const aim = download.focuses.at(-1) as number;
+    download.give(aim, aim + 1, aim + 2, aim + 3, aim + 4);
+    feeder.step();
+    expect(offers).to.have.length(1);
+    const runwaySec = offers[0]!.endSec - 20;
+    expect(download.pauses.at(-1), 'held for the runway beyond its margin').to.be.closeTo(Math.min(JOIN_FETCH_HOLD.maxHoldMs, (runwaySec - JOIN_FETCH_HOLD.minRunwaySec) * 1000), 1e-6);
+    expect(feeder.view().clockHoldSinceMs).to.equal(time.nowMs);
+    time.nowMs += 200;
+    time.uncertaintyMs = 0.3;
+    feeder.step();
+    expect(download.pauses.at(-1), 'resumed').to.equal(0);
   });
 
   it('leaves other formats to the whole download', () => {
