@@ -244,7 +244,18 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const fromFrame = Math.max(0, Math.round(recording.frameAt(clickHostMs ?? playStartHostMs)));
     // The demo repeats gaplessly in long runs: positions compare modulo its duration.
     const loopSec = options.reference.durationSec;
-    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1, loops: true }));
+    const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
+    // Shared time to host time as the clock's keeper mapped it (leadership can move off the first
+    // tab under load: mapping through its timeOrigin put the absolute errors 23.5 s off).
+    const sharedZeroHostMsAt = sharedZeroHostMsNear(rounds);
+    // Where the plan has the track at a recording frame (within the reference: it wraps like the demo's loop).
+    const expectedPositionSec = (frame: number): number => {
+      if (planned === undefined) return Number.NaN;
+      const hostMs = recording.hostMsAt(frame);
+      const positionSec = planned.startPositionSec! + (hostMs - sharedZeroHostMsAt(hostMs) - planned.startSharedMs!) / 1000;
+      return ((positionSec % loopSec) + loopSec) % loopSec;
+    };
+    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1, loops: true, expectedPositionSec }));
     const originals = tracks.slice(0, n);
     // Steady state: from the first window where every original speaker is locked.
     const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
@@ -255,10 +266,6 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     const truth = errorsVsOthersMs(steady, 1, loopSec);
     const estimates = compareEstimates(rounds, truth, (frame) => recording.hostMsAt(frame), recording.hostMsAt(allLocked));
-    const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
-    // Shared time to host time as the clock's keeper mapped it (leadership can move off the first
-    // tab under load: mapping through its timeOrigin put the absolute errors 23.5 s off).
-    const sharedZeroHostMsAt = sharedZeroHostMsNear(rounds);
     const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec! }, sharedZeroHostMsAt, loopSec));
     const absolute = compareAbsolute(rounds, absoluteTruth, recording.hostMsAt(allLocked));
     const perSpeaker = truth.map((errors, k) => ({

@@ -51,6 +51,14 @@ export interface TrackingOptions {
   /** Track range searched for the first lock (and after a loss), s (default: the whole reference). */
   readonly coarseFromSec?: Seconds;
   readonly coarseToSec?: Seconds;
+  /**
+   * Where the recording is due to be at a frame (track position, s; NaN: unknown), e.g. from the
+   * app's plan: the coarse search then looks only within `coarseRadiusSec` of it. The demo track's
+   * near-repeats made a speaker's first lock land 25–44 s off, and its channel never locked
+   * right again (bench:sync read 0.99-correlated audio as 47 s off).
+   */
+  readonly expectedPositionSec?: (recordingFrame: number) => Seconds;
+  readonly coarseRadiusSec?: Seconds;
   /** Recording frames analysed (default: all). */
   readonly fromFrame?: number;
   readonly toFrame?: number;
@@ -188,6 +196,14 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
   let ratio = 1;
   let lastCoarseFrame = -Infinity;
   const medium = Math.round(MEDIUM_SEARCH_SEC * rateHz);
+  const radius = Math.round((options.coarseRadiusSec ?? 3) * rateHz);
+  /** The coarse search's reference range at a recording frame: around the expected position when known. */
+  const coarseRange = (frame: number): [number, number] => {
+    const expectedSec = options.expectedPositionSec?.(frame) ?? Number.NaN;
+    if (!Number.isFinite(expectedSec)) return [coarseFrom, coarseTo];
+    const expected = Math.round(expectedSec * rateHz);
+    return [Math.max(coarseFrom, expected - radius - w), Math.min(coarseTo, expected + radius)];
+  };
   const end = Math.min(recorded.length, options.toFrame ?? recorded.length) - w;
   for (let frame = options.fromFrame ?? 0; frame <= end; frame += hop) {
     const needle = recorded.subarray(frame, frame + w);
@@ -213,7 +229,8 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
     }
     if (lock === null && frame - lastCoarseFrame >= COARSE_EVERY_SEC * rateHz) {
       lastCoarseFrame = frame;
-      const found = search(reference, needle, needleEnergy, coarseFrom, coarseTo, exclusion);
+      const [from, to] = coarseRange(frame);
+      const found = search(reference, needle, needleEnergy, from, to, exclusion);
       best = Math.max(best, found.confidence);
       const far = predicted !== null && Math.abs(found.position - predicted) > medium;
       const tooSoon = last !== null && frame - last.frame < relockAfterSec * rateHz;

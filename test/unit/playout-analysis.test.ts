@@ -113,6 +113,20 @@ describe('playout analysis', () => {
     expect(farWindows(0), 'taking every coarse lock').to.be.at.least(1);
   });
 
+  it('looks for a first lock only near the position due, when told it (a look-alike far away first)', () => {
+    // The first 200 ms of music carry the reference's passage from 9 s: a whole-track search locks
+    // there first and follows the wrong passage; near the position due, it cannot.
+    const recording = record(0, 1, 7);
+    const lead = Math.round(LEAD_SEC * RATE);
+    recording.set(reference.subarray(Math.round(9 * RATE), Math.round(9.2 * RATE)), lead);
+    const truthSec = (frame: number): number => (frame - lead) / RATE + TRACK_START_SEC;
+    const farWindows = (expectedPositionSec?: (frame: number) => number): number =>
+      trackPlayout(reference, recording, { rateHz: RATE, hopSec: 0.05, expectedPositionSec, coarseRadiusSec: 2 })
+        .filter((w) => w.trackPositionSec !== null && Math.abs(w.trackPositionSec - truthSec(w.recordingFrame)) > 0.5).length;
+    expect(farWindows(), 'searching the whole track').to.be.at.least(1);
+    expect(farWindows(truthSec)).to.equal(0);
+  });
+
   it('locks no window that a look-alike 20.3 ms away matches as well (a nearly periodic passage)', () => {
     // The demo has such passages (runner-ups up to 0.95 at ±20.3 ms); a 10-minute bench:sync counted
     // single windows 20–23 ms off there. A strictly periodic stretch (period 20.3 ms) is the limit case.
