@@ -53,9 +53,9 @@ export interface TrackingOptions {
   readonly coarseToSec?: Seconds;
   /**
    * Where the recording is due to be at a frame (track position, s; NaN: unknown), e.g. from the
-   * app's plan: the coarse search then looks only within `coarseRadiusSec` of it. The demo track's
-   * near-repeats made a speaker's first lock land 25–44 s off, and its channel never locked
-   * right again (bench:sync read 0.99-correlated audio as 47 s off).
+   * app's plan: the coarse search then looks only within `coarseRadiusSec` of it, and no lock
+   * farther is taken. The demo track's near-repeats made a speaker's first lock land 25–44 s off,
+   * and its channel never locked right again (bench:sync read 0.99-correlated audio as 47 s off).
    */
   readonly expectedPositionSec?: (recordingFrame: number) => Seconds;
   readonly coarseRadiusSec?: Seconds;
@@ -197,12 +197,23 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
   let lastCoarseFrame = -Infinity;
   const medium = Math.round(MEDIUM_SEARCH_SEC * rateHz);
   const radius = Math.round((options.coarseRadiusSec ?? 3) * rateHz);
+  const expectedAt = (frame: number): number => Math.round((options.expectedPositionSec?.(frame) ?? Number.NaN) * rateHz);
   /** The coarse search's reference range at a recording frame: around the expected position when known. */
   const coarseRange = (frame: number): [number, number] => {
-    const expectedSec = options.expectedPositionSec?.(frame) ?? Number.NaN;
-    if (!Number.isFinite(expectedSec)) return [coarseFrom, coarseTo];
-    const expected = Math.round(expectedSec * rateHz);
+    const expected = expectedAt(frame);
+    if (!Number.isFinite(expected)) return [coarseFrom, coarseTo];
     return [Math.max(coarseFrom, expected - radius - w), Math.min(coarseTo, expected + radius)];
+  };
+  /**
+   * Whether a lock lies within the radius of the expected position (always, when none is known):
+   * a wrong lock moved each next prediction by up to the medium range, and a channel wandered 81–89 s
+   * off for 254 s of a 10-minute run, its relocks near the expectation refused as too soon.
+   */
+  const nearExpected = (frame: number, position: number): boolean => {
+    const expected = expectedAt(frame);
+    if (!Number.isFinite(expected)) return true;
+    const gap = Math.abs(position - expected);
+    return Math.min(gap, options.loops === true ? Math.abs(reference.length - gap) : gap) <= radius;
   };
   const end = Math.min(recorded.length, options.toFrame ?? recorded.length) - w;
   for (let frame = options.fromFrame ?? 0; frame <= end; frame += hop) {
@@ -236,6 +247,7 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
       const tooSoon = last !== null && frame - last.frame < relockAfterSec * rateHz;
       if (found.confidence >= minConfidence && found.runnerUp < UNIQUENESS * found.confidence && !(far && tooSoon)) lock = found;
     }
+    if (lock !== null && !nearExpected(frame, lock.position)) lock = null;
     if (lock === null) {
       windows.push({ recordingFrame: frame, trackPositionSec: null, confidence: Math.max(0, best) });
       continue;

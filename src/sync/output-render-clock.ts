@@ -281,16 +281,16 @@ export class RenderClock {
     const points = closed.length >= 2 ? closed : this.buckets;
     const refMs = points.reduce((s, b) => s + b.tMs, 0) / points.length;
     const refY = points[points.length - 1]?.y ?? 0;
-    const first = this.fitPoints(points, refMs, refY, null);
-    if (first === null) return;
-    const residuals = points.map((b) => b.y - refY - first.coef[0] - first.coef[1] * ((b.tMs - refMs) / 1000));
-    const scale = robustScale(points, refY, first.coef, refMs);
-    const limit = Math.max(0.5, this.o.outlierScales * scale);
-    const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
     if (this.priorConflicts(points, refMs, refY)) {
       this.dropLearnedPrior();
       return this.refit();
     }
+    const first = this.fitPoints(points, refMs, refY, null);
+    if (first === null) return;
+    const residuals = residualsOf(points, refMs, refY, first.coef);
+    const scale = robustScale(residuals);
+    const limit = Math.max(0.5, this.o.outlierScales * scale);
+    const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
     const fit = keep.length >= 2 && keep.length < points.length ? this.fitPoints(keep, refMs, refY, scale) : this.fitPoints(points, refMs, refY, scale);
     if (fit === null) return;
     const [a = 0, b = 0] = fit.coef;
@@ -316,11 +316,10 @@ export class RenderClock {
    */
   private priorConflicts(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds): boolean {
     if (this.priorSdPpm >= this.o.priorRateSdPpm || points.length < 3) return false;
-    const first = solveLeastSquares(2, points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight: 1 })));
-    if (first === null) return false;
-    const data = this.fitPoints(points, refMs, refY, robustScale(points, refY, first.coef, refMs), Number.POSITIVE_INFINITY);
+    const data = solveLeastSquares(2, points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight: 1 })));
     if (data === null) return false;
-    const sdMsPerSec = Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
+    // Unit weights: the covariance scales with the residuals' variance.
+    const sdMsPerSec = robustScale(residualsOf(points, refMs, refY, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
     const gapMsPerSec = Math.abs((data.coef[1] ?? 0) - this.priorSlope * 1000);
     return gapMsPerSec > PRIOR_CONFLICT_SIGMAS * Math.hypot(sdMsPerSec, this.priorSdPpm / 1000);
   }
@@ -332,16 +331,21 @@ export class RenderClock {
     this.priorDropCount++;
   }
 
-  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
+  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
     const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
-    const sdMsPerSec = priorSdPpm / 1000;
+    const sdMsPerSec = this.priorSdPpm / 1000;
     return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: sdMsPerSec }]);
   }
 }
 
-/** Robust scale (1.4826 · median absolute residual, at least MIN_SCALE_MS) of bucket minima around a fit's coefficients, ms. */
-function robustScale(points: readonly Bucket[], refY: Milliseconds, coef: readonly number[], refMs: Milliseconds): Milliseconds {
-  const sorted = points.map((b) => Math.abs(b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000))).sort((a, b) => a - b);
+/** Residuals of bucket minima around a fit's coefficients (offset from refY, slope in ms per s around refMs), ms. */
+function residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
+  return points.map((b) => b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000));
+}
+
+/** Robust scale of residuals (1.4826 · median absolute value, at least MIN_SCALE_MS), ms. */
+function robustScale(residuals: readonly number[]): Milliseconds {
+  const sorted = residuals.map(Math.abs).sort((a, b) => a - b);
   return Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
 }
