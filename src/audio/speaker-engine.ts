@@ -274,7 +274,8 @@ export class SpeakerEngine extends EventTarget {
   /** A join waits while its schedule is unsure, for at most JOIN_MAX_CLOCK_WAIT_MS (see JOIN_START_UNCERTAINTY_MS). */
   private waitsForClock(plan: PlaybackPlan): boolean {
     const nowMs = performance.now();
-    if (this.joinWait?.plan !== plan) this.joinWait = { plan, sinceMs: nowMs };
+    // Keyed by schedule: the room hands over an equal plan object on every change.
+    if (this.joinWait === null || !sameSchedule(this.joinWait.plan, plan)) this.joinWait = { plan, sinceMs: nowMs };
     return this.scheduleClock.uncertaintyMs() > JOIN_START_UNCERTAINTY_MS && nowMs - this.joinWait.sinceMs < JOIN_MAX_CLOCK_WAIT_MS;
   }
 

@@ -290,6 +290,26 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(Math.abs(m.offset)).to.be.below(44);
   });
 
+  it('a late joiner whose clock stays unsure starts after at most 3 s, though the room re-sends its plan', async () => {
+    clock = identityClock;
+    output = new BrowserAudioOutput();
+    output.unlock();
+    await output.whenLoaded();
+    tap = output.createTap();
+    engine = new SpeakerEngine({ timeline: { ...identityTimeline, uncertaintyMs: () => 5 }, clock, loadBytes: async () => BYTES, output });
+    await until('output timing', () => output.timing.ready);
+    const p = plan({ startSharedMs: performance.now() - 5_000 });
+    engine.setPlan(p);
+    // The room hands over an equal plan object on every change: the wait must not start over.
+    const resend = setInterval(() => engine.setPlan({ ...p }), 100);
+    try {
+      await until('playing', () => phase() === 'playing', 20_000);
+    } finally {
+      clearInterval(resend);
+    }
+    expect(engine.report().positionSec ?? 0).to.be.closeTo((performance.now() - p.startSharedMs) / 1000, 0.1);
+  });
+
   it('pauses to silence, seeks (position jumps), applies a trim and a gain change', async () => {
     await setup(identityClock);
     const p = plan({ startSharedMs: performance.now() + 300 });
