@@ -78,15 +78,18 @@ export class OutputTiming {
 
   /**
    * Enough to map context time to heard time: a baseline, on a line that spans `minRenderSpanMs`
-   * from its lowest point so far, or is that old and already sure within `readyLineSdMs`. While a
-   * joiner's first bucket kept finding lower points (each moving the mapping ~0.1 ms), the span
-   * alone held it unready for 2–3 s (bench:late-join); the age alone made a line 1 s after an
-   * underrun ready 0.76 ms off (±0.81 ms) in simulation.
+   * from its lowest point so far, or is that old, has a second bucket (a rate of its own) and is
+   * already sure within `readyLineSdMs`. While a joiner's first buckets kept finding lower points
+   * (each moving the mapping ~0.1 ms), the span alone held it unready for 2–3 s (bench:late-join);
+   * the age alone made a line 1 s after an underrun ready 0.76 ms off (±0.81 ms) in simulation, and
+   * the σ of a single bucket is small only right after its lowest point (its rate is the prior's).
    */
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
     if (!this.render.ready || !this.latency.hasBaseline || this.render.ageMs < this.o.minRenderSpanMs) return false;
-    return this.render.spanMs >= this.o.minRenderSpanMs || this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
+    if (this.render.spanMs >= this.o.minRenderSpanMs) return true;
+    // One bucket has no rate of its own (the prior's ±1000 ppm): its σ is small only near its lowest point.
+    return this.render.counters.buckets >= 2 && this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
   }
 
   /**

@@ -171,13 +171,13 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     return { offset: frame - predictedFrame(p, positionSec, trimMs), positionSec };
   }
 
-  async function setup(engineClock: EngineClock, loadBytes = async (_id: string): Promise<Uint8Array | undefined> => BYTES): Promise<void> {
+  async function setup(engineClock: EngineClock, loadBytes = async (_id: string): Promise<Uint8Array | undefined> => BYTES, timeline: typeof identityTimeline = identityTimeline): Promise<void> {
     clock = engineClock;
     output = new BrowserAudioOutput();
     output.unlock();
     await output.whenLoaded();
     tap = output.createTap();
-    engine = new SpeakerEngine({ timeline: identityTimeline, clock, loadBytes, output });
+    engine = new SpeakerEngine({ timeline, clock, loadBytes, output });
     await until('output timing', () => output.timing.ready);
   }
 
@@ -213,15 +213,8 @@ describe('SpeakerEngine (real Chromium audio)', function () {
 
   it('re-schedules at once when it finds itself far off (the shared timeline jumped 400 ms)', async () => {
     let shiftMs = 0;
-    clock = identityClock;
-    output = new BrowserAudioOutput();
-    output.unlock();
-    await output.whenLoaded();
-    tap = output.createTap();
     // A 5 ms clock uncertainty: too vague for the drift policy, so only the gross-error path can act.
-    const timeline = { toShared: (ms: number) => ms + shiftMs, toLocal: (ms: number) => ms - shiftMs, uncertaintyMs: () => 5 };
-    engine = new SpeakerEngine({ timeline, clock, loadBytes: async () => BYTES, output });
-    await until('output timing', () => output.timing.ready);
+    await setup(identityClock, undefined, { toShared: (ms: number) => ms + shiftMs, toLocal: (ms: number) => ms - shiftMs, uncertaintyMs: () => 5 });
     engine.setPlan(plan({ startSharedMs: performance.now() - 1_000 }));
     await until('playing in sync', () => phase() === 'playing' && Math.abs(engine.report().errorMs ?? Infinity) < 1);
     const before = engine.report().reschedules;
@@ -269,13 +262,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
 
   it('a late joiner waits while its clock is unsure of the room\'s time, then joins at the right offset', async () => {
     let uncertaintyMs = 5;
-    clock = identityClock;
-    output = new BrowserAudioOutput();
-    output.unlock();
-    await output.whenLoaded();
-    tap = output.createTap();
-    engine = new SpeakerEngine({ timeline: { ...identityTimeline, uncertaintyMs: () => uncertaintyMs }, clock, loadBytes: async () => BYTES, output });
-    await until('output timing', () => output.timing.ready);
+    await setup(identityClock, undefined, { ...identityTimeline, uncertaintyMs: () => uncertaintyMs });
     const p = plan({ startSharedMs: performance.now() - 5_000 });
     engine.setPlan(p);
     await until('decoded and the output confirmed', () => engine.timingDiagnostics().audioSpanSec !== null && output.timing.confirmed);
@@ -291,13 +278,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
   });
 
   it('a late joiner whose clock stays unsure starts after at most 3 s, though the room re-sends its plan', async () => {
-    clock = identityClock;
-    output = new BrowserAudioOutput();
-    output.unlock();
-    await output.whenLoaded();
-    tap = output.createTap();
-    engine = new SpeakerEngine({ timeline: { ...identityTimeline, uncertaintyMs: () => 5 }, clock, loadBytes: async () => BYTES, output });
-    await until('output timing', () => output.timing.ready);
+    await setup(identityClock, undefined, { ...identityTimeline, uncertaintyMs: () => 5 });
     const p = plan({ startSharedMs: performance.now() - 5_000 });
     engine.setPlan(p);
     // The room hands over an equal plan object on every change: the wait must not start over.
