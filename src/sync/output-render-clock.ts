@@ -70,6 +70,13 @@ interface Line {
   readonly scaleMs: Milliseconds;
 }
 
+/**
+ * Only a line younger than this can be dropped as built on a backlog (a backlog drains within it),
+ * ms: an older one-bucket line drifting 3 ms off is a wrong rate prior, which only restarts (and
+ * their count) may unlearn.
+ */
+const RESEED_MAX_AGE_MS = 1_000;
+
 /** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
 const PRIOR_CONFLICT_SIGMAS = 4;
 
@@ -216,14 +223,14 @@ export class RenderClock {
   }
 
   /**
-   * Whether a report lies more than stepMs *below* a line of one bucket: arrivals are only ever
+   * Whether a report lies more than stepMs *below* a young line of one bucket: arrivals are only ever
    * late, so every report that line was built on came late (a page starting up delivers its
    * first reports in a backlog: a late joiner's first line lay 459 ms late, and held its readings
    * stale for 1.5 s until the step detector restarted it). An older line has buckets from
    * different moments and keeps the step detector's judgement.
    */
   private builtOnBacklog(tMs: Milliseconds, y: Milliseconds): boolean {
-    return this.line !== null && this.buckets.length === 1 && y - (this.timeToPerfMs(tMs) - tMs) < -this.o.stepMs;
+    return this.line !== null && this.buckets.length === 1 && this.ageMs < RESEED_MAX_AGE_MS && y - (this.timeToPerfMs(tMs) - tMs) < -this.o.stepMs;
   }
 
   /** Drops a line built on a backlog ({@link builtOnBacklog}): not a restart of the output, so no restart is counted and the rate prior stays. */
