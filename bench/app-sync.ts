@@ -14,7 +14,7 @@ import { diagnostics, waitForDiagnostics } from '../test/e2e/harness.js';
 import type { Milliseconds } from '../src/sync/units.js';
 import { countDiscontinuities, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
 import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
-import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, sharedZeroHostMsNear, startTrace, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
+import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, plannedPositionSec, sharedZeroHostMsNear, startTrace, tracedPlans, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
 import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
@@ -244,18 +244,20 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const fromFrame = Math.max(0, Math.round(recording.frameAt(clickHostMs ?? playStartHostMs)));
     // The demo repeats gaplessly in long runs: positions compare modulo its duration.
     const loopSec = options.reference.durationSec;
-    const planned = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].startPositionSec !== null ? [round[0]] : [])).at(-1);
+    const plans = tracedPlans(rounds);
+    const planned = plans.at(-1);
     // Shared time to host time as the clock's keeper mapped it (leadership can move off the first
     // tab under load: mapping through its timeOrigin put the absolute errors 23.5 s off).
     const sharedZeroHostMsAt = sharedZeroHostMsNear(rounds);
     // Where the plan has the track at a recording frame (within the reference: it wraps like the demo's loop).
     const expectedPositionSec = (frame: number): number => {
       if (planned === undefined) return Number.NaN;
-      const hostMs = recording.hostMsAt(frame);
-      const positionSec = planned.startPositionSec! + (hostMs - sharedZeroHostMsAt(hostMs) - planned.startSharedMs!) / 1000;
+      const positionSec = plannedPositionSec(recording.hostMsAt(frame), planned, sharedZeroHostMsAt);
       return ((positionSec % loopSec) + loopSec) % loopSec;
     };
-    const tracks: PlayoutWindow[][] = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.1, loops: true, expectedPositionSec }));
+    // Each channel once: a 10-minute recording's is 115 MB.
+    const monos = speakers.map((_, k) => recording.speakerMono(k));
+    const tracks: PlayoutWindow[][] = monos.map((mono) => trackPlayout(reference, mono, { rateHz, fromFrame, hopSec: 0.1, loops: true, expectedPositionSec }));
     const originals = tracks.slice(0, n);
     // Steady state: from the first window where every original speaker is locked.
     const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
@@ -266,7 +268,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     const truth = errorsVsOthersMs(steady, 1, loopSec);
     const estimates = compareEstimates(rounds, truth, (frame) => recording.hostMsAt(frame), recording.hostMsAt(allLocked));
-    const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), { startSharedMs: planned.startSharedMs!, startPositionSec: planned.startPositionSec! }, sharedZeroHostMsAt, loopSec));
+    const absoluteTruth = planned === undefined ? [] : steady.map((windows) => absoluteErrorsMs(windows, (frame) => recording.hostMsAt(frame), planned, sharedZeroHostMsAt, loopSec));
     const absolute = compareAbsolute(rounds, absoluteTruth, recording.hostMsAt(allLocked));
     const perSpeaker = truth.map((errors, k) => ({
       speaker: `S${k}`,
@@ -278,11 +280,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
 
     let pressToSoundMs: AppSyncReport['pressToSoundMs'] = null;
     if (clickHostMs !== null) {
-      const onsets = originals.map((_, k) => firstOnsetFrame(recording.speakerMono(k), recording.frameAt(clickHostMs!), 0.003));
+      const onsets = monos.slice(0, n).map((mono) => firstOnsetFrame(mono, recording.frameAt(clickHostMs!), 0.003));
       const each = onsets.map((f) => (f === null ? null : recording.hostMsAt(f) - clickHostMs!));
       const found = each.filter((ms): ms is number => ms !== null);
-      const firstPlan = rounds.flatMap((round) => (round[0]?.startSharedMs != null && round[0].hostMs >= clickHostMs! ? [round[0].startSharedMs] : [])).at(0);
-      const plannedLeadMs = firstPlan === undefined ? null : firstPlan - (clickHostMs - sharedZeroHostMsAt(clickHostMs));
+      const firstPlan = plans.find((plan) => plan.hostMs >= clickHostMs!);
+      const plannedLeadMs = firstPlan === undefined ? null : firstPlan.startSharedMs - (clickHostMs - sharedZeroHostMsAt(clickHostMs));
       pressToSoundMs = { first: found.length > 0 ? Math.min(...found) : null, all: found.length === n ? Math.max(...found) : null, each, plannedLeadMs: Number.isFinite(plannedLeadMs) ? plannedLeadMs : null };
     }
     let lateJoinMs: Milliseconds | null | undefined;
@@ -295,7 +297,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     if (options.recordingFile !== undefined) {
-      const channels = [...speakers.map((_, k) => recording.speakerMono(k)), reference];
+      const channels = [...monos, reference];
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }

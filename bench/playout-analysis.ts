@@ -17,6 +17,7 @@
  * app's estimate at those times.
  */
 import { correlateWithSpectrum, needleSpectrum, nextPowerOfTwo } from './fft.js';
+import { wrapPositionSec } from './playout-compare.js';
 import type { Seconds } from '../src/sync/units.js';
 
 /** One analysed window of a recorded speaker. */
@@ -212,8 +213,8 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
   const nearExpected = (frame: number, position: number): boolean => {
     const expected = expectedAt(frame);
     if (!Number.isFinite(expected)) return true;
-    const gap = Math.abs(position - expected);
-    return Math.min(gap, options.loops === true ? Math.abs(reference.length - gap) : gap) <= radius;
+    // In frames: the wrap is unit-free.
+    return Math.abs(wrapPositionSec(position - expected, options.loops === true ? reference.length : Number.POSITIVE_INFINITY)) <= radius;
   };
   const end = Math.min(recorded.length, options.toFrame ?? recorded.length) - w;
   for (let frame = options.fromFrame ?? 0; frame <= end; frame += hop) {

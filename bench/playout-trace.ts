@@ -158,12 +158,30 @@ export function formatEstimates(rows: readonly EstimateVsTruth[], title: string)
  * host ms by `sharedZeroHostMsAt(hostMs)` (host ms at shared time 0 as the clock's keeper mapped
  * it around then). Includes the rig's own recording-latency bias, common to all speakers.
  */
-export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: { startSharedMs: Milliseconds; startPositionSec: number }, sharedZeroHostMsAt: (hostMs: Milliseconds) => Milliseconds, loopSec = Number.POSITIVE_INFINITY): HostSample[] {
+export function absoluteErrorsMs(windows: readonly PlayoutWindow[], hostMsAt: (frame: number) => Milliseconds, plan: TracePlan, sharedZeroHostMsAt: (hostMs: Milliseconds) => Milliseconds, loopSec = Number.POSITIVE_INFINITY): HostSample[] {
   return windows.flatMap((w) => {
     if (w.trackPositionSec === null) return [];
     const hostMs = hostMsAt(w.recordingFrame);
-    const plannedPositionSec = plan.startPositionSec + (hostMs - sharedZeroHostMsAt(hostMs) - plan.startSharedMs) / 1000;
-    return [{ hostMs, valueMs: wrapPositionSec(plannedPositionSec - w.trackPositionSec, loopSec) * 1000 }];
+    return [{ hostMs, valueMs: wrapPositionSec(plannedPositionSec(hostMs, plan, sharedZeroHostMsAt) - w.trackPositionSec, loopSec) * 1000 }];
+  });
+}
+
+/** A plan as traced: where the track starts on the shared timeline (ms) and from which position (s). */
+export interface TracePlan {
+  readonly startSharedMs: Milliseconds;
+  readonly startPositionSec: number;
+}
+
+/** Track position (s) the plan has due at host time `hostMs` (shared time mapped as in {@link absoluteErrorsMs}); unwrapped. */
+export function plannedPositionSec(hostMs: Milliseconds, plan: TracePlan, sharedZeroHostMsAt: (hostMs: Milliseconds) => Milliseconds): number {
+  return plan.startPositionSec + (hostMs - sharedZeroHostMsAt(hostMs) - plan.startSharedMs) / 1000;
+}
+
+/** The leader's plans (first speaker of each round) with a start, and the host time they were polled at, oldest first. */
+export function tracedPlans(rounds: readonly TraceRound[]): Array<TracePlan & { readonly hostMs: Milliseconds }> {
+  return rounds.flatMap((round) => {
+    const s = round[0];
+    return s?.startSharedMs != null && s.startPositionSec != null ? [{ hostMs: s.hostMs, startSharedMs: s.startSharedMs, startPositionSec: s.startPositionSec }] : [];
   });
 }
 

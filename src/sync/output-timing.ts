@@ -89,7 +89,7 @@ export class OutputTiming {
     if (!this.render.ready || !this.latency.hasBaseline || this.render.ageMs < this.o.minRenderSpanMs) return false;
     if (this.render.spanMs >= this.o.minRenderSpanMs) return true;
     // One bucket has no rate of its own (the prior's ±1000 ppm): its σ is small only near its lowest point.
-    return this.render.counters.buckets >= 2 && this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
+    return this.render.buckets >= 2 && this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
   }
 
   /**

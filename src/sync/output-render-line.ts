@@ -1,0 +1,243 @@
+/**
+ * The render clock's line: the lower envelope of y = arrival − frame time (ms) over the reports of
+ * one stretch of rendering, fitted to per-bucket minima with a Gaussian prior on its slope (the
+ * audio clock's rate). The prior is the wide first one, or the rate a long earlier line learned
+ * (see {@link RenderLine.restart}). Pure: the caller hands in each report's frame time and y.
+ */
+import { solveLeastSquares, type Observation } from './least-squares.js';
+import type { Milliseconds, Ppm } from './units.js';
+
+/** Tuning of {@link RenderLine} (part of RenderClockOptions). Durations in ms of audio time. */
+export interface RenderLineOptions {
+  /**
+   * Envelope buckets: the minimum of each bucket is one fit point. Must span the render
+   * callback's phase cycle against the 128-frame quantum (441-frame callbacks: 128 callbacks,
+   * 1.28 s), else bucket minima scatter by up to a quantum (2.9 ms).
+   */
+  readonly bucketMs: Milliseconds;
+  /** Fit span: buckets older than this leave the fit. */
+  readonly windowMs: Milliseconds;
+  /**
+   * Prior standard deviation of the rate while none has been learned, ppm. Audio crystals are
+   * tens of ppm off, but bench:sync's PulseAudio sink ran 700–900 ppm fast: with a 100 ppm prior
+   * a new line took ~20 s to learn that (simulated), and the rate was wrong meanwhile.
+   */
+  readonly priorRateSdPpm: Ppm;
+  /** After a restart the old line's rate is the prior, with at least this standard deviation, ppm… */
+  readonly learnedRateSdPpm: Ppm;
+  /** …if the old line spanned this much audio time, ms (else the prior stays as it was). */
+  readonly learnSpanMs: Milliseconds;
+  /** After this many lines in a row restart younger than learnSpanMs, the learned rate prior is dropped. */
+  readonly shortLinesResetPrior: number;
+  /** Buckets whose minimum misses the fit by more than this many robust scales (and > 0.5 ms) are dropped. */
+  readonly outlierScales: number;
+}
+
+interface Bucket {
+  readonly index: number;
+  /** Frame time (ms) and y of the bucket's lowest point (after removing the current rate). */
+  tMs: Milliseconds;
+  y: Milliseconds;
+  key: number;
+}
+
+interface Fit {
+  readonly refMs: Milliseconds;
+  readonly offsetMs: Milliseconds;
+  /** dy/dt, ms per ms of audio time. */
+  readonly slope: number;
+  /** Variances of the line at refMs and of the slope, and their covariance (ms², ms²/ms, 1). */
+  readonly varOffset: number;
+  readonly covar: number;
+  readonly varSlope: number;
+}
+
+/** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
+const PRIOR_CONFLICT_SIGMAS = 4;
+
+/** Floor of the robust scale of bucket minima, ms. */
+const MIN_SCALE_MS = 0.1;
+
+/** See the module comment. Without a fit, the line maps to NaN and its σ is Infinity. */
+export class RenderLine {
+  private buckets: Bucket[] = [];
+  private fit: Fit | null = null;
+  private priorSlope = 0;
+  private priorSdPpm: Ppm;
+  /** Lines in a row that restarted younger than learnSpanMs. */
+  private shortLines = 0;
+  /** Frame time of the line's first point, ms. */
+  private startMsValue = 0;
+  private priorDropCount = 0;
+  /** Bumped on every refit and clear (callers cache derived values on it). */
+  version = 0;
+
+  constructor(private readonly o: RenderLineOptions) {
+    this.priorSdPpm = o.priorRateSdPpm;
+  }
+
+  /** A fit exists (at least one bucket). */
+  get ready(): boolean {
+    return this.fit !== null;
+  }
+
+  get bucketCount(): number {
+    return this.buckets.length;
+  }
+
+  /** Frame time of the first bucket's lowest point, ms (NaN without buckets). */
+  get firstPointMs(): Milliseconds {
+    return this.buckets[0]?.tMs ?? Number.NaN;
+  }
+
+  /** Frame time of the line's first point, ms. */
+  get startMs(): Milliseconds {
+    return this.startMsValue;
+  }
+
+  /** Learned priors dropped as contradicted ({@link priorConflicts}). */
+  get priorDrops(): number {
+    return this.priorDropCount;
+  }
+
+  /** Audio-vs-page-clock rate, ppm: how much faster the audio clock runs (0 without a fit). */
+  get ratePpm(): Ppm {
+    return this.fit === null ? 0 : (1 / (1 + this.fit.slope) - 1) * 1e6;
+  }
+
+  /** 1σ of {@link ratePpm}, ppm (Infinity without a fit). */
+  get rateSdPpm(): Ppm {
+    return this.fit === null ? Number.POSITIVE_INFINITY : Math.sqrt(Math.max(0, this.fit.varSlope)) * 1e6;
+  }
+
+  /** y of the line at frame time `tMs`, ms (NaN without a fit). */
+  yAt(tMs: Milliseconds): Milliseconds {
+    const f = this.fit;
+    return f === null ? Number.NaN : f.offsetMs + f.slope * (tMs - f.refMs);
+  }
+
+  /** The frame time whose envelope page time (tMs + y) is `perfMs`, ms (NaN without a fit). */
+  timeAtPerfMs(perfMs: Milliseconds): Milliseconds {
+    const f = this.fit;
+    return f === null ? Number.NaN : (perfMs - f.offsetMs + f.slope * f.refMs) / (1 + f.slope);
+  }
+
+  /** 1σ of the line at a frame time, ms (Infinity without a fit). */
+  sdAtMs(tMs: Milliseconds): Milliseconds {
+    const f = this.fit;
+    if (f === null) return Number.POSITIVE_INFINITY;
+    const dt = tMs - f.refMs;
+    return Math.sqrt(Math.max(0, f.varOffset + 2 * dt * f.covar + dt * dt * f.varSlope));
+  }
+
+  /** Drops the line (its prior stays). */
+  clear(): void {
+    this.buckets = [];
+    this.fit = null;
+    this.version++;
+  }
+
+  /**
+   * The output restarted after `spanMs` of this line: a long line's rate becomes the prior, as well
+   * as it was known (never tighter than learnedRateSdPpm); a younger one mostly repeats its prior
+   * and teaches nothing. Then the line is dropped.
+   */
+  restart(spanMs: Milliseconds): void {
+    if (this.fit !== null && spanMs >= this.o.learnSpanMs) {
+      this.priorSlope = this.fit.slope;
+      this.priorSdPpm = Math.max(this.o.learnedRateSdPpm, Math.min(this.priorSdPpm, this.rateSdPpm));
+      this.shortLines = 0;
+    } else if (++this.shortLines >= this.o.shortLinesResetPrior) {
+      // A wrongly learned rate makes each new line drift off before it has the buckets to unlearn
+      // it, so none lives long enough to teach a better one (e2e late joiner: 2800 ± 112 ppm,
+      // 19 restarts, never ready): back to the wide first prior.
+      this.resetPrior();
+      this.shortLines = 0;
+    }
+    this.clear();
+  }
+
+  /** One point: kept if it is its bucket's lowest (after removing the current rate), then refitted. */
+  insert(tMs: Milliseconds, y: Milliseconds): void {
+    const o = this.o;
+    const index = Math.floor(tMs / o.bucketMs);
+    const slope = this.fit?.slope ?? this.priorSlope;
+    const key = y - slope * (tMs - index * o.bucketMs);
+    const last = this.buckets[this.buckets.length - 1];
+    if (last === undefined) this.startMsValue = tMs;
+    if (last !== undefined && last.index === index) {
+      if (key >= last.key) return;
+      Object.assign(last, { tMs, y, key });
+    } else {
+      this.buckets.push({ index, tMs, y, key });
+      while (this.buckets.length > 1 && (this.buckets[0]?.tMs ?? tMs) < tMs - o.windowMs) this.buckets.shift();
+    }
+    this.refit();
+  }
+
+  /** Fit the line to the bucket minima: closed buckets, plus the open one while fewer than two are closed. */
+  private refit(): void {
+    const closed = this.buckets.slice(0, -1);
+    const points = closed.length >= 2 ? closed : this.buckets;
+    const refMs = points.reduce((s, b) => s + b.tMs, 0) / points.length;
+    const refY = points[points.length - 1]?.y ?? 0;
+    if (this.priorConflicts(points, refMs, refY)) {
+      this.resetPrior();
+      this.priorDropCount++;
+      return this.refit();
+    }
+    const first = this.fitPoints(points, refMs, refY, null);
+    if (first === null) return;
+    const residuals = residualsOf(points, refMs, refY, first.coef);
+    const scale = robustScale(residuals);
+    const limit = Math.max(0.5, this.o.outlierScales * scale);
+    const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
+    const fit = this.fitPoints(keep.length >= 2 && keep.length < points.length ? keep : points, refMs, refY, scale);
+    if (fit === null) return;
+    const [a = 0, b = 0] = fit.coef;
+    const cov = fit.covariance;
+    this.fit = { refMs, offsetMs: refY + a, slope: b / 1000, varOffset: cov[0]?.[0] ?? 0, covar: (cov[0]?.[1] ?? 0) / 1000, varSlope: (cov[1]?.[1] ?? 0) / 1e6 };
+    this.version++;
+  }
+
+  /**
+   * Whether the line's own buckets (at least 3: a prior-free fit needs residuals for its scale) put
+   * the rate more than PRIOR_CONFLICT_SIGMAS away from a learned prior, their and its standard
+   * deviations combined. Under the learned prior such buckets look like outliers instead. A line
+   * learned on a busy page taught the next one −508 ± 100 ppm where the output ran ~+680
+   * (bench:sync): the new line kept it for 5 s, and its speaker drifted 1.2 ms/s meanwhile.
+   */
+  private priorConflicts(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds): boolean {
+    if (this.priorSdPpm >= this.o.priorRateSdPpm || points.length < 3) return false;
+    const data = this.fitPoints(points, refMs, refY, null, Number.POSITIVE_INFINITY);
+    if (data === null) return false;
+    // Unit weights: the covariance scales with the residuals' variance.
+    const sdMsPerSec = robustScale(residualsOf(points, refMs, refY, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
+    const gapMsPerSec = Math.abs((data.coef[1] ?? 0) - this.priorSlope * 1000);
+    return gapMsPerSec > PRIOR_CONFLICT_SIGMAS * Math.hypot(sdMsPerSec, this.priorSdPpm / 1000);
+  }
+
+  /** Back to the wide first prior. */
+  private resetPrior(): void {
+    this.priorSlope = 0;
+    this.priorSdPpm = this.o.priorRateSdPpm;
+  }
+
+  /** Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope (Infinity: none). */
+  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
+    const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
+    const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
+    return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }]);
+  }
+}
+
+/** Residuals of bucket minima around a fit's coefficients (offset from refY, slope in ms per s around refMs), ms. */
+function residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
+  return points.map((b) => b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000));
+}
+
+/** Robust scale of residuals (1.4826 · median absolute value, at least MIN_SCALE_MS), ms. */
+function robustScale(residuals: readonly number[]): Milliseconds {
+  const sorted = residuals.map(Math.abs).sort((a, b) => a - b);
+  return Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
+}
