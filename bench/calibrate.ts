@@ -9,27 +9,33 @@
  * room.monitor). The demo plays; a parec recording of every speaker's own channels on one clock
  * measures the pair offsets BEFORE calibration; then the listener's "Calibrate speakers" button
  * is clicked and its report read from `<tutti-calibration>`; then the offsets AFTER (from
- * `--settle-seconds` after the run, default 5, for `--seconds`).
+ * `--settle-seconds` after the run, default 5, for `--seconds`). The "before" window starts once
+ * no speaker's output latency changed or render line restarted for `--steady-seconds` (default 15;
+ * at most 60 s of waiting): the start-up transient is not what calibration is for.
  */
 import type { Page } from 'playwright-core';
 import { waitForDiagnostics } from '../test/e2e/harness.js';
 import type { CalibrationReport } from '../src/room/calibration-runner.js';
 import { CLOCKS } from './clock-live.js';
-import { pairwiseOffsetsMs } from './playout-compare.js';
+import { writeFileSync } from 'node:fs';
+import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
+import { compareEstimates, formatEstimates, startTrace } from './playout-trace.js';
 import { trackPlayout } from './playout-analysis.js';
 import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
 import { percentile } from './stats.js';
-import { launchAudioSpeaker, makeAudioServiceRealtime, startApp } from './sync-rig.js';
-import { numberArg } from './cli-args.js';
+import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeaker } from './sync-rig.js';
+import { numberArg, stringArg } from './cli-args.js';
 
 const n = numberArg('speakers', 3);
 const beforeSec = numberArg('before-seconds', 30);
 const afterSec = numberArg('seconds', 120);
 const settleSec = numberArg('settle-seconds', 5);
 const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
+const traceFile = stringArg('trace');
+const steadySec = numberArg('steady-seconds', 15);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const phaseOf = (d: unknown): string | undefined => (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
@@ -68,6 +74,27 @@ function stats(values: readonly number[]): Stats {
   return { samples: abs.length, medianMs: percentile(signed, 0.5), p50Ms: percentile(abs, 0.5), p95Ms: percentile(abs, 0.95), maxMs: abs.at(-1) ?? NaN };
 }
 
+/**
+ * Waits until no page's render restarts or output latency changed for `steadyMs` (at most
+ * `maxMs`); resolves with how long it waited, ms.
+ */
+async function waitForSteadyOutputs(pages: readonly Page[], steadyMs: number, maxMs: number): Promise<number> {
+  const startMs = hostNowMs();
+  let last = '';
+  let sinceMs = startMs;
+  while (hostNowMs() - startMs < maxMs) {
+    const states = await Promise.all(pages.map((p) => p.evaluate(() => {
+      const t = (window.tutti.diagnostics() as { playback?: { timing?: Record<string, unknown> } | null }).playback?.timing;
+      return JSON.stringify([t?.renderRestarts, t?.latencyMs]);
+    })));
+    const key = states.join('|');
+    if (key !== last) [last, sinceMs] = [key, hostNowMs()];
+    else if (hostNowMs() - sinceMs >= steadyMs) break;
+    await sleep(500);
+  }
+  return hostNowMs() - startMs;
+}
+
 const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 try {
@@ -83,7 +110,7 @@ try {
   await room.pactl('set-default-source', 'roommic');
   const roomId = `cal${Date.now().toString(36)}`;
   const clocks = Array.from({ length: n }, (_, k) => CLOCKS[k % CLOCKS.length]!);
-  const speakers = [];
+  const speakers: AudioSpeaker[] = [];
   for (let k = 0; k < n; k++) {
     const speaker = await launchAudioSpeaker(room, k, pulseLatencyMs);
     speakers.push(speaker);
@@ -96,6 +123,7 @@ try {
 
   console.error(`${n} speakers and a listener joined; playing the demo…`);
   const recorder = await room.record();
+  const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
   const refusal = await speakers[0]!.page.evaluate(() => window.tutti.debug!.playDemo());
   if (refusal !== null) throw new Error(`playDemo refused: ${refusal}`);
   const playHostMs = hostNowMs();
@@ -110,6 +138,8 @@ try {
   }
   await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => phaseOf(d) === 'playing', { what: 'playing', timeoutMs: 60_000 })));
   await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
+  const waitedMs = await waitForSteadyOutputs(speakers.map((s) => s.page), steadySec * 1000, 60_000);
+  console.error(`outputs steady for ${steadySec} s after ${f(waitedMs / 1000, 1)} s of waiting`);
   const beforeFromHostMs = hostNowMs() + 3000;
   await sleep(beforeFromHostMs + beforeSec * 1000 - hostNowMs());
 
@@ -126,6 +156,7 @@ try {
   const afterFromHostMs = calEndHostMs + settleSec * 1000;
   await sleep(afterFromHostMs + afterSec * 1000 - hostNowMs());
   const recording = await recorder.stop();
+  const rounds = await trace.stop();
   await disposeAllGuarded();
 
   console.error(`recorded ${f(recording.frameCount / recording.rateHz, 1)} s; analysing…`);
@@ -148,12 +179,16 @@ try {
       rows.push(`| S${a}–S${b} | ${s0.samples} | ${f(s0.medianMs)} | ${f(s0.p95Ms)} | ${f(s0.maxMs)} | ${s1.samples} | ${f(s1.medianMs)} | ${f(s1.p50Ms)} | ${f(s1.p95Ms)} | ${f(s1.maxMs)} |`);
     }
   }
+  const truth = errorsVsOthersMs(tracks, 1, track.durationSec);
+  const hostMsAt = (frame: number): number => recording.hostMsAt(frame);
+  const estimatesIn = (range: (frame: number) => boolean, fromHostMs: number) => compareEstimates(rounds, truth.map((series) => series.filter((s) => range(s.recordingFrame))), hostMsAt, fromHostMs);
+  if (traceFile !== undefined) writeFileSync(traceFile, JSON.stringify({ rounds, truth: truth.map((series) => series.map((s) => ({ hostMs: hostMsAt(s.recordingFrame), valueMs: s.valueMs }))), calStartHostMs, calEndHostMs }));
   const met = worstAfter.p95 <= 0.1 && worstAfter.max <= 0.25;
   console.log(
     [
       `### Acoustic calibration, judged from the rendered audio: ${n} speakers (injected clocks ${clocks.map((c) => `${c.offsetMs} ms/${c.ratePpm} ppm`).join(', ')})`,
       '',
-      `Before: ${beforeSec} s of music before calibrating; after: ${afterSec} s from ${settleSec} s after the run. Pair offset = how far apart two speakers are heard (signed median, |·| percentiles), ms.`,
+      `Before: ${beforeSec} s of music before calibrating (once every speaker's output timing had been steady for ${steadySec} s: ${f(waitedMs / 1000, 1)} s of waiting); after: ${afterSec} s from ${settleSec} s after the run. Pair offset = how far apart two speakers are heard (signed median, |·| percentiles), ms.`,
       '',
       '| pair | before windows | before median | before p95 abs | before max abs | after windows | after median | after p50 abs | after p95 abs | after max abs |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -168,6 +203,10 @@ try {
       '| speaker | measured delay ms | correction ms | residual ms | error |',
       '|---|---:|---:|---:|---|',
       ...report.rows.map((r) => `| ${r.name} | ${r.measuredDelayMs === null ? '—' : f(r.measuredDelayMs)} | ${r.correctionMs === null ? '—' : f(r.correctionMs)} | ${r.residualMs === null ? '—' : f(r.residualMs)} | ${r.error ?? ''} |`),
+      '',
+      formatEstimates(estimatesIn(before, beforeFromHostMs), "Before: the app's estimate vs the rendered truth, each relative to the others (truth − estimate):"),
+      '',
+      formatEstimates(estimatesIn(after, afterFromHostMs), "After: the app's estimate vs the rendered truth, each relative to the others (truth − estimate):"),
     ].join('\n'),
   );
 } catch (error) {

@@ -96,6 +96,17 @@ export class DriftLoop {
     this.slipper.restartAt(whenSec);
   }
 
+  /**
+   * The error moved by a known amount, ms: its target moved (a small trim or calibration change)
+   * or the output mapping's latency did. The policy shifts its estimate instead of learning a
+   * rate from the step (DriftPolicy.shiftError).
+   */
+  errorMoved(deltaMs: Milliseconds): void {
+    if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
+    this.policy.shiftError(deltaMs);
+    this.recent = this.recent.map((m) => ({ ...m, errorMs: m.errorMs + deltaMs }));
+  }
+
   /** The correction rate in force, ppm. */
   get ratePpm(): Ppm {
     return this.slipper.ratePpm;

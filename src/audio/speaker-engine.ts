@@ -79,6 +79,8 @@ export class SpeakerEngine extends EventTarget {
   /** Parts of the planned track offered (a late joiner's). */
   private partsOffered = 0;
   /** Since when a join of this plan waits for its schedule's uncertainty (performance ms). */
+  /** The output mapping's latency at the previous drift measurement, ms (NaN: none). */
+  private measuredLatencyMs = Number.NaN;
   private joinWait: { readonly plan: PlaybackPlan; readonly sinceMs: Milliseconds } | null = null;
   private timer: ReturnType<typeof setInterval> | null;
   private slipTimer: ReturnType<typeof setInterval> | null;
@@ -169,7 +171,9 @@ export class SpeakerEngine extends EventTarget {
 
   private offsetMoved(deltaMs: Milliseconds | null): void {
     if (deltaMs === null) return;
+    // Heard δ later on purpose: the error is δ lower at once (a new voice is placed on the new target).
     if (Math.abs(deltaMs) >= TRIM_RESCHEDULE_MS) this.reschedule();
+    else this.drift.errorMoved(-deltaMs);
     this.changed();
   }
 
@@ -315,6 +319,10 @@ export class SpeakerEngine extends EventTarget {
   /** One drift-loop step: the error of the position rendered now; re-schedule when the loop asks. */
   private measure(plan: PlaybackPlan, nowSec: Seconds): void {
     const heardShared = this.scheduleClock.contextToSharedMs(nowSec);
+    // A new latency in the mapping moves every heard time, and so the error, by its change.
+    const latencyMs = this.output.timing.mappedLatencyMs;
+    if (Number.isFinite(this.measuredLatencyMs) && Number.isFinite(latencyMs)) this.drift.errorMoved(latencyMs - this.measuredLatencyMs);
+    this.measuredLatencyMs = latencyMs;
     const errorMs = playoutErrorMs(this.voices.positionAt(nowSec), heardShared, plan, this.offset.totalMs);
     if (!Number.isFinite(errorMs)) return;
     const uncertaintyMs = this.scheduleClock.uncertaintyMs();

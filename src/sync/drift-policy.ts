@@ -198,6 +198,18 @@ export class DriftPolicy {
     return { ratePpm: this.r, sdPpm: Math.sqrt(this.p11) };
   }
 
+  /**
+   * The error moved by a known amount, ms (its target moved: a new trim or calibration correction,
+   * a new output latency). The estimate and the recent measurements move with it and nothing is
+   * learned from it: fed as a measurement instead, the filter takes part of such a step for a rate,
+   * and the speaker overshoots once the step is corrected. Non-finite: ignored.
+   */
+  shiftError(deltaMs: Milliseconds): void {
+    if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
+    this.e += deltaMs;
+    this.history = this.history.map((v) => v + deltaMs);
+  }
+
   /** Take a measurement; returns what to do now. Invalid, too uncertain or settling ones: keep. */
   update(m: PlayoutMeasurement): DriftAction {
     const o = this.o;

@@ -27,7 +27,12 @@ export interface RenderLineOptions {
   readonly learnedRateSdPpm: Ppm;
   /** …if the old line spanned this much audio time, ms (else the prior stays as it was). */
   readonly learnSpanMs: Milliseconds;
-  /** After this many lines in a row restart younger than learnSpanMs, the learned rate prior is dropped. */
+  /**
+   * After this many lines in a row restart younger than learnSpanMs, the learned rate prior is
+   * dropped. 1: a line that restarts young under a learned rate does not keep it (bench:sync: a
+   * rate learned ~1700 ppm wrong before the press drifted each new line off in 3.5–4.5 s, and the
+   * third such restart dropped it only 13.5 s after the press; the speaker was silent meanwhile).
+   */
   readonly shortLinesResetPrior: number;
   /** Buckets whose minimum misses the fit by more than this many robust scales (and > 0.5 ms) are dropped. */
   readonly outlierScales: number;

@@ -152,6 +152,14 @@ export class OutputTiming {
   }
 
   /**
+   * Latency the mapping adds on top of the render line now, ms: {@link heardLatencyMs}, NaN in the
+   * readings-only fallback (its mapping is the readings'). A change moves every heard time by as much.
+   */
+  get mappedLatencyMs(): Milliseconds {
+    return this.readingsOnly ? Number.NaN : this.heardLatencyMs;
+  }
+
+  /**
    * 1σ of {@link contextToPerfMs} now, ms. The latest readings lying more than `toleranceMs` below
    * the latency add their gap: the latency is in dispute (bench:sync's render lines moved ~5 ms
    * later at the press while the output stayed put, and the speakers re-scheduled 3 ms wrong on the

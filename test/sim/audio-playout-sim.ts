@@ -33,6 +33,8 @@ export interface PlayoutSimOptions {
   /** Residual error of a hard resync (the new source's scheduling error), ms (1σ). */
   readonly resyncSdMs: Milliseconds;
   readonly steps: readonly ErrorStep[];
+  /** Steps of the error that the policy is told of (its target moved: DriftPolicy.shiftError). */
+  readonly knownSteps: readonly ErrorStep[];
   /** The skew moves linearly from skewPpm at fromMs to toPpm at toMs (a busy sink's clock), then stays. */
   readonly skewRamp?: { readonly fromMs: Milliseconds; readonly toMs: Milliseconds; readonly toPpm: Ppm };
   readonly policy: Partial<DriftPolicyOptions>;
@@ -52,6 +54,7 @@ export const DEFAULT_PLAYOUT_SIM_OPTIONS: PlayoutSimOptions = {
   outlierMs: 2,
   resyncSdMs: 0.02,
   steps: [],
+  knownSteps: [],
   policy: {},
   seedOnResyncPpm: Number.NaN,
 };
@@ -96,6 +99,11 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
     const playedMs = o.tickMs * (1 + skewPpm * 1e-6) * rate;
     errorMs += o.tickMs - playedMs;
     for (const step of o.steps) if (step.atMs > atMs - o.tickMs && step.atMs <= atMs) errorMs += step.deltaMs;
+    for (const step of o.knownSteps) {
+      if (step.atMs <= atMs - o.tickMs || step.atMs > atMs) continue;
+      errorMs += step.deltaMs;
+      policy.shiftError(step.deltaMs);
+    }
     const outlier = rng.chance(o.outlierProbability) ? rng.pick([-1, 1]) * o.outlierMs : 0;
     const measuredMs = errorMs + rng.normal(0, o.noiseSdMs) + outlier;
     const action = policy.update({ atMs, errorMs: measuredMs, uncertaintyMs: o.reportedUncertaintyMs ?? o.noiseSdMs });

@@ -84,6 +84,23 @@ describe('DriftPolicy', () => {
     }
   });
 
+  it('takes a known move of its target (shiftError) as a step, not a rate: no overshoot', () => {
+    // The fine latency moves the target 0.5 ms over 5 s (600 ppm skew learned). Fed as measurements,
+    // the filter learned part of that ramp as a rate and overshot by 0.14–0.18 ms once it stopped
+    // (a calibration's 0.22–0.27 ms corrections overshot ~0.1 ms in bench:calibrate); told, ≤ 0.04 ms.
+    const ramp = Array.from({ length: 25 }, (_, i) => ({ atMs: 60_000 + 200 * i, deltaMs: -0.02 }));
+    const overshootMs = (result: PlayoutSimResult): number => Math.max(...result.trace.filter((s) => s.atMs > 63_000).map((s) => s.trueErrorMs));
+    for (const seed of [1, 2, 3]) {
+      const scenario = { seed, skewPpm: 600, durationMs: 150_000, noiseSdMs: 0.03, outlierProbability: 0, reportedUncertaintyMs: 0.3 };
+      const measured = simulatePlayout({ ...scenario, steps: ramp });
+      const told = simulatePlayout({ ...scenario, knownSteps: ramp });
+      expect(overshootMs(measured), `seed ${seed}: measured`).to.be.above(0.1);
+      expect(overshootMs(told), `seed ${seed}: told`).to.be.below(0.06);
+      expect(errorAfter(told, 80_000).p99, `seed ${seed}`).to.be.at.most(0.1);
+      expect(told.resyncs).to.have.length(0);
+    }
+  });
+
   it('ignores outliers: 2 ms, 30 ms and 100 ms spikes trigger no resync', () => {
     for (const outlierMs of [2, 30, 100]) {
       const result = simulatePlayout({ seed: 9, skewPpm: 200, outlierProbability: 0.02, outlierMs });
