@@ -78,9 +78,9 @@ export class SpeakerEngine extends EventTarget {
   private partUpgrades = 0;
   /** Parts of the planned track offered (a late joiner's). */
   private partsOffered = 0;
-  /** Since when a join of this plan waits for its schedule's uncertainty (performance ms). */
   /** The output mapping's latency at the previous drift measurement, ms (NaN: none). */
   private measuredLatencyMs = Number.NaN;
+  /** Since when a join of this plan waits for its schedule's uncertainty (performance ms). */
   private joinWait: { readonly plan: PlaybackPlan; readonly sinceMs: Milliseconds } | null = null;
   private timer: ReturnType<typeof setInterval> | null;
   private slipTimer: ReturnType<typeof setInterval> | null;
@@ -171,7 +171,7 @@ export class SpeakerEngine extends EventTarget {
 
   private offsetMoved(deltaMs: Milliseconds | null): void {
     if (deltaMs === null) return;
-    // Heard δ later on purpose: the error is δ lower at once (a new voice is placed on the new target).
+    // To be heard δ later: the error drops by δ at once. A big move re-schedules onto the new target instead.
     if (Math.abs(deltaMs) >= TRIM_RESCHEDULE_MS) this.reschedule();
     else this.drift.errorMoved(-deltaMs);
     this.changed();
