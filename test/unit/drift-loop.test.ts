@@ -33,6 +33,20 @@ describe('DriftLoop', () => {
     expect(run([3.9, 3.8, 3.9, 3.8, 3.9], 2.5), 'under 4 ms').to.deep.equal([false, false, false, false, false]);
   });
 
+  it('moves its recent estimates with a known move of the error (a new output latency): no wait for five new ones', () => {
+    const run = (movedMs: number): boolean[] => {
+      const loop = new DriftLoop(0.05);
+      loop.restartAt(0);
+      const out = [0.12, 0.08, 0.1, 0.11].map((errorMs, i) => loop.step({ atSharedMs: 10_000 + 200 * i, errorMs, uncertaintyMs: 3 }));
+      const before = loop.diagnostics().driftErrorEstimateMs as number;
+      loop.errorMoved(movedMs);
+      expect((loop.diagnostics().driftErrorEstimateMs as number) - before).to.be.closeTo(movedMs, 1e-9);
+      return [...out, loop.step({ atSharedMs: 10_800, errorMs: 6.7, uncertaintyMs: 3 })];
+    };
+    expect(run(6.6), 'told of the 6.6 ms move').to.deep.equal([false, false, false, false, true]);
+    expect(run(0), 'not told').to.deep.equal([false, false, false, false, false]);
+  });
+
   it('leaves a gross error it knows only vaguely to the policy (no re-schedule on a guess)', () => {
     const loop = new DriftLoop(0.05);
     loop.restartAt(0);
