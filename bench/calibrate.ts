@@ -37,6 +37,9 @@ const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 const traceFile = stringArg('trace');
 const steadySec = numberArg('steady-seconds', 15);
 
+/** Analysis hop of the recording, s: the truth has a sample every this long. */
+const HOP_SEC = 0.25;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const phaseOf = (d: unknown): string | undefined => (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
@@ -164,7 +167,7 @@ try {
   const track = new ReferenceTrack();
   const reference = track.monoAt(rateHz);
   const fromFrame = Math.max(0, Math.round(recording.frameAt(playHostMs)));
-  const tracks = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: 0.25 }));
+  const tracks = speakers.map((_, k) => trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: HOP_SEC }));
   const inRange = (fromHost: number, toHost: number) => (frame: number) => frame >= recording.frameAt(fromHost) && frame < recording.frameAt(toHost);
   const before = inRange(beforeFromHostMs, calStartHostMs);
   const after = inRange(afterFromHostMs, afterFromHostMs + afterSec * 1000);
@@ -181,7 +184,8 @@ try {
   }
   const truth = errorsVsOthersMs(tracks, 1, track.durationSec);
   const hostMsAt = (frame: number): number => recording.hostMsAt(frame);
-  const estimatesIn = (range: (frame: number) => boolean, fromHostMs: number) => compareEstimates(rounds, truth.map((series) => series.filter((s) => range(s.recordingFrame))), hostMsAt, fromHostMs);
+  // Each poll against the truth sample nearest it: within a hop (polls every 500 ms sit up to half a hop from one).
+  const estimatesIn = (range: (frame: number) => boolean, fromHostMs: number) => compareEstimates(rounds, truth.map((series) => series.filter((s) => range(s.recordingFrame))), hostMsAt, fromHostMs, HOP_SEC * 1000);
   if (traceFile !== undefined) writeFileSync(traceFile, JSON.stringify({ rounds, truth: truth.map((series) => series.map((s) => ({ hostMs: hostMsAt(s.recordingFrame), valueMs: s.valueMs }))), calStartHostMs, calEndHostMs }));
   const met = worstAfter.p95 <= 0.1 && worstAfter.max <= 0.25;
   console.log(

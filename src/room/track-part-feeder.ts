@@ -122,9 +122,8 @@ export class TrackPartFeeder {
     if (!(nowSec < layout.durationSec)) return;
     const chunkAt = (positionSec: Seconds): number => Math.min(Math.floor(wavByteAt(layout, positionSec) / partial.chunkBytes), Math.ceil(partial.sizeBytes / partial.chunkBytes) - 1);
     let from = feeding.fromChunk;
-    const runEndSec = (index: number): Seconds => wavPositionAt(layout, index * partial.chunkBytes + partial.runBytes(index));
     // Aim at the position due a little ahead; again when the room's position passed what arrived.
-    if (from === null || nowSec >= Math.max(runEndSec(from), feeding.offeredEndSec)) {
+    if (from === null || nowSec >= Math.max(runEndSec(layout, partial, from), feeding.offeredEndSec)) {
       from = chunkAt(Math.max(0, nowSec) + FETCH_LEAD_SEC);
       if (from !== feeding.fromChunk) {
         feeding.fromChunk = from;
@@ -132,8 +131,13 @@ export class TrackPartFeeder {
         this.focus(feeding, from);
       }
     }
+    this.offerLonger(feeding, partial, layout, from, nowSec);
     this.holdForClock(feeding, roomNowMs, nowSec);
-    const endSec = runEndSec(from);
+  }
+
+  /** Offer the run of arrived chunks from `from` when it is worth more than what was offered. */
+  private offerLonger(feeding: Feeding, partial: PartialTrack, layout: WavDataLayout, from: number, nowSec: Seconds): void {
+    const endSec = runEndSec(layout, partial, from);
     const heldFromSec = Math.max(nowSec, wavPositionAt(layout, from * partial.chunkBytes));
     const offered = Number.isFinite(feeding.offeredEndSec) ? { startSec: feeding.offeredStartSec, endSec: feeding.offeredEndSec } : null;
     if (!partWorthOffering(offered, heldFromSec, endSec, layout.durationSec)) return;
@@ -143,8 +147,7 @@ export class TrackPartFeeder {
     feeding.offeredEndSec = slice.endSec;
     feeding.offeredStartSec = slice.startSec;
     this.offers++;
-    this.sink.offerPart(trackId, slice.bytes, slice.startSec, layout.durationSec);
-    this.holdForClock(feeding, roomNowMs, nowSec);
+    this.sink.offerPart(feeding.plan.trackId, slice.bytes, slice.startSec, layout.durationSec);
   }
 
   /** Hold the fetch while the offered part has runway and the clock is unsure (`sync/join-fetch-hold.ts`). */
@@ -161,4 +164,9 @@ export class TrackPartFeeder {
     feeding.focus = order;
     this.source.focus(feeding.plan.trackId, order);
   }
+}
+
+/** Track position (s) where the run of arrived chunks from chunk `index` ends. */
+function runEndSec(layout: WavDataLayout, partial: PartialTrack, index: number): Seconds {
+  return wavPositionAt(layout, index * partial.chunkBytes + partial.runBytes(index));
 }
