@@ -27,7 +27,12 @@
  *   judge's rejections instead, readings 0.95 ms below the latency, on the tolerance's edge, sent
  *   the offset back to 0 in bench:sync, and the speaker played 1 ms early for 20 s.)
  * - the offset moves at most `slewMsPerSec`, so the drift loop corrects it inaudibly;
- * - with too few readings (after a restart, say) the offset is held.
+ * - with too few readings (after a restart, say) the offset is held;
+ * - an offset held at its cap for `absorbAfterMs` while the readings' level stayed within
+ *   `absorbMaxMoveMs` of where it was at the start of that time is handed to the rules' latency
+ *   ({@link takeAbsorbable}), and the offset may go on from 0: in a 10-minute bench:sync a glitch
+ *   left one speaker's latency ~0.8 ms low, its offset stood at +0.5 ms for the last 460 s, and
+ *   it played 0.2–0.3 ms late all that time. A ramp moves the level far more than that in a minute.
  * Pure: inputs carry their own timestamps.
  */
 import { median } from './median.js';
@@ -53,10 +58,15 @@ export interface FineLatencyOptions {
   readonly maxRiseMsPerSec: number;
   /** Fastest change of the offset, ms per s. */
   readonly slewMsPerSec: number;
+  /** An offset held at a cap this long, ms… */
+  readonly absorbAfterMs: Milliseconds;
+  /** …with the readings' level moved less than this meanwhile, ms, becomes part of the latency. */
+  readonly absorbMaxMoveMs: Milliseconds;
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
   windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandMs: 2, maxOutsideFraction: 0.1, maxDownMs: 1, maxUpMs: 0.5, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
+  absorbAfterMs: 60_000, absorbMaxMoveMs: 0.15,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -74,6 +84,8 @@ export class FineLatency {
   private points: FineReading[] = [];
   private offset: Milliseconds = 0;
   private lastAtMs = Number.NaN;
+  /** Since when (ms) the offset has stood at a cap that its target exceeds, and the readings' level then (ms); null: not. */
+  private pinned: { readonly sinceMs: Milliseconds; readonly levelMs: Milliseconds } | null = null;
 
   constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
 
@@ -91,12 +103,28 @@ export class FineLatency {
     const atMs = reading.readAtMs;
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
-    const target = this.target(latencyMs, impliedOf);
+    const aim = this.target(latencyMs, impliedOf);
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
-    if (target === null) return;
+    if (aim === null) return;
     const maxStep = this.o.slewMsPerSec * elapsedSec;
-    this.offset += Math.max(-maxStep, Math.min(maxStep, target - this.offset));
+    this.offset += Math.max(-maxStep, Math.min(maxStep, aim.targetMs - this.offset));
+    const capped = (aim.targetMs === this.o.maxUpMs && aim.levelMs > aim.targetMs) || (aim.targetMs === -this.o.maxDownMs && aim.levelMs < aim.targetMs);
+    if (!capped || this.offset !== aim.targetMs) this.pinned = null;
+    else if (this.pinned === null || Math.abs(aim.levelMs - this.pinned.levelMs) > this.o.absorbMaxMoveMs) this.pinned = { sinceMs: atMs, levelMs: aim.levelMs };
+  }
+
+  /**
+   * The offset to hand to the rules' latency now (ms; 0: none), see the module comment. Once
+   * taken, the offset is 0: the caller adds it to the latency, and the mapping stays put.
+   */
+  takeAbsorbable(): Milliseconds {
+    const p = this.pinned;
+    if (p === null || this.lastAtMs - p.sinceMs < this.o.absorbAfterMs) return 0;
+    const absorbedMs = this.offset;
+    this.offset = 0;
+    this.pinned = null;
+    return absorbedMs;
   }
 
   /** The latency in use was set anew (from readings): the offset is part of it now. */
@@ -109,18 +137,19 @@ export class FineLatency {
   lineRestarted(): void {
     this.points = [];
     this.lastAtMs = Number.NaN;
+    this.pinned = null;
   }
 
-  /** Where the offset should go; null: hold it. */
-  private target(latencyMs: Milliseconds, impliedOf: ImpliedOf): Milliseconds | null {
+  /** Where the offset should go and the readings' level (the median gap), ms; null: hold it. */
+  private target(latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
     const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => Math.abs(g.valueMs) <= this.o.bandMs);
-    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return 0;
+    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return { targetMs: 0, levelMs: 0 };
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
     const maxUpMs = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec ? 0 : this.o.maxUpMs;
-    return Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level));
+    return { targetMs: Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level)), levelMs: level };
   }
 }

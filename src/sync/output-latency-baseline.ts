@@ -22,8 +22,8 @@ export interface BaselineLatency {
 
 export class LatencyBaseline {
   private anchors: Anchor[] = [];
-  /** The anchors' latency, cached per render-line version and restart count. */
-  private cached: (BaselineLatency & { version: number; restarts: number }) | null = null;
+  /** The anchors' latency, cached per render-line version and count of restarts and shifts. */
+  private cached: (BaselineLatency & { version: number; breaks: number }) | null = null;
   /** The anchors still lie on the current line (else their latency is frozen). */
   private liveAnchors = true;
   /** Steps taken on top of the anchors' latency, ms. */
@@ -82,9 +82,9 @@ export class LatencyBaseline {
   /** Latency of the anchors (without the adjustments), recomputed against the current line while they are in its fit span. */
   state(): BaselineLatency | null {
     if (this.anchors.length === 0) return null;
-    const restarts = this.render.counters.restarts;
+    const breaks = this.render.breaks;
     const cached = this.cached;
-    if (!this.liveAnchors || (cached !== null && cached.version === this.render.version && cached.restarts === restarts)) return cached;
+    if (!this.liveAnchors || (cached !== null && cached.version === this.render.version && cached.breaks === breaks)) return cached;
     const oldest = this.anchors[0]?.ctxMs ?? 0;
     if (cached !== null && this.render.newestFrameMs - oldest > 0.8 * this.windowMs) {
       this.liveAnchors = false;
@@ -93,7 +93,7 @@ export class LatencyBaseline {
     const values = this.anchors.map((a) => a.perfMs - this.render.timeToPerfMs(a.ctxMs));
     const mid = median(values);
     const spread = 1.4826 * median(values.map((v) => Math.abs(v - mid)));
-    this.cached = { version: this.render.version, restarts, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
+    this.cached = { version: this.render.version, breaks, ms: mid, sdMs: (1.25 * spread) / Math.sqrt(values.length) };
     return this.cached;
   }
 }

@@ -60,12 +60,12 @@ export class LatencyTracker {
     this.fine = new FineLatency({ ...DEFAULT_FINE_LATENCY_OPTIONS, ...o.fine });
   }
 
-  /** A frame counter report for the render line; a restart keeps the latency (frozen) or forgets it. */
+  /** A frame counter report for the render line; a restart or shift keeps the latency (frozen) or forgets it. */
   addFrames(report: RenderFrameReport): void {
-    const restarts = this.render.counters.restarts;
+    const breaks = this.render.breaks;
     this.baseline.state();
     this.render.add(report);
-    if (this.render.counters.restarts !== restarts) this.lineRestarted();
+    if (this.render.breaks !== breaks) this.lineRestarted();
   }
 
   /** A valid, fresh reading at context time `ctxMs`; returns what was done with it. */
@@ -83,7 +83,10 @@ export class LatencyTracker {
       if (mature || this.continuesLatency) this.lastJudgedMs = implied;
     }
     if (this.plausibility.discards(this.latencyMs)) this.setLatency({ kind: 'replace', anchors: [], rule: 'implausible' }, Number.NaN, r.readAtMs);
-    if (this.render.stepPending && plausible && implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
+    if (this.render.stepPending && plausible) {
+      if (implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
+      this.render.witnessStep(implied - this.heardLatencyMs, r.readAtMs);
+    }
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the
     // restarted line then counted it again (+8 ms for 1.3 s in simulation; +100 for a 100 ms one).
@@ -102,7 +105,11 @@ export class LatencyTracker {
     const settling = this.settling;
     const ruling = this.judge.rule(reading, latencyMs, { mature, settling });
     if (ruling.kind === 'accepted' || ruling.kind === 'rejected') {
-      if (mature && plausible && !settling) this.fine.add(reading, latencyMs, this.impliedOf);
+      if (mature && plausible && !settling) {
+        this.fine.add(reading, latencyMs, this.impliedOf);
+        const absorbedMs = this.fine.takeAbsorbable();
+        if (absorbedMs !== 0) this.absorbFine(absorbedMs, r.readAtMs);
+      }
       return ruling.kind;
     }
     this.setLatency(ruling, r.readAtMs, r.readAtMs);
@@ -195,6 +202,16 @@ export class LatencyTracker {
     this.fine.latencySet();
     const toMs = Number.isFinite(this.latencyMs) ? this.latencyMs : null;
     this.changes = [...this.changes, { atMs, rule: change.rule, fromMs, toMs }].slice(-MAX_CHANGES_KEPT);
+  }
+
+  /**
+   * The fine offset held at its cap for a minute becomes part of the latency (FineLatency): the
+   * mapping stays put, the latency stays proven, and the offset may go on from 0.
+   */
+  private absorbFine(deltaMs: Milliseconds, atMs: Milliseconds): void {
+    const fromMs = this.latencyMs;
+    this.baseline.adjust(deltaMs);
+    this.changes = [...this.changes, { atMs, rule: 'fine' as const, fromMs, toMs: this.latencyMs }].slice(-MAX_CHANGES_KEPT);
   }
 
   /**

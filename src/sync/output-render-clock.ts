@@ -6,7 +6,7 @@
  * time is a line (offset + skew), like a min-RTT filter. Pure: reports carry their own times.
  */
 import { RenderLine, type RenderLineOptions } from './output-render-line.js';
-import { RenderStepDetector, StepVerdict, type RenderStepOptions } from './output-render-step.js';
+import { RenderStepDetector, StepVerdict, type RenderStepOptions, type WitnessedStep } from './output-render-step.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** One message from the frame counter. */
@@ -20,12 +20,22 @@ export interface RenderFrameReport {
 /** Tuning of {@link RenderClock}. Durations in ms of audio time. */
 export interface RenderClockOptions extends RenderStepOptions, RenderLineOptions {
   readonly sampleRateHz: number;
+  /**
+   * 1σ of a witnessed step's size, ms: the line's shifted buckets get their own offset with this
+   * prior. The output timestamps gave a 5.3–5.5 ms move of the rendered output as 5.6–5.8 ms in
+   * bench:sync's 10-minute run.
+   */
+  readonly witnessSdMs: Milliseconds;
 }
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
+  bucketMs: 2_000, windowMs: 60_000, witnessSdMs: 0.5, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, witnessSteps: true, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
 };
+
+function isWitnessed(verdict: StepVerdict): verdict is WitnessedStep {
+  return typeof verdict === 'object' && 'deltaMs' in verdict;
+}
 
 /**
  * Only a line younger than this can be dropped as built on a backlog (a backlog drains within it),
@@ -47,6 +57,7 @@ export class RenderClock {
   private reportCount = 0;
   private restartCount = 0;
   private reseedCount = 0;
+  private shiftCount = 0;
 
   constructor(options: Partial<RenderClockOptions> & { sampleRateHz: number }) {
     this.o = { ...DEFAULT_RENDER_CLOCK_OPTIONS, ...options };
@@ -79,9 +90,20 @@ export class RenderClock {
     return this.line.bucketCount;
   }
 
-  /** Reports taken, restarts, lines dropped as built on a backlog and learned rate priors dropped so far, and the current line's buckets. */
-  get counters(): { readonly reports: number; readonly restarts: number; readonly reseeds: number; readonly priorDrops: number; readonly buckets: number } {
-    return { reports: this.reportCount, restarts: this.restartCount, reseeds: this.reseedCount, priorDrops: this.line.priorDrops, buckets: this.line.bucketCount };
+  /**
+   * Reports taken, restarts, witnessed steps the line was shifted by, lines dropped as built on a
+   * backlog and learned rate priors dropped so far, and the current line's buckets.
+   */
+  get counters(): { readonly reports: number; readonly restarts: number; readonly shifts: number; readonly reseeds: number; readonly priorDrops: number; readonly buckets: number } {
+    return { reports: this.reportCount, restarts: this.restartCount, shifts: this.shiftCount, reseeds: this.reseedCount, priorDrops: this.line.priorDrops, buckets: this.line.bucketCount };
+  }
+
+  /**
+   * Discontinuities so far: restarts and shifts. Whatever lay on the line before one (readings
+   * taken as anchors) no longer does.
+   */
+  get breaks(): number {
+    return this.restartCount + this.shiftCount;
   }
 
   /** Audio time covered by the current line's reports from its first bucket's lowest point, ms (0 without a line). */
@@ -107,6 +129,15 @@ export class RenderClock {
   /** The output may have moved at `atPerfMs` (an underrun was counted, the context resumed). */
   hintDiscontinuity(atPerfMs: Milliseconds): void {
     this.steps.hint(atPerfMs);
+  }
+
+  /**
+   * The browser's output timestamps moved by `deltaMs` at `atPerfMs`, judged against this line
+   * while a step was pending: a step of the reports' run that agrees shifts the line at once
+   * (RenderStepDetector.witness).
+   */
+  witnessStep(deltaMs: Milliseconds, atPerfMs: Milliseconds): void {
+    this.steps.witness(deltaMs, atPerfMs);
   }
 
   /** Take a report. Returns false if it was ignored (invalid, not advancing). */
@@ -161,6 +192,13 @@ export class RenderClock {
     const verdict = this.steps.judge({ tMs, y, arrivalMs, r: y - this.line.yAt(tMs) });
     if (verdict === StepVerdict.onLine) return false;
     if (verdict === StepVerdict.held) return true;
+    if (isWitnessed(verdict)) {
+      this.line.shift(verdict.deltaMs, this.o.witnessSdMs);
+      this.steps.reset();
+      this.shiftCount++;
+      for (const h of verdict.reports) this.line.insert(h.tMs, h.y);
+      return true;
+    }
     this.restart();
     if (verdict === StepVerdict.restart) return false;
     for (const h of verdict) this.line.insert(h.tMs, h.y);

@@ -44,6 +44,8 @@ interface Bucket {
   tMs: Milliseconds;
   y: Milliseconds;
   key: number;
+  /** Moved by {@link RenderLine.shift}: the fit gives these buckets an offset of their own. */
+  shifted: boolean;
 }
 
 interface Fit {
@@ -60,6 +62,9 @@ interface Fit {
 /** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
 const PRIOR_CONFLICT_SIGMAS = 4;
 
+/** Floor of the prior σ of the shifted buckets' own offset, ms (a zero σ would pin it). */
+const MIN_SHIFT_SD_MS = 0.01;
+
 /** Floor of the robust scale of bucket minima, ms. */
 const MIN_SCALE_MS = 0.1;
 
@@ -74,6 +79,8 @@ export class RenderLine {
   /** Frame time of the line's first point, ms. */
   private startMsValue = 0;
   private priorDropCount = 0;
+  /** 1σ of the latest shift, ms: the prior of the shifted buckets' own offset. */
+  private shiftSdMs: Milliseconds = 0;
   /** Bumped on every refit and clear (callers cache derived values on it). */
   version = 0;
 
@@ -162,6 +169,22 @@ export class RenderLine {
     this.clear();
   }
 
+  /**
+   * The output moved by `deltaMs` and a witness measured it to `sdMs` (1σ): every bucket so far
+   * moves with it, and the fit gives them an offset of their own with that prior, which the
+   * buckets after the move pin down as they close. So the line maps at once, no less sure than
+   * the witness, and keeps the rate it learned; a restart maps coarsely until a new line matures.
+   */
+  shift(deltaMs: Milliseconds, sdMs: Milliseconds): void {
+    for (const b of this.buckets) {
+      b.y += deltaMs;
+      b.key += deltaMs;
+      b.shifted = true;
+    }
+    this.shiftSdMs = sdMs;
+    this.refit();
+  }
+
   /** One point: kept if it is its bucket's lowest (after removing the current rate), then refitted. */
   insert(tMs: Milliseconds, y: Milliseconds): void {
     const o = this.o;
@@ -172,9 +195,9 @@ export class RenderLine {
     if (last === undefined) this.startMsValue = tMs;
     if (last !== undefined && last.index === index) {
       if (key >= last.key) return;
-      Object.assign(last, { tMs, y, key });
+      Object.assign(last, { tMs, y, key, shifted: false });
     } else {
-      this.buckets.push({ index, tMs, y, key });
+      this.buckets.push({ index, tMs, y, key, shifted: false });
       while (this.buckets.length > 1 && (this.buckets[0]?.tMs ?? tMs) < tMs - o.windowMs) this.buckets.shift();
     }
     this.refit();
@@ -193,7 +216,7 @@ export class RenderLine {
     }
     const first = this.fitPoints(points, refMs, refY, null);
     if (first === null) return;
-    const residuals = residualsOf(points, refMs, refY, first.coef);
+    const residuals = this.residualsOf(points, refMs, refY, first.coef);
     const scale = robustScale(residuals);
     const limit = Math.max(0.5, this.o.outlierScales * scale);
     const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
@@ -217,7 +240,7 @@ export class RenderLine {
     const data = this.fitPoints(points, refMs, refY, null, Number.POSITIVE_INFINITY);
     if (data === null) return false;
     // Unit weights: the covariance scales with the residuals' variance.
-    const sdMsPerSec = robustScale(residualsOf(points, refMs, refY, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
+    const sdMsPerSec = robustScale(this.residualsOf(points, refMs, refY, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
     const gapMsPerSec = Math.abs((data.coef[1] ?? 0) - this.priorSlope * 1000);
     return gapMsPerSec > PRIOR_CONFLICT_SIGMAS * Math.hypot(sdMsPerSec, this.priorSdPpm / 1000);
   }
@@ -228,17 +251,26 @@ export class RenderLine {
     this.priorSdPpm = this.o.priorRateSdPpm;
   }
 
-  /** Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope (Infinity: none). */
+  /**
+   * Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope
+   * (Infinity: none). Shifted buckets get a third coefficient, their own offset, with the shift's
+   * prior: coef = [offset at refMs, slope in ms per s, shifted buckets' offset].
+   */
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
-    const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
-    return solveLeastSquares(2, observations, [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }]);
+    const slopePrior = { index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 };
+    if (!points.some((b) => b.shifted)) {
+      const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
+      return solveLeastSquares(2, observations, [slopePrior]);
+    }
+    const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000, b.shifted ? 1 : 0], y: b.y - refY, weight }));
+    return solveLeastSquares(3, observations, [slopePrior, { index: 2, mean: 0, sd: Math.max(this.shiftSdMs, MIN_SHIFT_SD_MS) }]);
   }
-}
 
-/** Residuals of bucket minima around a fit's coefficients (offset from refY, slope in ms per s around refMs), ms. */
-function residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
-  return points.map((b) => b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000));
+  /** Residuals of bucket minima around a fit's coefficients (see {@link fitPoints}), ms. */
+  private residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
+    return points.map((b) => b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000) - (b.shifted ? coef[2] ?? 0 : 0));
+  }
 }
 
 /** Robust scale of residuals (1.4826 · median absolute value, at least MIN_SCALE_MS), ms. */

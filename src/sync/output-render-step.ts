@@ -29,6 +29,8 @@ export interface RenderStepOptions {
    */
   readonly bigStepConfirmMs: Milliseconds;
   readonly hintBeforeMs: Milliseconds;
+  /** Whether a witness's word confirms a step at once (see RenderStepDetector.witness); else only the rules above do. */
+  readonly witnessSteps: boolean;
 }
 
 /** A report as judged: frame time, y = arrival − frame time, arrival, and residual from the line, ms. */
@@ -42,8 +44,13 @@ export interface JudgedReport {
 
 /** What to do with a report: fit it, hold it back, restart the line (then fit it). */
 export const StepVerdict = { onLine: 'on-line', held: 'held', restart: 'restart' } as const;
-/** A verdict, or (a big step) restart the line and fit these reports instead. */
-export type StepVerdict = (typeof StepVerdict)[keyof typeof StepVerdict] | readonly JudgedReport[];
+/** The output moved by `deltaMs`, as a witness measured it: shift the line, then fit these reports. */
+export interface WitnessedStep {
+  readonly deltaMs: Milliseconds;
+  readonly reports: readonly JudgedReport[];
+}
+/** A verdict, (a big step) restart the line and fit these reports instead, or shift it ({@link WitnessedStep}). */
+export type StepVerdict = (typeof StepVerdict)[keyof typeof StepVerdict] | readonly JudgedReport[] | WitnessedStep;
 
 /** A run of off-line reports this long (arrival time, ms) makes a step pending. */
 const PENDING_RUN_MS = 100;
@@ -62,6 +69,8 @@ interface Run {
 /** See the module comment. */
 export class RenderStepDetector {
   private run: Run | null = null;
+  /** The latest step a witness saw: its size (ms) and when (performance time, ms). */
+  private witnessed: { readonly deltaMs: Milliseconds; readonly atMs: Milliseconds } | null = null;
   /** Performance time of the latest discontinuity hint; null while none are expected (flatness alone decides). */
   private hintMs: Milliseconds | null = null;
 
@@ -86,9 +95,18 @@ export class RenderStepDetector {
     if (this.hintMs !== null) this.hintMs = Math.max(this.hintMs, atPerfMs);
   }
 
-  /** The line restarted: forget the run. */
+  /**
+   * Another measure of the output saw it move by `deltaMs` at `atPerfMs` (the browser's output
+   * timestamps, judged against the line while a step is pending).
+   */
+  witness(deltaMs: Milliseconds, atPerfMs: Milliseconds): void {
+    if (this.o.witnessSteps && Number.isFinite(deltaMs) && Number.isFinite(atPerfMs)) this.witnessed = { deltaMs, atMs: atPerfMs };
+  }
+
+  /** The line restarted: forget the run and any witness. */
   reset(): void {
     this.run = null;
+    this.witnessed = null;
   }
 
   /**
@@ -110,6 +128,8 @@ export class RenderStepDetector {
     run.held.push(report);
     if (run.held.length > MAX_HELD) run.held.shift();
     if (this.bigFlatStep(run)) return this.afterStep(run);
+    const deltaMs = this.witnessedStep(run);
+    if (deltaMs !== null) return { deltaMs, reports: this.afterStep(run) };
     return report.arrivalMs - run.sinceMs < o.stepConfirmMs ? StepVerdict.held : StepVerdict.restart;
   }
 
@@ -132,8 +152,39 @@ export class RenderStepDetector {
    */
   private bigFlatStep(run: Run): boolean {
     const o = this.o;
-    if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return false;
     if (this.hintMs !== null && this.hintMs < run.sinceMs - o.hintBeforeMs) return false;
+    const halves = this.envelopes(run);
+    if (halves === null) return false;
+    const [early, late] = halves;
+    return Math.abs(early) >= o.bigStepMs && Math.abs(late) >= o.bigStepMs && Math.abs(early - late) <= o.flatMs;
+  }
+
+  /**
+   * The witnessed step (ms) that this run confirms, or null: a witness since `hintBeforeMs` before
+   * the run began saw at least `stepMs` on the run's side, and both halves of the run's latest
+   * bigStepConfirmMs have their lower envelope within `flatMs` of it (the envelope of a quarter
+   * second scatters by up to a quantum, so the witness gives the size). Two measures of the
+   * output that agree need no underrun count: in a 10-minute bench:sync, five outputs moved
+   * 5–6 ms without one, the output timestamps moved with them at once, and the speakers played
+   * that far off for 2.5–3 s, 1.5 s of it waiting for the 3 ms rule (stepConfirmMs).
+   */
+  private witnessedStep(run: Run): Milliseconds | null {
+    const o = this.o;
+    const w = this.witnessed;
+    if (w === null || w.atMs < run.sinceMs - o.hintBeforeMs || w.deltaMs * run.side < o.stepMs) return null;
+    const halves = this.envelopes(run);
+    if (halves === null) return null;
+    return halves.every((envelopeMs) => Math.abs(envelopeMs - w.deltaMs) <= o.flatMs) ? w.deltaMs : null;
+  }
+
+  /**
+   * Lower envelopes (ms, residuals from the line) of the two halves of the run's latest
+   * bigStepConfirmMs of arrival time, or null while the run is shorter or a half holds fewer than
+   * MIN_HALF_REPORTS reports.
+   */
+  private envelopes(run: Run): [Milliseconds, Milliseconds] | null {
+    const o = this.o;
+    if (run.untilMs - run.sinceMs < o.bigStepConfirmMs) return null;
     const fromMs = run.untilMs - o.bigStepConfirmMs;
     const midMs = run.untilMs - o.bigStepConfirmMs / 2;
     const early = { min: Number.POSITIVE_INFINITY, n: 0 };
@@ -145,7 +196,7 @@ export class RenderStepDetector {
       half.min = Math.min(half.min, h.r);
       half.n++;
     }
-    if (early.n < MIN_HALF_REPORTS || late.n < MIN_HALF_REPORTS) return false;
-    return Math.abs(early.min) >= o.bigStepMs && Math.abs(late.min) >= o.bigStepMs && Math.abs(early.min - late.min) <= o.flatMs;
+    if (early.n < MIN_HALF_REPORTS || late.n < MIN_HALF_REPORTS) return null;
+    return [early.min, late.min];
   }
 }

@@ -162,7 +162,7 @@ export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRat
 /** A change of the latency in use (diagnostics): when (ms), by which rule, from and to (ms; null: none). */
 export interface LatencyChange {
   readonly atMs: Milliseconds;
-  readonly rule: LatencyRule | 'implausible';
+  readonly rule: LatencyRule | 'implausible' | 'fine';
   readonly fromMs: Milliseconds;
   readonly toMs: Milliseconds | null;
 }
@@ -192,6 +192,8 @@ export interface OutputTimingDiagnostics {
   readonly renderRateSdPpm: number | null;
   readonly renderReports: number;
   readonly renderRestarts: number;
+  /** Witnessed steps of the output the render line was shifted by (RenderClock.witnessStep). */
+  readonly renderShifts: number;
   /** Young lines dropped as built on a start-up backlog of late reports (not restarts). */
   readonly renderReseeds: number;
   /** Learned rate priors a new render line's own buckets contradicted (dropped for the wide first prior). */

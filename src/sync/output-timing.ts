@@ -214,6 +214,7 @@ export class OutputTiming {
       renderRateSdPpm: Number.isFinite(this.render.rateSdPpm) ? this.render.rateSdPpm : null,
       renderReports: c.reports,
       renderRestarts: c.restarts,
+      renderShifts: c.shifts,
       renderReseeds: c.reseeds,
       renderPriorDrops: c.priorDrops,
       renderSpanMs: this.render.spanMs,

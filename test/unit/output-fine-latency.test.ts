@@ -32,6 +32,37 @@ describe('FineLatency', () => {
     expect(fine.offsetMs).to.be.closeTo(DEFAULT_FINE_LATENCY_OPTIONS.maxUpMs, 1e-9);
   });
 
+  it('hands an offset held at its cap for a minute to the latency, and goes on from 0', () => {
+    // bench:sync: a glitch left a latency ~0.8 ms low; the offset stood at +0.5 ms for 460 s.
+    const fine = new FineLatency();
+    const rng = new Rng(5);
+    let latencyMs = LATENCY_MS;
+    const absorbed: { atMs: number; deltaMs: number }[] = [];
+    for (let atMs = 0; atMs <= 200_000; atMs += 250) {
+      fine.add({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + 0.8 + rng.normal(0, 0.05), readAtMs: atMs }, latencyMs, line(0));
+      const deltaMs = fine.takeAbsorbable();
+      if (deltaMs !== 0) absorbed.push({ atMs, deltaMs });
+      latencyMs += deltaMs;
+    }
+    const { maxUpMs, absorbAfterMs, minSpanMs, slewMsPerSec } = DEFAULT_FINE_LATENCY_OPTIONS;
+    expect(absorbed.length).to.equal(1);
+    expect(absorbed[0]!.deltaMs).to.be.closeTo(maxUpMs, 1e-9);
+    // The cap is reached once the window spans minSpanMs and the offset has slewed there.
+    expect(absorbed[0]!.atMs).to.be.at.least(minSpanMs + (maxUpMs / slewMsPerSec) * 1000 + absorbAfterMs - 250);
+    expect(latencyMs + fine.offsetMs - LATENCY_MS, 'the mapping follows the readings').to.be.closeTo(0.8, 0.05);
+  });
+
+  it('hands nothing to the latency while the readings\' level still moves (0.3 ms a minute)', () => {
+    const fine = new FineLatency();
+    let latencyMs = LATENCY_MS;
+    for (let atMs = 0; atMs <= 240_000; atMs += 250) {
+      fine.add({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + 0.6 + 0.005 * (atMs / 1000), readAtMs: atMs }, latencyMs, line(0));
+      latencyMs += fine.takeAbsorbable();
+    }
+    expect(latencyMs).to.equal(LATENCY_MS);
+    expect(fine.offsetMs).to.be.closeTo(DEFAULT_FINE_LATENCY_OPTIONS.maxUpMs, 1e-9);
+  });
+
   it('takes no upward offset from readings that rise faster than a ramp can be told from wander', () => {
     const fine = new FineLatency();
     const rng = new Rng(9);

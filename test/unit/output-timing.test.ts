@@ -74,6 +74,21 @@ describe('OutputTiming', () => {
     }
   });
 
+  it('follows a latency set 0.8 ms low (between the fine offset\'s cap and the rules\' tolerance) once the offset has held its cap a minute', () => {
+    // bench:sync: a glitch left a speaker's latency ~0.8 ms low, the readings agreed within the
+    // 1 ms tolerance, the fine offset stood at its +0.5 ms cap, and it played 0.2–0.3 ms late for 460 s.
+    for (const seed of [1, 2, 3]) {
+      const scene = { durationMs: 240_000, badStart: { untilMs: 8_000, offsetMs: -0.8 }, seed };
+      const r = simulate(scene);
+      const capped = simulate({ ...scene, timing: { fine: { absorbAfterMs: Number.POSITIVE_INFINITY } } });
+      const rules = r.timing.diagnostics().latencyChanges.map((c) => c.rule);
+      console.log(`seed ${seed}: max |error| from 150 s ${maxAbsAfter(r, 150_000).toFixed(3)} ms (held at the cap: ${maxAbsAfter(capped, 150_000).toFixed(3)}); latency changes: ${rules.join(', ')}`);
+      expect(rules).to.deep.equal(['fine']);
+      expect(maxAbsAfter(r, 150_000)).to.be.below(0.1);
+      expect(p95AbsAfter(capped, 150_000), 'held at the cap').to.be.above(0.25);
+    }
+  });
+
   it('follows a sudden steady latency step (new output route) within 3 s', () => {
     const r = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 25 }, seed: 17 });
     expect(r.timing.diagnostics().readings.rebaselined).to.equal(1);
@@ -223,7 +238,8 @@ describe('OutputTiming', () => {
     // old (and a reading on it) kept it silent 5–7 s with a part of the track decoded.
     for (const seed of [51, 52, 53]) {
       const atMs = 20_000;
-      const r = simulate({ durationMs: 24_000, underruns: [atMs], underrunMs: 12, seed });
+      // The readings' word would shift the line instead (no young line): here they give none.
+      const r = simulate({ durationMs: 24_000, underruns: [atMs], underrunMs: 12, seed, timing: { render: { witnessSteps: false } } });
       const young = r.youngErrors.filter((e) => e.atMs > atMs);
       const startable = young.filter((e) => e.startable);
       const firstStart = startable[0]?.atMs ?? Infinity;

@@ -110,6 +110,44 @@ describe('RenderClock', () => {
     expect(clock.timeToPerfMs(19_000)).to.be.closeTo(105 + 19_000, 0.01);
   });
 
+  it('shifts by a witnessed step at once, sure of it only as the witness was, and learns its true size', () => {
+    // The output moves 5 ms at 30 s; a witness (the output timestamps) says 5.4, to ±0.5 ms.
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(7);
+    const stepAtSec = 30;
+    const samples: { sec: number; errorMs: number; sdMs: number }[] = [];
+    feedBursts(clock, {
+      seconds: 60,
+      ratePpm: 300,
+      arrivalDelayMs: () => delay(rng, 'heavy'),
+      shiftMs: (sec) => (sec >= stepAtSec ? 5 : 0),
+      after: (consumed) => {
+        const sec = consumed / SR;
+        if (sec >= stepAtSec && sec < stepAtSec + 0.05) clock.witnessStep(5.4, clock.timeToPerfMs(sec * 1000));
+        if (sec < 20) return;
+        const framesPerMs = (SR / 1000) * (1 + 300e-6);
+        // The envelope's page time of this callback's first frame, as rendered.
+        const truthMs = 500 + consumed / framesPerMs + (sec >= stepAtSec ? 5 : 0);
+        samples.push({ sec, errorMs: clock.timeToPerfMs(sec * 1000) - truthMs, sdMs: clock.sdAtMs(sec * 1000) });
+      },
+    });
+    expect(clock.counters.shifts).to.equal(1);
+    expect(clock.counters.restarts).to.equal(0);
+    // The line's lead over the callback before the step is its baseline: what matters is the change.
+    const before = samples.filter((x) => x.sec < stepAtSec);
+    const leadMs = before.reduce((sum, x) => sum + x.errorMs, 0) / before.length;
+    const soon = samples.filter((x) => x.sec > stepAtSec + 0.5 && x.sec < stepAtSec + 1.5);
+    expect(soon.length).to.be.above(0);
+    for (const x of soon) {
+      expect(x.errorMs - leadMs, `${x.sec.toFixed(2)} s: the witness's size`).to.be.closeTo(0.4, 0.15);
+      expect(x.sdMs, 'as sure as the witness').to.be.within(0.3, 0.7);
+    }
+    const late = samples.filter((x) => x.sec > stepAtSec + 10);
+    for (const x of late) expect(x.errorMs - leadMs, `${x.sec.toFixed(2)} s: learned from the buckets after the step`).to.be.closeTo(0, 0.1);
+    expect(late.at(-1)!.sdMs).to.be.below(0.2);
+    expect(clock.ratePpm, 'the rate is kept').to.be.closeTo(300, 10);
+  });
+
   it('drops a wrongly learned rate when lines keep restarting young (no endless restarts)', () => {
     // A first line learns the audio clock 2800 ppm slow over 12 s (a starved fake output in e2e);
     // then it runs true. Each new line, leaning on the learned rate, drifted off before its second
