@@ -106,7 +106,7 @@ function engineSummary(d: unknown): string {
   const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
   return JSON.stringify({
     ...pick(r, ['phase', 'errorMs', 'uncertaintyMs', 'outputLatencyMs', 'ratePpm', 'rateChanges', 'reschedules']),
-    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs', 'quickPart']),
+    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'renderShifts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs', 'quickPart']),
   });
 }
 

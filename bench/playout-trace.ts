@@ -34,6 +34,8 @@ export interface TraceSample {
   /** The latest change of latencyMs by the output timing's rules (page ms, rule, from, to). */
   readonly lastLatencyChange: { readonly atMs: number; readonly rule: string; readonly fromMs: number; readonly toMs: number | null } | null;
   readonly renderRestarts: number | null;
+  /** Witnessed steps the render line was shifted by (RenderClock.witnessStep). */
+  readonly renderShifts: number | null;
   readonly ratePpm: number | null;
   readonly reschedules: number | null;
   readonly renderRatePpm: number | null;
@@ -71,14 +73,14 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
       const r = p.report ?? {};
       const t = (p.timing ?? {}) as Record<string, number | boolean | null>;
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null, r.phase] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null, r.phase, t.renderShifts] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
   const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
     renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]),
-    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'], phase: typeof raw[20] === 'string' ? raw[20] : null };
+    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'], phase: typeof raw[20] === 'string' ? raw[20] : null, renderShifts: n(raw[21]) };
 }
 
 /**
