@@ -200,8 +200,7 @@ export class LatencyTracker {
     else this.baseline.adjust(change.deltaMs);
     this.judge.latencySet(setAtMs);
     this.fine.latencySet();
-    const toMs = Number.isFinite(this.latencyMs) ? this.latencyMs : null;
-    this.changes = [...this.changes, { atMs, rule: change.rule, fromMs, toMs }].slice(-MAX_CHANGES_KEPT);
+    this.logChange(atMs, change.rule, fromMs);
   }
 
   /**
@@ -211,7 +210,13 @@ export class LatencyTracker {
   private absorbFine(deltaMs: Milliseconds, atMs: Milliseconds): void {
     const fromMs = this.latencyMs;
     this.baseline.adjust(deltaMs);
-    this.changes = [...this.changes, { atMs, rule: 'fine' as const, fromMs, toMs: this.latencyMs }].slice(-MAX_CHANGES_KEPT);
+    this.logChange(atMs, 'fine', fromMs);
+  }
+
+  /** Keeps the latest changes of the latency for diagnostics: at `atMs` by `rule` from `fromMs` to the latency now. */
+  private logChange(atMs: Milliseconds, rule: LatencyChange['rule'], fromMs: Milliseconds): void {
+    const toMs = Number.isFinite(this.latencyMs) ? this.latencyMs : null;
+    this.changes = [...this.changes, { atMs, rule, fromMs, toMs }].slice(-MAX_CHANGES_KEPT);
   }
 
   /**

@@ -185,23 +185,18 @@ export class RenderClock {
 
   /**
    * Judges a report against the line ({@link RenderStepDetector}): a discontinuity restarts the
-   * line, and a big step's reports start the new one (it maps at once, coarsely: see
+   * line (a witnessed one shifts it), and a big or witnessed step's reports go on the line (it maps at once, coarsely: see
    * OutputTiming). True if the report was taken here (held back or replayed).
    */
   private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
     const verdict = this.steps.judge({ tMs, y, arrivalMs, r: y - this.line.yAt(tMs) });
     if (verdict === StepVerdict.onLine) return false;
     if (verdict === StepVerdict.held) return true;
-    if (isWitnessed(verdict)) {
-      this.line.shift(verdict.deltaMs, this.o.witnessSdMs);
-      this.steps.reset();
-      this.shiftCount++;
-      for (const h of verdict.reports) this.line.insert(h.tMs, h.y);
-      return true;
-    }
-    this.restart();
+    const witnessed = isWitnessed(verdict);
+    if (witnessed) this.shift(verdict.deltaMs);
+    else this.restart();
     if (verdict === StepVerdict.restart) return false;
-    for (const h of verdict) this.line.insert(h.tMs, h.y);
+    for (const h of witnessed ? verdict.reports : verdict) this.line.insert(h.tMs, h.y);
     return true;
   }
 
@@ -221,6 +216,13 @@ export class RenderClock {
     this.line.clear();
     this.steps.reset();
     this.reseedCount++;
+  }
+
+  /** A witnessed step of the output: the line moves by it and keeps its rate (RenderLine.shift). */
+  private shift(deltaMs: Milliseconds): void {
+    this.line.shift(deltaMs, this.o.witnessSdMs);
+    this.steps.reset();
+    this.shiftCount++;
   }
 
   /** A discontinuity: a new line, with what the old one taught of the rate (RenderLine.restart). */

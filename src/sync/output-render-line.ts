@@ -4,7 +4,7 @@
  * audio clock's rate). The prior is the wide first one, or the rate a long earlier line learned
  * (see {@link RenderLine.restart}). Pure: the caller hands in each report's frame time and y.
  */
-import { solveLeastSquares, type Observation } from './least-squares.js';
+import { solveLeastSquares, type CoefficientPrior, type Observation } from './least-squares.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** Tuning of {@link RenderLine} (part of RenderClockOptions). Durations in ms of audio time. */
@@ -258,13 +258,14 @@ export class RenderLine {
    */
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
-    const slopePrior = { index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 };
-    if (!points.some((b) => b.shifted)) {
-      const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000], y: b.y - refY, weight }));
-      return solveLeastSquares(2, observations, [slopePrior]);
-    }
-    const observations: Observation[] = points.map((b) => ({ x: [1, (b.tMs - refMs) / 1000, b.shifted ? 1 : 0], y: b.y - refY, weight }));
-    return solveLeastSquares(3, observations, [slopePrior, { index: 2, mean: 0, sd: Math.max(this.shiftSdMs, MIN_SHIFT_SD_MS) }]);
+    const priors: CoefficientPrior[] = [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }];
+    const shifted = points.some((b) => b.shifted);
+    if (shifted) priors.push({ index: 2, mean: 0, sd: Math.max(this.shiftSdMs, MIN_SHIFT_SD_MS) });
+    const observations: Observation[] = points.map((b) => {
+      const x = [1, (b.tMs - refMs) / 1000];
+      return { x: shifted ? [...x, b.shifted ? 1 : 0] : x, y: b.y - refY, weight };
+    });
+    return solveLeastSquares(priors.length + 1, observations, priors);
   }
 
   /** Residuals of bucket minima around a fit's coefficients (see {@link fitPoints}), ms. */

@@ -127,9 +127,12 @@ export class RenderStepDetector {
     run.untilMs = report.arrivalMs;
     run.held.push(report);
     if (run.held.length > MAX_HELD) run.held.shift();
-    if (this.bigFlatStep(run)) return this.afterStep(run);
-    const deltaMs = this.witnessedStep(run);
-    if (deltaMs !== null) return { deltaMs, reports: this.afterStep(run) };
+    const halves = this.envelopes(run);
+    if (halves !== null) {
+      if (this.bigFlatStep(run, halves)) return this.afterStep(run);
+      const deltaMs = this.witnessedStep(run, halves);
+      if (deltaMs !== null) return { deltaMs, reports: this.afterStep(run) };
+    }
     return report.arrivalMs - run.sinceMs < o.stepConfirmMs ? StepVerdict.held : StepVerdict.restart;
   }
 
@@ -150,12 +153,9 @@ export class RenderStepDetector {
    * bigStepMs off the line: an underrun of bench:sync's moved a speaker's audio 79–120 ms, and
    * with stepConfirmMs alone it played that far off for 1.5 s before the line even restarted.
    */
-  private bigFlatStep(run: Run): boolean {
+  private bigFlatStep(run: Run, [early, late]: readonly [Milliseconds, Milliseconds]): boolean {
     const o = this.o;
     if (this.hintMs !== null && this.hintMs < run.sinceMs - o.hintBeforeMs) return false;
-    const halves = this.envelopes(run);
-    if (halves === null) return false;
-    const [early, late] = halves;
     return Math.abs(early) >= o.bigStepMs && Math.abs(late) >= o.bigStepMs && Math.abs(early - late) <= o.flatMs;
   }
 
@@ -168,12 +168,10 @@ export class RenderStepDetector {
    * 5–6 ms without one, the output timestamps moved with them at once, and the speakers played
    * that far off for 2.5–3 s, 1.5 s of it waiting for the 3 ms rule (stepConfirmMs).
    */
-  private witnessedStep(run: Run): Milliseconds | null {
+  private witnessedStep(run: Run, halves: readonly [Milliseconds, Milliseconds]): Milliseconds | null {
     const o = this.o;
     const w = this.witnessed;
     if (w === null || w.atMs < run.sinceMs - o.hintBeforeMs || w.deltaMs * run.side < o.stepMs) return null;
-    const halves = this.envelopes(run);
-    if (halves === null) return null;
     return halves.every((envelopeMs) => Math.abs(envelopeMs - w.deltaMs) <= o.flatMs) ? w.deltaMs : null;
   }
 
