@@ -186,6 +186,7 @@ try {
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);
     if (!leaderKept) console.error(`  room leader ${roomLeader}; after the join the speakers follow ${after.map((v) => v?.leaderId ?? 'none').join(', ')}; the joiner saw ${[...leaders].join(', ')}`);
     const scheduleKept = after.every((v, i) => schedule(v) === schedule(before[i]!));
+    if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
     rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);

@@ -37,6 +37,15 @@ export class LatencyContradiction {
     return Math.max(0, latencyMs - median(this.recent));
   }
 
+  /**
+   * How far the latest readings' median lies above `latencyMs`, ms (0 when below, or too few
+   * readings): a busy page's readings, high for seconds while the output stays put.
+   */
+  gapAboveMs(latencyMs: Milliseconds): Milliseconds {
+    if (this.recent.length < this.options.readings || !Number.isFinite(latencyMs)) return 0;
+    return Math.max(0, median(this.recent) - latencyMs);
+  }
+
   /** Whether the readings contradict `latencyMs` (see the options). */
   contradicts(latencyMs: Milliseconds): boolean {
     return this.gapBelowMs(latencyMs) > this.options.contradictMs;

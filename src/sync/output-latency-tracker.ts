@@ -146,6 +146,14 @@ export class LatencyTracker {
     return this.trend.settling;
   }
 
+  /**
+   * The latest readings lie more than `grossMs` ABOVE the latency: disturbed high (a busy page),
+   * and the latency was not taken from them.
+   */
+  get readingsHigh(): boolean {
+    return this.contradiction.gapAboveMs(this.latencyMs) > this.o.grossMs;
+  }
+
   /** The latest reading the current line could judge lies within `grossMs` of the latency. */
   get confirmed(): boolean {
     return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;

@@ -97,9 +97,15 @@ export class OutputTiming {
    * latency kept through its restart (mapped coarsely: see {@link uncertaintyMs}). A late joiner
    * on a page busy joining restarted its line every 1–2 s and stayed silent while no line was 1 s
    * old; within a few ms at once, the drift loop refines it as the line matures.
+   *
+   * Settling readings hold a start back only while the latency in use may have come from them:
+   * not when they lie more than `grossMs` above it (a busy page's readings, high for seconds while
+   * the output stays put). bench:sync's leader, its readings 64–82 ms and decaying for a
+   * latency of 58 (true ~56), stayed silent 8.4 s after the press and then started 7 ms early on a
+   * latency moved meanwhile.
    */
   get startable(): boolean {
-    return (this.ready || this.latency.continuesLatency) && !this.settling;
+    return (this.ready || this.latency.continuesLatency) && (!this.settling || this.latency.readingsHigh);
   }
 
   /** Whether the latest readings still trend up or down ({@link ReadingTrend}): no start, no fine replacement. */
