@@ -26,6 +26,8 @@ export interface EngineSnapshot {
   readonly last: { readonly errorMs: Milliseconds; readonly uncertaintyMs: Milliseconds } | null;
   /** A voice is scheduled. */
   readonly scheduled: boolean;
+  /** Some of the plan's track is decoded and could play (the whole, or a part of a track still arriving). */
+  readonly audioReady: boolean;
   /** Track position being heard now, once the voice has been heard; else null. */
   readonly heardPositionSec: Seconds | null;
 }
@@ -41,9 +43,11 @@ export function engineReport(s: EngineSnapshot): PlayoutReport {
   if (plan.status === 'paused') return { ...common, phase: PlayoutPhase.paused, positionSec: plan.pausedPositionSec };
   if (s.outputState === 'blocked') return { ...common, phase: PlayoutPhase.blocked, message: 'Tap to enable sound' };
   if (s.ended) return { ...common, phase: PlayoutPhase.idle };
-  // A voice playing a part of the track (a late joiner's) plays while the rest loads or decodes.
-  if (!s.scheduled && (load === null || load.kind === 'loading' || load.kind === 'missing')) return { ...common, phase: PlayoutPhase.loading };
-  if (!s.scheduled && load?.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
+  // A voice playing a part of the track (a late joiner's) plays while the rest loads or decodes, and
+  // a decoded part waiting to start (for the clock, say) is starting, not loading.
+  const waiting = !s.scheduled && !s.audioReady;
+  if (waiting && (load === null || load.kind === 'loading' || load.kind === 'missing')) return { ...common, phase: PlayoutPhase.loading };
+  if (waiting && load?.kind === 'decoding') return { ...common, phase: PlayoutPhase.decoding };
   const withTiming = {
     ...common,
     outputLatencyMs: Number.isFinite(s.latencyMs) ? s.latencyMs : null,

@@ -204,7 +204,7 @@ export class SpeakerEngine extends EventTarget {
     return engineReport({
       plan: this.plan, trimMs: this.offset.trimMs, rateChanges: this.drift.rateChanges, reschedules: this.reschedules,
       outputState: this.output.state, outputError: this.output.error, load: this.loader.state, ended: this.ended,
-      latencyMs: this.output.timing.heardLatencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null,
+      latencyMs: this.output.timing.heardLatencyMs, ratePpm: this.drift.ratePpm, last: this.drift.last, scheduled: voice !== null, audioReady: this.loader.audio !== null,
       heardPositionSec: voice !== null && this.heard ? Math.min(this.voices.positionAt(heardCtx), voice.endPositionSec) : null,
     });
   }
