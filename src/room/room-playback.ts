@@ -68,7 +68,7 @@ export class RoomPlayback extends EventTarget {
         options.engine?.trackAvailable(trackId);
       },
       imported: (trackId) => this.fresh.delete(trackId),
-    }), hash: options.hash, now: options.now });
+    }), hash: options.hash, now: options.now, spare: () => session.leaderId });
     this.removers.push(session.addExtension(this.coordinator), session.addExtension(this.exchange));
     this.speaker = new SpeakerPlayback({
       coordinator: this.coordinator, engine: options.engine, exchange: this.exchange, library,

@@ -33,6 +33,13 @@ export interface TrackExchangeOptions {
   now: () => Milliseconds;
   /** Overrides of `DEFAULT_EXCHANGE_TUNING` (tests, diagnostics). */
   tuning?: Partial<ExchangeTuning>;
+  /**
+   * A peer asked for no chunks while another holder has the track: the clock's authority, whose
+   * link and main thread carry every member's clock replies (null: none). bench:late-join's
+   * joiners fetched from all three speakers, the leader among them, and their clock replies took
+   * 100–1400 ms while the chunks came, so the clock stayed unsure and the start waited.
+   */
+  spare?: () => string | null;
 }
 
 /** Detail of the 'track-complete' event. */
@@ -45,6 +52,7 @@ export class TrackExchange extends EventTarget implements RoomExtension {
   private readonly links: RoomLinks;
   private readonly source: TrackSource;
   private readonly now: () => Milliseconds;
+  private readonly spare: () => string | null;
   private readonly server: ChunkServer;
   private readonly context: TrackFetchContext;
   private readonly fetches = new Map<string, TrackFetch>();
@@ -65,6 +73,7 @@ export class TrackExchange extends EventTarget implements RoomExtension {
     super();
     this.links = options.links;
     this.source = options.source;
+    this.spare = options.spare ?? (() => null);
     this.now = options.now;
     const tuning: ExchangeTuning = { ...DEFAULT_EXCHANGE_TUNING, ...options.tuning };
     this.server = new ChunkServer({
@@ -238,10 +247,13 @@ export class TrackExchange extends EventTarget implements RoomExtension {
     }
   }
 
+  /** Peers whose latest `have` lists `trackId`, without the spared peer while another has it. */
   private holders(trackId: string): string[] {
     const holders: string[] = [];
     for (const [peerId, tracks] of this.haves) if (peerId !== this.links.selfId && tracks.has(trackId)) holders.push(peerId);
-    return holders;
+    const spare = this.spare();
+    const others = holders.filter((peerId) => peerId !== spare);
+    return others.length > 0 ? others : holders;
   }
 
   private completed(trackId: string, banned: readonly string[]): void {

@@ -190,6 +190,37 @@ describe('TrackExchange over an in-memory network', () => {
     });
   }
 
+  it('asks the spared peer (the clock authority) for no chunks while another holder has the track, and for all when none has', async () => {
+    const bytes = randomTrack(9, SIZE);
+    const { speaker: leader, trackId } = await holder('leader', bytes, { uploadBytesPerMs: 20_000, latencyMs: 5 });
+    const { speaker: other } = await holder('other', bytes, { uploadBytesPerMs: 20_000, latencyMs: 5 });
+    const spared = (id: string): Speaker => {
+      const node = net.add(id);
+      const source = new MemoryTrackSource(sha256Hex);
+      const exchange = new TrackExchange({ links: node, source, hash: sha256Hex, now: () => performance.now(), spare: () => 'leader' });
+      node.extension = exchange;
+      exchanges.push(exchange);
+      return { node, source, exchange };
+    };
+    const joiner = spared('joiner');
+    const done = completion(joiner.exchange, trackId);
+    joiner.exchange.want([trackId]);
+    net.connect(leader.node, joiner.node);
+    net.connect(other.node, joiner.node);
+    await done;
+    await expectHolds(joiner.source, trackId);
+    expect(leader.exchange.stats().servedBytes, 'the leader served no chunk').to.equal(0);
+    expect(other.exchange.stats().servedBytes).to.be.at.least(SIZE);
+    // The leader alone holds it: it serves.
+    const lone = spared('lone');
+    const loneDone = completion(lone.exchange, trackId);
+    lone.exchange.want([trackId]);
+    net.connect(leader.node, lone.node);
+    await loneDone;
+    await expectHolds(lone.source, trackId);
+    expect(leader.exchange.stats().servedBytes).to.be.at.least(SIZE);
+  });
+
   it('a lying manifest is caught at assembly: its sender is banned and the track completes from another holder', async () => {
     const bytes = randomTrack(4, SIZE);
     const { speaker: honest, trackId } = await holder('honest', bytes);
