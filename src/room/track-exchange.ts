@@ -37,7 +37,7 @@ export interface TrackExchangeOptions {
    * A peer asked for no chunks while another holder has the track: the clock's authority, whose
    * link and main thread carry every member's clock replies (null: none). bench:late-join's
    * joiners fetched from all three speakers, the leader among them, and their clock replies took
-   * 100–1400 ms while the chunks came, so the clock stayed unsure and the start waited.
+   * 100–2000 ms while the chunks came, so the clock stayed unsure and the start waited.
    */
   spare?: () => string | null;
 }

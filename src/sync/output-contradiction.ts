@@ -7,7 +7,8 @@
  * speakers started on such baselines (99–118 ms against a true ~60) although the readings at the
  * press already said 81–104: they played 43–64 ms early for 4.5 s, until their render lines were
  * old enough to replace the latency. Counting higher readings too made two speakers with right
- * latencies wait 3.8–6.3 s after the press. Pure.
+ * latencies wait 3.8–6.3 s after the press. How far the readings lie ABOVE the latency is told too:
+ * settling readings far above it do not hold a start back (OutputTiming.startable). Pure.
  */
 import { median } from './median.js';
 import type { Milliseconds } from './units.js';
@@ -33,8 +34,7 @@ export class LatencyContradiction {
 
   /** How far the latest readings' median lies below `latencyMs`, ms (0 when above, or too few readings). */
   gapBelowMs(latencyMs: Milliseconds): Milliseconds {
-    if (this.recent.length < this.options.readings || !Number.isFinite(latencyMs)) return 0;
-    return Math.max(0, latencyMs - median(this.recent));
+    return Math.max(0, -this.offsetMs(latencyMs));
   }
 
   /**
@@ -42,12 +42,17 @@ export class LatencyContradiction {
    * readings): a busy page's readings, high for seconds while the output stays put.
    */
   gapAboveMs(latencyMs: Milliseconds): Milliseconds {
-    if (this.recent.length < this.options.readings || !Number.isFinite(latencyMs)) return 0;
-    return Math.max(0, median(this.recent) - latencyMs);
+    return Math.max(0, this.offsetMs(latencyMs));
   }
 
   /** Whether the readings contradict `latencyMs` (see the options). */
   contradicts(latencyMs: Milliseconds): boolean {
     return this.gapBelowMs(latencyMs) > this.options.contradictMs;
+  }
+
+  /** The latest readings' median − `latencyMs`, ms (0 while too few readings, or without a latency). */
+  private offsetMs(latencyMs: Milliseconds): Milliseconds {
+    if (this.recent.length < this.options.readings || !Number.isFinite(latencyMs)) return 0;
+    return median(this.recent) - latencyMs;
   }
 }
