@@ -155,6 +155,17 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
   return { errors, youngErrors, timing, verdicts };
 }
 
+/**
+ * From when on (ms) every estimate after `afterMs`, ready or young, meets `ok` to the end of the run
+ * (NaN: the last one does not).
+ */
+export function goodSinceMs(result: SimResult, afterMs: number, ok: (p: SimResult['youngErrors'][number]) => boolean): number {
+  const points = [...result.errors, ...result.youngErrors].filter((e) => e.atMs > afterMs).sort((a, b) => a.atMs - b.atMs);
+  let since = Number.NaN;
+  for (const p of points) since = ok(p) ? (Number.isNaN(since) ? p.atMs : since) : Number.NaN;
+  return since;
+}
+
 export function maxAbsAfter(result: SimResult, fromMs: number): number {
   return Math.max(...result.errors.filter((e) => e.atMs >= fromMs).map((e) => Math.abs(e.errorMs)));
 }

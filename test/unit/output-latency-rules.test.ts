@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { OutputTimingOptions } from '../../src/sync/output-timing.js';
-import { maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.js';
+import { goodSinceMs, maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.js';
 
 /**
  * The output timing's rules against readings that lie for a while (after glitches, at start-up):
@@ -166,15 +166,15 @@ describe('OutputTiming latency rules', () => {
     const scene = { durationMs: 40_000, wander, underruns: [15_000], underrunMs: 3, readingJitterMs: 0.3 };
     const during = (r: SimResult) => [...r.errors, ...r.youngErrors].filter((p) => p.atMs >= 16_500 && p.atMs < 21_000 && Number.isFinite(p.errorMs));
     for (const seed of [151, 157, 163]) {
-      const r = simulate({ ...scene, seed });
-      const startable = during(r).filter((p) => p.startable);
+      const points = during(simulate({ ...scene, seed }));
+      const startable = points.filter((p) => p.startable);
       const worst = Math.max(...startable.map((p) => Math.abs(p.errorMs)));
-      const held = simulate({ ...scene, seed, timing: { grossMs: Number.POSITIVE_INFINITY } });
-      const heldStartable = during(held).filter((p) => p.startable).length;
-      console.log(`seed ${seed}: startable ${startable.length}/${during(r).length} readings in 16.5–21 s, after the underrun's restart (${heldStartable} with the trend alone deciding), worst |error| while startable ${worst.toFixed(2)} ms`);
-      expect(startable.length, `seed ${seed}`).to.be.above(0.8 * during(r).length);
+      const held = during(simulate({ ...scene, seed, timing: { grossMs: Number.POSITIVE_INFINITY } }));
+      const heldStartable = held.filter((p) => p.startable).length;
+      console.log(`seed ${seed}: startable ${startable.length}/${points.length} readings in 16.5–21 s, after the underrun's restart (${heldStartable} with the trend alone deciding), worst |error| while startable ${worst.toFixed(2)} ms`);
+      expect(startable.length, `seed ${seed}`).to.be.above(0.8 * points.length);
       expect(worst, `seed ${seed}`).to.be.below(2);
-      expect(heldStartable, `seed ${seed}: the trend alone holds the start`).to.be.below(0.5 * during(held).length);
+      expect(heldStartable, `seed ${seed}: the trend alone holds the start`).to.be.below(0.5 * held.length);
     }
   });
 
@@ -202,13 +202,7 @@ describe('OutputTiming latency rules', () => {
     const atMs = 25_000;
     const recoveredAfter = (timing: Partial<OutputTimingOptions>, seed: number): number => {
       const r = simulate({ durationMs: 40_000, underruns: [atMs], underrunMs: 60, uncountedUnderruns: true, seed, timing });
-      const points = [...r.errors, ...r.youngErrors].filter((e) => e.atMs > atMs).sort((a, b) => a.atMs - b.atMs);
-      let since = Number.NaN;
-      for (const p of points) {
-        if (Math.abs(p.errorMs) < 4 && Number.isFinite(p.sdMs)) since = Number.isNaN(since) ? p.atMs : since;
-        else since = Number.NaN;
-      }
-      return since - atMs;
+      return goodSinceMs(r, atMs, (p) => Math.abs(p.errorMs) < 4 && Number.isFinite(p.sdMs)) - atMs;
     };
     for (const seed of [41, 42]) {
       expect(recoveredAfter({}, seed), `seed ${seed}`).to.be.below(600);
@@ -223,13 +217,8 @@ describe('OutputTiming latency rules', () => {
     const atMs = 25_000;
     const run = (underrunMs: number, seed: number, witnessSteps: boolean): { mappedAfterMs: number; soonMaxMs: number; settledMaxMs: number; shifts: number; restarts: number } => {
       const r = simulate({ durationMs: 60_000, underruns: [atMs], underrunMs, uncountedUnderruns: true, seed, timing: { render: { witnessSteps } } });
-      const points = [...r.errors, ...r.youngErrors].filter((e) => e.atMs > atMs).sort((a, b) => a.atMs - b.atMs);
       // From when on every estimate is within 1 ms of the truth and claims to be (σ < 1 ms).
-      let since = Number.NaN;
-      for (const p of points) {
-        if (Math.abs(p.errorMs) < 1 && p.sdMs < 1) since = Number.isNaN(since) ? p.atMs : since;
-        else since = Number.NaN;
-      }
+      const since = goodSinceMs(r, atMs, (p) => Math.abs(p.errorMs) < 1 && p.sdMs < 1);
       const d = r.timing.diagnostics();
       return { mappedAfterMs: since - atMs, soonMaxMs: maxAbsAfter(r, atMs + 3_000), settledMaxMs: maxAbsAfter(r, atMs + 10_000), shifts: d.renderShifts, restarts: d.renderRestarts };
     };

@@ -3,7 +3,7 @@ import { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, OutputTiming, type
 import { RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
 import { OutputPlayhead } from '../../src/sync/output-playhead.js';
 import { SlipAccumulator } from '../../src/sync/output-slip.js';
-import { maxAbsAfter, p95AbsAfter, QUANTUM, simulate, SR, type SimResult } from '../sim/output-timing-sim.js';
+import { goodSinceMs, maxAbsAfter, p95AbsAfter, QUANTUM, simulate, SR, type SimResult } from '../sim/output-timing-sim.js';
 
 describe('OutputTiming', () => {
   it('is not ready and NaN without input', () => {
@@ -259,13 +259,8 @@ describe('OutputTiming', () => {
     const atMs = 25_000;
     const recovery = (timing: Partial<OutputTimingOptions>, seed: number): { afterMs: number; restarts: number; worstYoung: number; maturedMs: number } => {
       const r = simulate({ durationMs: 40_000, underruns: [atMs], underrunMs: 100, seed, timing });
-      const points = [...r.errors, ...r.youngErrors].filter((e) => e.atMs > atMs).sort((a, b) => a.atMs - b.atMs);
       // From when on every estimate is within 4 ms of the truth, with a finite uncertainty.
-      let since = Number.NaN;
-      for (const p of points) {
-        if (Math.abs(p.errorMs) < 4 && Number.isFinite(p.sdMs)) since = Number.isNaN(since) ? p.atMs : since;
-        else since = Number.NaN;
-      }
+      const since = goodSinceMs(r, atMs, (p) => Math.abs(p.errorMs) < 4 && Number.isFinite(p.sdMs));
       // A young line must not claim more than it knows: its error within 2σ.
       const worstYoung = Math.max(0, ...r.youngErrors.filter((e) => e.atMs > atMs && Number.isFinite(e.sdMs)).map((e) => Math.abs(e.errorMs) / e.sdMs));
       const maturedMs = maxAbsAfter(r, atMs + 4_000);

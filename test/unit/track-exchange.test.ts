@@ -97,9 +97,9 @@ describe('TrackExchange over an in-memory network', () => {
     net.dispose();
   });
 
-  function speaker(id: string, source = new MemoryTrackSource(sha256Hex), profile: NodeProfile = {}, tuning: Partial<ExchangeTuning> = {}): Speaker {
+  function speaker(id: string, source = new MemoryTrackSource(sha256Hex), profile: NodeProfile = {}, tuning: Partial<ExchangeTuning> = {}, spare?: () => string | null): Speaker {
     const node = net.add(id, profile);
-    const exchange = new TrackExchange({ links: node, source, hash: sha256Hex, now: () => performance.now(), tuning });
+    const exchange = new TrackExchange({ links: node, source, hash: sha256Hex, now: () => performance.now(), tuning, spare });
     node.extension = exchange;
     exchanges.push(exchange);
     return { node, source, exchange };
@@ -194,14 +194,7 @@ describe('TrackExchange over an in-memory network', () => {
     const bytes = randomTrack(9, SIZE);
     const { speaker: leader, trackId } = await holder('leader', bytes, { uploadBytesPerMs: 20_000, latencyMs: 5 });
     const { speaker: other } = await holder('other', bytes, { uploadBytesPerMs: 20_000, latencyMs: 5 });
-    const spared = (id: string): Speaker => {
-      const node = net.add(id);
-      const source = new MemoryTrackSource(sha256Hex);
-      const exchange = new TrackExchange({ links: node, source, hash: sha256Hex, now: () => performance.now(), spare: () => 'leader' });
-      node.extension = exchange;
-      exchanges.push(exchange);
-      return { node, source, exchange };
-    };
+    const spared = (id: string): Speaker => speaker(id, undefined, {}, {}, () => 'leader');
     const joiner = spared('joiner');
     const done = completion(joiner.exchange, trackId);
     joiner.exchange.want([trackId]);
