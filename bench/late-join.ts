@@ -13,7 +13,7 @@
  *
  * Every 0.5 s the joiner's progress goes to stderr: transfer, parts, the clock replies since the
  * last line (count, round trip min/median/max: the joiner opens with `&debug=1` for them),
- * playout error and output timing.
+ * playout error, its clock's error against the leader's on the machine's one clock, and output timing.
  * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
@@ -56,10 +56,23 @@ function wavBytes(seconds: number, rateHz: number): Buffer {
   return Buffer.from(encodeWavPcm16([mono], rateHz, { title: 'Late Join Test' }));
 }
 
-async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId: string; converged: boolean; clockUncertaintyMs: number; p: PlaybackView | null } | null> {
+async function playbackOf(page: Page): Promise<{ leaderId: string | null; selfId: string; converged: boolean; clockUncertaintyMs: number; time: Diagnostics['time']; p: PlaybackView | null } | null> {
   const d = await diagnostics(page).catch(() => null);
   if (d === null) return null;
-  return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, clockUncertaintyMs: d.clock.uncertaintyMs, p: d.playback as unknown as PlaybackView | null };
+  return { leaderId: d.leaderId, selfId: d.selfId, converged: d.clock.converged, clockUncertaintyMs: d.clock.uncertaintyMs, time: d.time, p: d.playback as unknown as PlaybackView | null };
+}
+
+/** Shared time (ms) a tab's snapshot puts at machine time `epochMs` (its clock's rate over the few ms between is negligible). */
+function sharedAtEpoch(time: Diagnostics['time'], epochMs: number): number {
+  return time.sharedNowMs + (epochMs - (time.timeOriginMs + time.perfNowMs));
+}
+
+/** The joiner's shared clock minus the room leader's at the joiner's snapshot, ms: its clock error on the machine's one clock. */
+async function clockTruthErrorMs(joinerTime: Diagnostics['time'], leaderPage: Page): Promise<number | null> {
+  const leader = await diagnostics(leaderPage).catch(() => null);
+  if (leader === null) return null;
+  const epochMs = joinerTime.timeOriginMs + joinerTime.perfNowMs;
+  return sharedAtEpoch(joinerTime, epochMs) - sharedAtEpoch(leader.time, epochMs);
 }
 
 /** The joiner's latest raw clock samples (local ms), oldest first; empty when unavailable. */
@@ -75,7 +88,7 @@ function rttSummary(samples: readonly ClockSample[]): string {
 }
 
 /** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */
-async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, roomLeader: string): Promise<{ steps: Partial<Record<Step, number>>; everLed: boolean; leaders: Set<string> }> {
+async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, roomLeader: string, leaderPage: Page): Promise<{ steps: Partial<Record<Step, number>>; everLed: boolean; leaders: Set<string> }> {
   const steps: Partial<Record<Step, number>> = {};
   const leaders = new Set<string>();
   let everLed = false;
@@ -111,7 +124,8 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
           const parts = view === null || view.offers === 0 ? 'no part yet' : `${view.offers} part(s), last ${view.offeredStartSec?.toFixed(2)}–${view.offeredEndSec?.toFixed(2)} s${hold}`;
           const samples = (await clockSamples(joiner.page)).filter((s) => s.t3 > lastSampleT3);
           lastSampleT3 = samples.at(-1)?.t3 ?? lastSampleT3;
-          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms (clock ± ${v.clockUncertaintyMs.toFixed(2)}, output ± ${p.timing?.uncertaintyMs?.toFixed(2) ?? '—'}), rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
+          const truthMs = await clockTruthErrorMs(v.time, leaderPage);
+          console.error(`  ${(atMs / 1000).toFixed(1)} s: ${transfer}; ${parts}; clock replies ${rttSummary(samples)}; phase ${p.report.phase} at ${p.report.positionSec?.toFixed(2) ?? '—'} s, error ${p.report.errorMs?.toFixed(2) ?? '—'} ± ${p.report.uncertaintyMs?.toFixed(2) ?? '—'} ms (clock ± ${v.clockUncertaintyMs.toFixed(2)}, off the leader's by ${truthMs?.toFixed(2) ?? '—'}; output ± ${p.timing?.uncertaintyMs?.toFixed(2) ?? '—'}), rate ${p.report.ratePpm?.toFixed(0) ?? '—'} ppm, re-schedules ${p.report.reschedules}; output ${p.timing?.mode ?? '—'}${p.timing?.confirmed === true ? ', confirmed' : ''}${p.timing?.contradicted === true ? ', contradicted' : ''} (render restarts ${p.timing?.renderRestarts ?? '—'}, underruns ${p.timing?.underrunEvents ?? '—'}, readings ${JSON.stringify(p.timing?.readings ?? null)}, render reports ${p.timing?.renderReports ?? '—'})`);
         }
         if (trace) console.error(`  ${(atMs / 1000).toFixed(2)} s timing ${JSON.stringify(p.timing)}`);
         if (receiving !== undefined) mark('receiving');
@@ -180,7 +194,7 @@ try {
     const launchMs = performance.now() - launched;
     const opened = performance.now();
     void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90&debug=1')).catch(() => undefined);
-    const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader);
+    const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader, first);
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);

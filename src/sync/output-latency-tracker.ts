@@ -56,7 +56,7 @@ export class LatencyTracker {
     this.plausibility = new LatencyPlausibility(o.maxExtraLatencyMs, o.implausibleReadings);
     this.judge = new LatencyJudge(o);
     this.contradiction = new LatencyContradiction({ readings: o.grossReadings, contradictMs: o.contradictMs });
-    this.trend = new ReadingTrend({ windowMs: o.settleWindowMs, minSpanMs: o.settleMinSpanMs, maxMsPerSec: o.maxSettlingMsPerSec });
+    this.trend = new ReadingTrend({ windowMs: o.settleWindowMs, minSpanMs: o.settleMinSpanMs, maxMsPerSec: o.maxSettlingMsPerSec }, this.impliedOf);
     this.fine = new FineLatency({ ...DEFAULT_FINE_LATENCY_OPTIONS, ...o.fine });
   }
 
@@ -78,9 +78,9 @@ export class LatencyTracker {
     const mature = this.render.spanMs >= this.o.minRenderSpanMs;
     if (plausible && this.lineSees(ctxMs)) {
       this.contradiction.add(implied);
-      this.trend.add(r.readAtMs, implied);
+      this.trend.add(r.readAtMs, { ctxMs, perfMs: r.performanceTimeMs });
       if (mature) this.judge.noteMature({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
-      if (mature || this.continuesLatency) this.lastJudgedMs = implied;
+      if (this.lineSure || this.continuesLatency) this.lastJudgedMs = implied;
     }
     if (this.plausibility.discards(this.latencyMs)) this.setLatency({ kind: 'replace', anchors: [], rule: 'implausible' }, Number.NaN, r.readAtMs);
     if (this.render.stepPending && plausible) {
@@ -154,7 +154,20 @@ export class LatencyTracker {
     return this.contradiction.gapAboveMs(this.latencyMs) > this.o.grossMs;
   }
 
-  /** The latest reading the current line could judge lies within `grossMs` of the latency. */
+  /**
+   * The render line maps within a fraction of a ms: it spans `minRenderSpanMs` from its lowest
+   * point, or has a second bucket (a rate of its own) and is sure within `readyLineSdMs` at its
+   * newest frame. Such a line judges a reading well enough to confirm the latency (within
+   * `grossMs`): bench:late-join's joiners, ready on the second rule, waited 0.4 s more for the span
+   * before a reading confirmed their latency.
+   */
+  get lineSure(): boolean {
+    const r = this.render;
+    if (!r.ready) return false;
+    return r.spanMs >= this.o.minRenderSpanMs || (r.buckets >= 2 && r.sdAtMs(r.newestFrameMs) <= this.o.readyLineSdMs);
+  }
+
+  /** The latest reading the current line could judge (a sure line, or one continuing the latency) lies within `grossMs` of the latency. */
   get confirmed(): boolean {
     return this.lastJudgedMs !== null && Math.abs(this.lastJudgedMs - this.latencyMs) <= this.o.grossMs;
   }

@@ -9,7 +9,11 @@
  * latency 15 ms high, and played 15 ms off for 10 s.) Implied latency may step at a
  * render restart (bench:sync's render lines moved ~5 ms later at the press while the output stayed
  * put), and a step among the latest readings would pass for a trend: the readings since the latest
- * restart are judged alone once they span enough, all the latest ones until then. Pure.
+ * restart are judged alone once they span enough, all the latest ones until then. The current
+ * line's readings are judged as it maps them now, not as it did when they came: a young line moves
+ * as it finds lower points or is dropped as built on a backlog, and bench:late-join's joiner, its
+ * readings flat within 0.3 ms on the line it had, counted 7–11 ms/s of trend from readings implied
+ * on the line it had dropped, and stayed silent for 1.5 s until they left the window. Pure.
  */
 import { slopePerSec, type TimedValue } from './slope-fit.js';
 import type { Milliseconds } from './units.js';
@@ -24,20 +28,39 @@ export interface ReadingTrendOptions {
   readonly maxMsPerSec: number;
 }
 
+/** A reading's implied latency on the current render line: perfMs − envelope(ctxMs), ms. */
+export type ImpliedLatency = (ctxMs: Milliseconds, perfMs: Milliseconds) => Milliseconds;
+
+/** One output timestamp reading: the context time (ms) heard at page time `perfMs`. */
+export interface TrendReading {
+  readonly ctxMs: Milliseconds;
+  readonly perfMs: Milliseconds;
+}
+
 /** Minimum readings for a slope. */
 const MIN_READINGS = 6;
 
+interface TrendPoint extends TrendReading {
+  readonly atMs: Milliseconds;
+  /** The implied latency when it came (what an earlier line's readings are judged by), ms. */
+  readonly impliedMs: Milliseconds;
+  readonly line: number;
+}
+
 /** The latest implied latencies over time; see the module comment. */
 export class ReadingTrend {
-  private points: Array<TimedValue & { readonly line: number }> = [];
+  private points: TrendPoint[] = [];
   /** Render lines seen (bumped at each restart). */
   private line = 0;
 
-  constructor(private readonly options: ReadingTrendOptions) {}
+  constructor(
+    private readonly options: ReadingTrendOptions,
+    private readonly impliedOf: ImpliedLatency,
+  ) {}
 
-  /** A plausible reading's implied latency (ms), read at `atMs`. */
-  add(atMs: Milliseconds, impliedMs: Milliseconds): void {
-    this.points.push({ atMs, valueMs: impliedMs, line: this.line });
+  /** A plausible reading, read at `atMs`. */
+  add(atMs: Milliseconds, reading: TrendReading): void {
+    this.points.push({ ...reading, atMs, impliedMs: this.impliedOf(reading.ctxMs, reading.perfMs), line: this.line });
     this.points = this.points.filter((p) => atMs - p.atMs <= this.options.windowMs);
   }
 
@@ -59,8 +82,9 @@ export class ReadingTrend {
   }
 
   private fit(): { slope: number; se: number } | null {
-    const current = this.points.filter((p) => p.line === this.line);
-    return this.judgeable(current) ? slopePerSec(current) : this.judgeable(this.points) ? slopePerSec(this.points) : null;
+    const all = this.points.map((p): TimedValue & { line: number } => ({ atMs: p.atMs, line: p.line, valueMs: p.line === this.line ? this.impliedOf(p.ctxMs, p.perfMs) : p.impliedMs }));
+    const current = all.filter((p) => p.line === this.line);
+    return this.judgeable(current) ? slopePerSec(current) : this.judgeable(all) ? slopePerSec(all) : null;
   }
 
   private judgeable(points: readonly TimedValue[]): boolean {

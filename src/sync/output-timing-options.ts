@@ -29,6 +29,11 @@ export const OutputReadingVerdict = {
   Rejected: 'rejected',
   /** Invalid, too old, not advancing, or no render clock yet: ignored. */
   Stale: 'stale',
+  /**
+   * Of a frame the render clock has not seen reported yet (its reports wait on a busy main
+   * thread): taken once they come, with its own verdict then.
+   */
+  Deferred: 'deferred',
   /** Confirmed a step of the latency: the latency moved by it. */
   Rebaselined: 'rebaselined',
 } as const;

@@ -19,6 +19,17 @@ export { DEFAULT_OUTPUT_TIMING_OPTIONS, OutputReadingVerdict, type OutputReading
 /** Uncertainty assumed when only the readings are used (no frame counter), ms. */
 const FALLBACK_UNCERTAINTY_MS = 2;
 
+/** Deferred readings kept at most (the oldest go first). */
+const MAX_DEFERRED = 8;
+
+/** A reading waiting for the frame it is about to be reported: see {@link OutputTiming.addReading}. */
+interface DeferredReading {
+  readonly reading: OutputReading;
+  readonly ctxMs: Milliseconds;
+  /** The render clock's breaks when it was read: a reading from before a discontinuity is dropped. */
+  readonly breaks: number;
+}
+
 /** Output timing of one audio context. See the module comment. */
 export class OutputTiming {
   private readonly o: OutputTimingOptions;
@@ -27,7 +38,8 @@ export class OutputTiming {
   private readonly latency: LatencyTracker;
   private lastCtxMs = Number.NEGATIVE_INFINITY;
   private validReadings = 0;
-  private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0 };
+  private readonly counts: Record<OutputReadingVerdict, number> = { baseline: 0, accepted: 0, rejected: 0, stale: 0, rebaselined: 0, deferred: 0 };
+  private deferred: DeferredReading[] = [];
   private underrunEvents: number | null = null;
 
   constructor(options: Partial<OutputTimingOptions> & { sampleRateHz: number }) {
@@ -36,9 +48,15 @@ export class OutputTiming {
     this.latency = new LatencyTracker(this.o, this.render);
   }
 
-  /** A frame counter report. */
+  /** A frame counter report; takes the deferred readings of frames reported by now. */
   addFrames(report: RenderFrameReport): void {
     this.latency.addFrames(report);
+    if (this.deferred.length === 0) return;
+    const breaks = this.render.breaks;
+    const newestMs = this.render.newestFrameMs;
+    const due = this.deferred.filter((d) => d.breaks === breaks && d.ctxMs <= newestMs);
+    this.deferred = this.deferred.filter((d) => d.breaks === breaks && d.ctxMs > newestMs);
+    for (const d of due) this.count(this.latency.add(d.reading, d.ctxMs));
   }
 
   /**
@@ -57,7 +75,13 @@ export class OutputTiming {
     this.render.hintDiscontinuity(atPerfMs);
   }
 
-  /** An output timestamp reading; returns what was done with it. */
+  /**
+   * An output timestamp reading; returns what was done with it. One of a frame the render clock has
+   * not seen reported yet is deferred until it has: the frame counter's reports reach a busy main
+   * thread late, and a reading judged without its frame on the line does not confirm the latency
+   * nor count in the checks of the readings (a late joiner's timing, ready, waited 0.5 s for a
+   * reading to confirm it in bench:late-join).
+   */
   addReading(r: OutputReading): OutputReadingVerdict {
     const ctxMs = r.contextTimeSec * 1000;
     const valid = Number.isFinite(ctxMs) && Number.isFinite(r.performanceTimeMs) && ctxMs > 0 && r.performanceTimeMs > 0;
@@ -65,6 +89,10 @@ export class OutputTiming {
     this.lastCtxMs = ctxMs;
     this.validReadings++;
     this.fallback.addReading({ contextTimeSec: r.contextTimeSec, performanceTimeMs: r.performanceTimeMs, readAtMs: r.readAtMs });
+    if (!this.readingsOnly && this.render.ready && ctxMs > this.render.newestFrameMs) {
+      this.deferred = [...this.deferred, { reading: r, ctxMs, breaks: this.render.breaks }].slice(-MAX_DEFERRED);
+      return this.count('deferred');
+    }
     return this.count(this.latency.add(r, ctxMs));
   }
 
@@ -87,9 +115,8 @@ export class OutputTiming {
   get ready(): boolean {
     if (this.readingsOnly) return this.fallback.ready;
     if (!this.render.ready || !this.latency.hasBaseline || this.render.ageMs < this.o.minRenderSpanMs) return false;
-    if (this.render.spanMs >= this.o.minRenderSpanMs) return true;
     // One bucket has no rate of its own (the prior's ±1000 ppm): its σ is small only near its lowest point.
-    return this.render.buckets >= 2 && this.render.sdAtMs(this.render.newestFrameMs) <= this.o.readyLineSdMs;
+    return this.latency.lineSure;
   }
 
   /**

@@ -225,6 +225,39 @@ describe('OutputTiming', () => {
     expect(maxAbsAfter(r, 15_000)).to.be.below(0.35);
   });
 
+  it('defers a reading of a frame not reported yet until its report comes, and drops it across a restart', () => {
+    // A busy main thread takes a reading before the frame counter's late batch: judged at once it
+    // lay beyond the line, confirmed nothing, and a ready joiner waited for the next reading.
+    const latencyMs = 30;
+    const t = new OutputTiming({ sampleRateHz: SR });
+    const perfOf = (frame: number): number => 100 + (frame / SR) * 1000;
+    let frame = 0;
+    const framesUntil = (endFrame: number): void => {
+      for (; frame < endFrame; frame += QUANTUM) t.addFrames({ frame, arrivalPerfMs: perfOf(frame) + 1 + ((frame / QUANTUM) % 5) / 5 });
+    };
+    for (let readMs = 0; readMs < 3_000; readMs += 50) {
+      framesUntil(Math.round(((readMs + 40) / 1000) * SR));
+      t.addReading({ contextTimeSec: readMs / 1000, performanceTimeMs: 100 + readMs + latencyMs, readAtMs: 100 + readMs + 41 });
+    }
+    expect(t.ready && t.confirmed, 'ready and confirmed on time').to.equal(true);
+    const before = t.diagnostics().readings;
+    // Frames reported up to 3.0 s; a reading of 3.1 s waits for them.
+    const verdict = t.addReading({ contextTimeSec: 3.1, performanceTimeMs: 100 + 3_100 + latencyMs, readAtMs: 100 + 3_100 + 41 });
+    expect(verdict).to.equal(OutputReadingVerdict.Deferred);
+    framesUntil(Math.round(3.05 * SR));
+    expect(t.diagnostics().readings.accepted, 'not yet: its frame is not reported').to.equal(before.accepted);
+    framesUntil(Math.round(3.2 * SR));
+    expect(t.diagnostics().readings.accepted, 'taken once its frame is').to.equal(before.accepted + 1);
+    // A reading deferred across a discontinuity (the counter starts over) is dropped, not judged on the new line.
+    t.addReading({ contextTimeSec: 3.3, performanceTimeMs: 100 + 3_300 + latencyMs, readAtMs: 100 + 3_300 + 41 });
+    const after = t.diagnostics().readings;
+    frame = 0;
+    framesUntil(Math.round(4 * SR));
+    const counts = t.diagnostics().readings;
+    expect(counts.accepted + counts.rejected + counts.rebaselined + counts.baseline + counts.stale).to.equal(after.accepted + after.rejected + after.rebaselined + after.baseline + after.stale);
+    expect(counts.deferred).to.equal(after.deferred);
+  });
+
   it('survives a context suspend/resume', () => {
     const r = simulate({ durationMs: 60_000, suspend: { atMs: 20_000, forMs: 3_000 }, skewPpm: -70, seed: 19 });
     const d = r.timing.diagnostics();
@@ -330,14 +363,15 @@ describe('OutputTiming', () => {
     expect(restarts({ flatMs: Number.POSITIVE_INFINITY }), 'without the flatness check').to.equal(1);
   });
 
-  it('is ready in its second bucket while its lowest point keeps moving, once the line is sure, and maps it right', () => {
+  it('is ready in its second bucket while its lowest point keeps moving, once the line is sure, maps it right, and confirms its latency then', () => {
     // A page settling: every 200 ms for 3 s one report arrives 0.05 ms sooner than any before (the
     // others 1–2 ms late), so the first bucket's lowest point (at 1.8 s) has held for 1 s only at 2.8 s.
-    const readyAt = (readyLineSdMs: number): { atMs: number; errorMs: number } => {
+    const readyAt = (readyLineSdMs: number): { atMs: number; errorMs: number; startableAtMs: number } => {
       const t = new OutputTiming({ sampleRateHz: SR, readyLineSdMs });
       const latencyMs = 30;
       let lowMs = 1;
       let nextReadMs = 0;
+      let ready: { atMs: number; errorMs: number } | undefined;
       for (let frame = 0; frame < SR * 6; frame += QUANTUM) {
         const tMs = (frame / SR) * 1000;
         const early = frame % Math.round(SR * 0.2) < QUANTUM && tMs < 3_000;
@@ -347,13 +381,17 @@ describe('OutputTiming', () => {
           nextReadMs += 50;
           t.addReading({ contextTimeSec: tMs / 1000, performanceTimeMs: 100 + tMs + latencyMs, readAtMs: 100 + tMs + 1 });
         }
-        if (t.ready) return { atMs: tMs, errorMs: t.contextToPerfMs(tMs / 1000) - (100 + tMs + latencyMs) };
+        if (t.ready) ready ??= { atMs: tMs, errorMs: t.contextToPerfMs(tMs / 1000) - (100 + tMs + latencyMs) };
+        // What a late joiner's first voice waits for (SpeakerEngine.tryStart).
+        if (ready !== undefined && t.startable && t.confirmed && !t.contradicted) return { ...ready, startableAtMs: tMs };
       }
-      return { atMs: Number.POSITIVE_INFINITY, errorMs: Number.NaN };
+      return { atMs: ready?.atMs ?? Number.POSITIVE_INFINITY, errorMs: ready?.errorMs ?? Number.NaN, startableAtMs: Number.POSITIVE_INFINITY };
     };
     const sure = readyAt(DEFAULT_OUTPUT_TIMING_OPTIONS.readyLineSdMs);
     expect(sure.atMs, 'in the second bucket (from 2 s)').to.be.within(2_000, 2_500);
     expect(Math.abs(sure.errorMs)).to.be.below(0.3);
+    // The span alone would confirm it only at 2.8 s (a joiner waited 0.4 s for it in bench:late-join).
+    expect(sure.startableAtMs - sure.atMs, 'confirmed by the next reading (every 50 ms)').to.be.at.most(60);
     expect(readyAt(0).atMs, 'waiting for the lowest point to stay put').to.be.above(2_700);
   });
 
