@@ -64,6 +64,8 @@ interface Run {
   readonly sinceMs: Milliseconds;
   untilMs: Milliseconds;
   readonly held: JudgedReport[];
+  /** Lower envelope of the on-line reports of the latest bigStepConfirmMs before the run, ms (NaN: none). */
+  readonly beforeMs: Milliseconds;
 }
 
 /** See the module comment. */
@@ -73,6 +75,8 @@ export class RenderStepDetector {
   private witnessed: { readonly deltaMs: Milliseconds; readonly atMs: Milliseconds } | null = null;
   /** Performance time of the latest discontinuity hint; null while none are expected (flatness alone decides). */
   private hintMs: Milliseconds | null = null;
+  /** The latest on-line reports (bigStepConfirmMs of arrival time): where the line's reports lay before a run. */
+  private onLine: Array<{ readonly arrivalMs: Milliseconds; readonly r: Milliseconds }> = [];
 
   constructor(private readonly o: RenderStepOptions) {}
 
@@ -107,6 +111,7 @@ export class RenderStepDetector {
   reset(): void {
     this.run = null;
     this.witnessed = null;
+    this.onLine = [];
   }
 
   /**
@@ -120,9 +125,14 @@ export class RenderStepDetector {
     const side = report.r > o.stepMs ? 1 : report.r < -o.stepMs ? -1 : 0;
     if (side === 0) {
       this.run = null;
+      this.onLine.push({ arrivalMs: report.arrivalMs, r: report.r });
+      while ((this.onLine[0]?.arrivalMs ?? report.arrivalMs) < report.arrivalMs - o.bigStepConfirmMs) this.onLine.shift();
       return StepVerdict.onLine;
     }
-    if (this.run === null || this.run.side !== side) this.run = { side, sinceMs: report.arrivalMs, untilMs: report.arrivalMs, held: [] };
+    if (this.run === null || this.run.side !== side) {
+      const beforeMs = this.onLine.length === 0 ? Number.NaN : Math.min(...this.onLine.map((h) => h.r));
+      this.run = { side, sinceMs: report.arrivalMs, untilMs: report.arrivalMs, held: [], beforeMs };
+    }
     const run = this.run;
     run.untilMs = report.arrivalMs;
     run.held.push(report);
@@ -167,11 +177,18 @@ export class RenderStepDetector {
    * output that agree need no underrun count: in a 10-minute bench:sync, five outputs moved
    * 5–6 ms without one, the output timestamps moved with them at once, and the speakers played
    * that far off for 2.5–3 s, 1.5 s of it waiting for the 3 ms rule (stepConfirmMs).
+   *
+   * A step is a jump: the reports just before the run lay near the line (their envelope less than
+   * stepMs/2 towards the run's side). A line whose rate is wrong drifts off its reports, and the
+   * readings judged on it drift with them: both "saw" a step, each shift kept the wrong rate, and
+   * bench:sync's speaker shifted its line 182 times in 10 minutes (~3 ms every 4 s, a line 700 ppm
+   * off), 3 ms off the others throughout. Such a drift restarts the line instead (stepConfirmMs).
    */
   private witnessedStep(run: Run, halves: readonly [Milliseconds, Milliseconds]): Milliseconds | null {
     const o = this.o;
     const w = this.witnessed;
     if (w === null || w.atMs < run.sinceMs - o.hintBeforeMs || w.deltaMs * run.side < o.stepMs) return null;
+    if (run.beforeMs * run.side >= o.stepMs / 2) return null;
     return halves.every((envelopeMs) => Math.abs(envelopeMs - w.deltaMs) <= o.flatMs) ? w.deltaMs : null;
   }
 

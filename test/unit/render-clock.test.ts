@@ -148,6 +148,34 @@ describe('RenderClock', () => {
     expect(clock.ratePpm, 'the rate is kept').to.be.closeTo(300, 10);
   });
 
+  it('takes a drift off the line for no witnessed step, though the readings judged on the line drift with it', () => {
+    // bench:sync: a line 700 ppm off drifted 3 ms from its reports every 4 s; the readings, judged
+    // on it, saw the same, each agreement shifted the line and kept its rate: 182 shifts in 10 minutes.
+    // Here the audio runs 300 ppm fast for 30 s, then 1100: the line must learn the new rate.
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(11);
+    const driftMs = (sec: number): number => (sec > 30 ? -(sec - 30) * 0.8 : 0);
+    const leads: number[] = [];
+    feedBursts(clock, {
+      seconds: 90,
+      ratePpm: 300,
+      arrivalDelayMs: () => delay(rng, 'heavy'),
+      shiftMs: driftMs,
+      after: (consumed) => {
+        const sec = consumed / SR;
+        const framesPerMs = (SR / 1000) * (1 + 300e-6);
+        const truthMs = 500 + consumed / framesPerMs + driftMs(sec);
+        // The line's lead over the callbacks before the drift is its baseline.
+        if (sec > 25 && sec <= 30) leads.push(clock.timeToPerfMs(sec * 1000) - truthMs);
+        // The output timestamps measure the truth; judged on the line, they say how far it is off.
+        const leadMs = leads.length === 0 ? 0 : leads.reduce((a, b) => a + b, 0) / leads.length;
+        if (clock.stepPending) clock.witnessStep(truthMs - clock.timeToPerfMs(sec * 1000) + leadMs, truthMs);
+      },
+    });
+    expect(clock.counters.shifts, 'no shift').to.equal(0);
+    expect(clock.ratePpm, 'the new rate learned').to.be.closeTo(1_100, 60);
+  });
+
   it('drops a wrongly learned rate when lines keep restarting young (no endless restarts)', () => {
     // A first line learns the audio clock 2800 ppm slow over 12 s (a starved fake output in e2e);
     // then it runs true. Each new line, leaning on the learned rate, drifted off before its second
