@@ -68,7 +68,7 @@ export class LatencyTracker {
     if (this.render.breaks !== breaks) this.lineRestarted();
   }
 
-  /** A valid, fresh reading at context time `ctxMs`; returns what was done with it. */
+  /** A valid, fresh reading at context time `ctxMs`, of a frame the render line has seen reported (OutputTiming defers others); returns what was done with it. */
   add(r: OutputReading, ctxMs: Milliseconds): OutputReadingVerdict {
     this.plausibility.noteBrowserLatency(r.outputLatencySec);
     if (!this.render.ready) return 'stale';
@@ -76,7 +76,7 @@ export class LatencyTracker {
     this.lastImplied = implied;
     const plausible = this.plausibility.plausible(implied);
     const mature = this.render.spanMs >= this.o.minRenderSpanMs;
-    if (plausible && this.lineSees(ctxMs)) {
+    if (plausible && this.lineSteady) {
       this.contradiction.add(implied);
       this.trend.add(r.readAtMs, { ctxMs, perfMs: r.performanceTimeMs });
       if (mature) this.judge.noteMature({ ctxMs, perfMs: r.performanceTimeMs, impliedMs: implied });
@@ -241,13 +241,14 @@ export class LatencyTracker {
   }
 
   /**
-   * Whether the render line can judge a reading at `ctxMs`, at least coarsely: its latest reports
-   * lie on it (no discontinuity being confirmed) and it has seen that frame rendered. A fine judge
-   * also spans minRenderSpanMs (a younger line can be ms off). (Readings that disagree must also be
-   * plausible: after a resume they come seconds off before the line notices.)
+   * Whether the render line can judge a reading, at least coarsely: its latest reports lie on it
+   * (no discontinuity being confirmed). It has seen the reading's frame rendered: OutputTiming
+   * defers a reading until then. A fine judge also spans minRenderSpanMs (a younger line can be ms
+   * off). (Readings that disagree must also be plausible: after a resume they come seconds off
+   * before the line notices.)
    */
-  private lineSees(ctxMs: Milliseconds): boolean {
-    return !this.render.stepPending && ctxMs <= this.render.newestFrameMs;
+  private get lineSteady(): boolean {
+    return !this.render.stepPending;
   }
 
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */

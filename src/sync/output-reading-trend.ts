@@ -13,7 +13,7 @@
  * line's readings are judged as it maps them now, not as it did when they came: a young line moves
  * as it finds lower points or is dropped as built on a backlog, and bench:late-join's joiner, its
  * readings flat within 0.3 ms on the line it had, counted 7–11 ms/s of trend from readings implied
- * on the line it had dropped, and stayed silent for 1.5 s until they left the window. Pure.
+ * on the line it had dropped, and stayed silent for 1.5 s until they aged out of the 3 s span. Pure.
  */
 import { slopePerSec, type TimedValue } from './slope-fit.js';
 import type { Milliseconds } from './units.js';

@@ -54,8 +54,10 @@ export class OutputTiming {
     if (this.deferred.length === 0) return;
     const breaks = this.render.breaks;
     const newestMs = this.render.newestFrameMs;
-    const due = this.deferred.filter((d) => d.breaks === breaks && d.ctxMs <= newestMs);
-    this.deferred = this.deferred.filter((d) => d.breaks === breaks && d.ctxMs > newestMs);
+    const waiting: DeferredReading[] = [];
+    const due: DeferredReading[] = [];
+    for (const d of this.deferred) if (d.breaks === breaks) (d.ctxMs <= newestMs ? due : waiting).push(d);
+    this.deferred = waiting;
     for (const d of due) this.count(this.latency.add(d.reading, d.ctxMs));
   }
 
