@@ -44,8 +44,18 @@ interface Bucket {
   tMs: Milliseconds;
   y: Milliseconds;
   key: number;
-  /** Moved by {@link RenderLine.shift}: the fit gives these buckets an offset of their own. */
-  shifted: boolean;
+  /**
+   * Shifts since the bucket's lowest point was taken ({@link RenderLine.shift}): each shift gives
+   * the buckets before it an offset of their own, so a bucket of level L carries the offsets of the
+   * L latest shifts. 0: on the current stretch.
+   */
+  level: number;
+  /**
+   * Open when a shift came: its lowest point is from one side of the move or the other, each less
+   * than a phase cycle long, so it misses the line by up to a quantum. Left out of the fit (a 1 s
+   * half bucket put a shift 0.9 ms off).
+   */
+  split: boolean;
 }
 
 interface Fit {
@@ -62,7 +72,7 @@ interface Fit {
 /** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
 const PRIOR_CONFLICT_SIGMAS = 4;
 
-/** Floor of the prior σ of the shifted buckets' own offset, ms (a zero σ would pin it). */
+/** Floor of the prior σ of a shift's own offset, ms (a zero σ would pin it). */
 const MIN_SHIFT_SD_MS = 0.01;
 
 /** Floor of the robust scale of bucket minima, ms. */
@@ -79,8 +89,8 @@ export class RenderLine {
   /** Frame time of the line's first point, ms. */
   private startMsValue = 0;
   private priorDropCount = 0;
-  /** 1σ of the latest shift, ms: the prior of the shifted buckets' own offset. */
-  private shiftSdMs: Milliseconds = 0;
+  /** 1σ of each shift still under a bucket, latest first, ms: the priors of the shifts' own offsets. */
+  private shiftSdsMs: Milliseconds[] = [];
   /** Bumped on every refit and clear (callers cache derived values on it). */
   version = 0;
 
@@ -145,6 +155,7 @@ export class RenderLine {
   /** Drops the line (its prior stays). */
   clear(): void {
     this.buckets = [];
+    this.shiftSdsMs = [];
     this.fit = null;
     this.version++;
   }
@@ -174,14 +185,19 @@ export class RenderLine {
    * moves with it, and the fit gives them an offset of their own with that prior, which the
    * buckets after the move pin down as they close. So the line maps at once, no less sure than
    * the witness, and keeps the rate it learned; a restart maps coarsely until a new line matures.
+   * Each shift has its own offset: a witness that missed a first move by 2 ms left the buckets
+   * between two shifts 2 ms off the older ones under one shared offset, and the fit bent its
+   * rate 45 ppm for 40 s to reconcile them (bench:sync).
    */
   shift(deltaMs: Milliseconds, sdMs: Milliseconds): void {
     for (const b of this.buckets) {
       b.y += deltaMs;
       b.key += deltaMs;
-      b.shifted = true;
+      b.level++;
     }
-    this.shiftSdMs = sdMs;
+    const open = this.buckets[this.buckets.length - 1];
+    if (open !== undefined) open.split = true;
+    this.shiftSdsMs.unshift(sdMs);
     this.refit();
   }
 
@@ -195,18 +211,24 @@ export class RenderLine {
     if (last === undefined) this.startMsValue = tMs;
     if (last !== undefined && last.index === index) {
       if (key >= last.key) return;
-      Object.assign(last, { tMs, y, key, shifted: false });
+      Object.assign(last, { tMs, y, key, level: 0 });
     } else {
-      this.buckets.push({ index, tMs, y, key, shifted: false });
+      this.buckets.push({ index, tMs, y, key, level: 0, split: false });
       while (this.buckets.length > 1 && (this.buckets[0]?.tMs ?? tMs) < tMs - o.windowMs) this.buckets.shift();
+      this.shiftSdsMs.length = Math.min(this.shiftSdsMs.length, this.buckets[0]?.level ?? 0);
     }
     this.refit();
   }
 
-  /** Fit the line to the bucket minima: closed buckets, plus the open one while fewer than two are closed. */
+  /**
+   * Fit the line to the bucket minima: closed buckets, plus the open one while fewer than two are
+   * closed; buckets split by a shift only while nothing else is there.
+   */
   private refit(): void {
-    const closed = this.buckets.slice(0, -1);
-    const points = closed.length >= 2 ? closed : this.buckets;
+    const whole = this.buckets.filter((b) => !b.split);
+    const all = whole.length > 0 ? whole : this.buckets;
+    const closed = all.slice(0, -1);
+    const points = closed.length >= 2 ? closed : all;
     const refMs = points.reduce((s, b) => s + b.tMs, 0) / points.length;
     const refY = points[points.length - 1]?.y ?? 0;
     if (this.priorConflicts(points, refMs, refY)) {
@@ -253,24 +275,34 @@ export class RenderLine {
 
   /**
    * Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope
-   * (Infinity: none). Shifted buckets get a third coefficient, their own offset, with the shift's
-   * prior: coef = [offset at refMs, slope in ms per s, shifted buckets' offset].
+   * (Infinity: none). Each shift under a point gets a coefficient, its own offset, with the shift's
+   * prior while no point lies after it: coef = [offset at refMs, slope in ms per s, latest shift's
+   * offset, the one before…].
    */
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
+    const levels = Math.min(this.shiftSdsMs.length, Math.max(0, ...points.map((b) => b.level)));
     const priors: CoefficientPrior[] = [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }];
-    const shifted = points.some((b) => b.shifted);
-    if (shifted) priors.push({ index: 2, mean: 0, sd: Math.max(this.shiftSdMs, MIN_SHIFT_SD_MS) });
-    const observations: Observation[] = points.map((b) => {
-      const x = [1, (b.tMs - refMs) / 1000];
-      return { x: shifted ? [...x, b.shifted ? 1 : 0] : x, y: b.y - refY, weight };
-    });
-    return solveLeastSquares(priors.length + 1, observations, priors);
+    // A shift with points on both sides is measured by them: its witness's prior would only pull
+    // against them, and the slope would bend to share the strain (a witness 2 ms off bent it 25 ppm
+    // until the shifted buckets left the window). Without points after it, the prior is all there is.
+    const newestLevel = Math.min(...points.map((b) => b.level));
+    for (let k = 0; k < Math.min(newestLevel, levels); k++) priors.push({ index: 2 + k, mean: 0, sd: Math.max(this.shiftSdsMs[k] ?? 0, MIN_SHIFT_SD_MS) });
+    const observations: Observation[] = points.map((b) => ({
+      x: [1, (b.tMs - refMs) / 1000, ...Array.from({ length: levels }, (_, k) => (k < b.level ? 1 : 0))],
+      y: b.y - refY,
+      weight,
+    }));
+    return solveLeastSquares(2 + levels, observations, priors);
   }
 
   /** Residuals of bucket minima around a fit's coefficients (see {@link fitPoints}), ms. */
   private residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
-    return points.map((b) => b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000) - (b.shifted ? coef[2] ?? 0 : 0));
+    return points.map((b) => {
+      let shiftsMs = 0;
+      for (let k = 0; k < b.level && 2 + k < coef.length; k++) shiftsMs += coef[2 + k] ?? 0;
+      return b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000) - shiftsMs;
+    });
   }
 }
 

@@ -148,6 +148,44 @@ describe('RenderClock', () => {
     expect(clock.ratePpm, 'the rate is kept').to.be.closeTo(300, 10);
   });
 
+  it('keeps its rate across two shifts when the witness missed the first one by 2 ms', () => {
+    // bench:sync: the output moved twice in 11 s after underruns; the first witness was ~2 ms
+    // off. Under one shared offset for every shifted bucket, the buckets between the shifts lay
+    // 2 ms off the older ones, and the fit bent the rate 45 ppm for 40 s to reconcile them.
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(5);
+    const moveMs = (sec: number): number => (sec >= 30 ? 5 : 0) + (sec >= 41 ? 4 : 0);
+    const framesPerMs = (SR / 1000) * (1 + 300e-6);
+    const rates: number[] = [];
+    const errors: { sec: number; errorMs: number }[] = [];
+    let leadMs = Number.NaN;
+    const leads: number[] = [];
+    feedBursts(clock, {
+      seconds: 75,
+      ratePpm: 300,
+      arrivalDelayMs: () => delay(rng, 'heavy'),
+      shiftMs: moveMs,
+      after: (consumed) => {
+        const sec = consumed / SR;
+        if (sec >= 30 && sec < 30.05) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
+        if (sec >= 41 && sec < 41.05) clock.witnessStep(4, clock.timeToPerfMs(sec * 1000));
+        const truthMs = 500 + consumed / framesPerMs + moveMs(sec);
+        const errorMs = clock.timeToPerfMs(sec * 1000) - truthMs;
+        if (sec > 20 && sec < 30) leads.push(errorMs);
+        if (sec >= 30 && Number.isNaN(leadMs)) leadMs = leads.reduce((a, b) => a + b, 0) / leads.length;
+        if (sec > 45) {
+          rates.push(clock.ratePpm);
+          errors.push({ sec, errorMs: errorMs - leadMs });
+        }
+      },
+    });
+    expect(clock.counters.shifts).to.equal(2);
+    expect(clock.counters.restarts).to.equal(0);
+    const worstRateMs = Math.max(...rates.map((r) => Math.abs(r - 300)));
+    expect(worstRateMs, 'the rate, from 4 s after the second shift').to.be.below(12);
+    for (const x of errors) expect(x.errorMs, `${x.sec.toFixed(2)} s`).to.be.closeTo(0, 0.15);
+  });
+
   it('takes a drift off the line for no witnessed step, though the readings judged on the line drift with it', () => {
     // bench:sync: a line 700 ppm off drifted 3 ms from its reports every 4 s; the readings, judged
     // on it, saw the same, each agreement shifted the line and kept its rate: 182 shifts in 10 minutes.
