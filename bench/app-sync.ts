@@ -20,6 +20,7 @@ import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
+import { waitForSteadyOutputs } from './steady-outputs.js';
 import { CLOCKS } from './clock-live.js';
 import { percentile } from './stats.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, makeAudioServiceRealtimeWhenUp, startApp, type AudioSpeaker } from './sync-rig.js';
@@ -42,6 +43,12 @@ export interface AppSyncOptions {
   readonly outputTiming: 'cross-checked' | 'readings';
   /** Put each browser's audio service under real-time scheduling (see makeAudioServiceRealtime). */
   readonly realtimeAudioService: boolean;
+  /**
+   * Before the press, once the recorder runs, wait until every speaker's output timing has been
+   * steady this long (no render restart or latency change; at most 60 s of waiting), s; 0: press
+   * at once. The recorder's capture moves the room sink's latency (steady-outputs.ts).
+   */
+  readonly steadySeconds: number;
   /** Write the app's sampled estimates (poll rounds, host ms) as JSON here. */
   readonly traceFile?: string;
   /** Also write the recording (each speaker's channel, then the reference, Float32 mono) and a JSON header beside it. */
@@ -75,6 +82,8 @@ export interface AppSyncReport {
   readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null>; plannedLeadMs: Milliseconds | null } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
+  /** How long the press waited, once the recorder ran, for steady outputs (null: it did not wait), ms. */
+  readonly steadyWaitMs: Milliseconds | null;
   /** The app's own error estimates against the truth, per original speaker. */
   readonly estimates: readonly EstimateVsTruth[];
   /** The app's own error estimates against the absolute truth (plan vs heard, common rig bias included). */
@@ -178,8 +187,14 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     // speaker's output timing restarts (its readings 4–6 ms lower, the output unmoved; 4 of 4 runs),
     // a start-up transient of this rig. Recording (or holding a capture) from the room's start
     // removed it, but then a speaker's channel recorded garbled (matching no track position) for
-    // 30–110 s in 3 of 9 runs, against 0 of 4 recorded from here: so the transient is left, and said.
+    // 30–110 s in 3 of 9 runs, against 0 of 4 recorded from here. So the recorder starts here, and
+    // the press waits for the transient to pass (--steady-seconds; 0 keeps it in the figures).
     const recorder = await room.record();
+    let steadyWaitMs: Milliseconds | null = null;
+    if (options.steadySeconds > 0) {
+      steadyWaitMs = await waitForSteadyOutputs(speakers.map((s) => s.page), options.steadySeconds * 1000, 60_000);
+      console.error(`outputs steady for ${options.steadySeconds} s after ${(steadyWaitMs / 1000).toFixed(1)} s of recording`);
+    }
     const leader = speakers[0]!.page;
     let clickHostMs: number | null = null;
     if (options.pressToSound) {
@@ -259,8 +274,10 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const monos = speakers.map((_, k) => recording.speakerMono(k));
     const tracks: PlayoutWindow[][] = monos.map((mono) => trackPlayout(reference, mono, { rateHz, fromFrame, hopSec: 0.1, loops: true, expectedPositionSec }));
     const originals = tracks.slice(0, n);
-    // Steady state: from the first window where every original speaker is locked.
-    const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
+    // Steady state: from the first window where every original speaker is locked, once each has
+    // sounded (a window straddling a speaker's first sound locked 1.6 s off in one run).
+    const soundedFrame = Math.max(fromFrame, ...monos.slice(0, n).map((mono) => firstOnsetFrame(mono, fromFrame, 0.003) ?? fromFrame));
+    const allLocked = originals[0]!.find((w, i) => w.recordingFrame >= soundedFrame && originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
     const steady = originals.map((t) => t.filter((w) => w.recordingFrame >= allLocked));
     const pairs = [];
     for (let a = 0; a < n; a++) {
@@ -301,7 +318,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, estimates, absolute };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, steadyWaitMs, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
@@ -320,6 +337,10 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     'correction), apart from its constant part (the output-latency model).',
     '',
     `The room sink's clock ran ${report.sinkRatePpm.toFixed(0)} ppm fast against the host clock (the speakers' shared timeline runs on the host clock, so each must correct that much).`,
+    '',
+    report.steadyWaitMs === null
+      ? 'Pressed as soon as the recorder ran (its capture moves the sink latency: the first ~20 s hold that transient).'
+      : `Pressed once every speaker's output timing had been steady after the recorder started (${(report.steadyWaitMs / 1000).toFixed(1)} s; its capture moves the sink latency).`,
     '',
     '| pair | windows | median ms | ± median p95 ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',

@@ -25,6 +25,7 @@ import { disposeAllGuarded } from './process-guard.js';
 import { PulseRoom } from './pulse-room.js';
 import { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
+import { waitForSteadyOutputs } from './steady-outputs.js';
 import { percentile } from './stats.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeaker } from './sync-rig.js';
 import { numberArg, stringArg } from './cli-args.js';
@@ -75,27 +76,6 @@ function stats(values: readonly number[]): Stats {
   const abs = values.map(Math.abs).sort((a, b) => a - b);
   const signed = [...values].sort((a, b) => a - b);
   return { samples: abs.length, medianMs: percentile(signed, 0.5), p50Ms: percentile(abs, 0.5), p95Ms: percentile(abs, 0.95), maxMs: abs.at(-1) ?? NaN };
-}
-
-/**
- * Waits until no page's render restarts or output latency changed for `steadyMs` (at most
- * `maxMs`); resolves with how long it waited, ms.
- */
-async function waitForSteadyOutputs(pages: readonly Page[], steadyMs: number, maxMs: number): Promise<number> {
-  const startMs = hostNowMs();
-  let last = '';
-  let sinceMs = startMs;
-  while (hostNowMs() - startMs < maxMs) {
-    const states = await Promise.all(pages.map((p) => p.evaluate(() => {
-      const t = (window.tutti.diagnostics() as { playback?: { timing?: Record<string, unknown> } | null }).playback?.timing;
-      return JSON.stringify([t?.renderRestarts, t?.latencyMs]);
-    })));
-    const key = states.join('|');
-    if (key !== last) [last, sinceMs] = [key, hostNowMs()];
-    else if (hostNowMs() - sinceMs >= steadyMs) break;
-    await sleep(500);
-  }
-  return hostNowMs() - startMs;
 }
 
 const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');

@@ -7,6 +7,8 @@
  * --no-realtime leaves the browsers' audio services at normal priority.
  * --press-when-cached presses play once every speaker has the demo cached, without waiting for its
  * decode-ahead (a speaker still decoding starts from a quick part of the track).
+ * --steady-seconds N (default 15; 0 = press at once): once the room recorder runs, press only after
+ * every speaker's output timing has been steady N s (its capture moves the sink latency, a rig transient).
  * --trace FILE writes the app's own error estimates (polled every 500 ms) as JSON.
  * --save-recording FILE writes each speaker's recorded channel and the reference (Float32 mono, one
  * after another) to FILE and their lengths to FILE.json, for analysis elsewhere.
@@ -32,7 +34,7 @@ try {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime') });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
     console.log(formatAppSyncReport(report));
   }
 } catch (error) {

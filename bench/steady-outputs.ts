@@ -1,0 +1,30 @@
+/**
+ * Waiting for the speakers' output timing to settle before a measurement: the room recorder's
+ * capture lowers the room sink's latency, and every speaker's output timing restarts and re-learns
+ * its latency over the next ~20 s (a transient of this rig, not of a room without a recorder).
+ */
+import type { Page } from 'playwright-core';
+import { hostNowMs } from './room-recorder.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Waits until no page's render line restarted and no page's output latency changed for `steadyMs`
+ * (at most `maxMs`, polling every 500 ms); resolves with how long it waited, ms.
+ */
+export async function waitForSteadyOutputs(pages: readonly Page[], steadyMs: number, maxMs: number): Promise<number> {
+  const startMs = hostNowMs();
+  let last = '';
+  let sinceMs = startMs;
+  while (hostNowMs() - startMs < maxMs) {
+    const states = await Promise.all(pages.map((p) => p.evaluate(() => {
+      const t = (window.tutti.diagnostics() as { playback?: { timing?: Record<string, unknown> } | null }).playback?.timing;
+      return JSON.stringify([t?.renderRestarts, t?.latencyMs]);
+    })));
+    const key = states.join('|');
+    if (key !== last) [last, sinceMs] = [key, hostNowMs()];
+    else if (hostNowMs() - sinceMs >= steadyMs) break;
+    await sleep(500);
+  }
+  return hostNowMs() - startMs;
+}
