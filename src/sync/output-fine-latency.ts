@@ -18,14 +18,21 @@
  *   trace, whose upward offsets had p95 0.21–0.29 ms; in three later 10-minute runs a start-up
  *   step had set some latencies 0.3–0.65 ms low for minutes, and 0.5 ms up, applied offline, gave
  *   pair p95 0.37 / 0.34 → 0.20 / 0.28 ms and 0.72 / 0.70 → 0.52 / 0.46 ms, none worse by more
- *   than 0.003 ms);
+ *   than 0.003 ms. Up to the judge's tolerance (1 ms) since: readings rising 0.8 ms and staying
+ *   there, within the tolerance, left a speaker 0.3 ms late for 50 s under a 0.5 ms cap, until
+ *   the flat net took readings beyond the tolerance. A ramp rises past the cap anyway: the rise
+ *   check below, not the cap, keeps the offset off it);
  * - readings rising faster than `maxRiseMsPerSec` (beyond twice the slope's standard error) over
- *   the span may be a ramp: no upward offset then (the traces' natural wander rose at most
- *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more);
+ *   the span may be a ramp: the offset does not rise then (the traces' natural wander rose at most
+ *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more). It is held, not
+ *   sent to 0: in a 10-minute bench:sync a 3 s dip of the readings, then their return, read as a
+ *   rise; the offset went from +0.46 to 0 and back, and the speaker played 0.45 ms late for 15 s;
  * - when more than `maxOutsideFraction` of the latest readings lie outside the band, the readings
- *   are the rules' business (a ramp, a step, a glitch) and the offset returns to 0. (Counting the
- *   judge's rejections instead, readings 0.95 ms below the latency, on the tolerance's edge, sent
- *   the offset back to 0 in bench:sync, and the speaker played 1 ms early for 20 s.)
+ *   are the rules' business (a ramp, a step, a glitch) and the offset is held: a step sets the
+ *   latency anew ({@link latencySet}), a ramp or glitch leaves the output where it was. (Sending it
+ *   to 0 instead moved the speaker by the offset and back; counting the judge's rejections as
+ *   outside, readings 0.95 ms below the latency, on the tolerance's edge, sent it to 0 in
+ *   bench:sync, and the speaker played 1 ms early for 20 s.)
  * - the offset moves at most `slewMsPerSec`, so the drift loop corrects it inaudibly;
  * - with too few readings (after a restart, say) the offset is held;
  * - an offset held at its cap for `absorbAfterMs` while the readings' level stayed within
@@ -65,7 +72,7 @@ export interface FineLatencyOptions {
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
-  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandMs: 2, maxOutsideFraction: 0.1, maxDownMs: 1, maxUpMs: 0.5, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandMs: 2, maxOutsideFraction: 0.1, maxDownMs: 1, maxUpMs: 1, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
   absorbAfterMs: 60_000, absorbMaxMoveMs: 0.15,
 };
 
@@ -146,10 +153,11 @@ export class FineLatency {
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
     const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => Math.abs(g.valueMs) <= this.o.bandMs);
-    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return { targetMs: 0, levelMs: 0 };
+    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return null;
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
-    const maxUpMs = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec ? 0 : this.o.maxUpMs;
+    const rising = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec;
+    const maxUpMs = rising ? Math.min(this.o.maxUpMs, Math.max(0, this.offset)) : this.o.maxUpMs;
     return { targetMs: Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level)), levelMs: level };
   }
 }

@@ -191,8 +191,9 @@ describe('OutputTiming latency rules', () => {
       expect(changes.map((c) => c.rule), `seed ${seed}: no rule moved the latency`).to.deep.equal([]);
       const eager = simulate({ ...scene, seed, timing: { flatMinDownMs: 0 } });
       console.log(`seed ${seed}: max |error| after 120 s ${maxAbsAfter(r, 120_000).toFixed(3)} ms; with the net taking the dip ${maxAbsAfter(eager, 120_000).toFixed(3)} ms (${eager.timing.diagnostics().latencyChanges.map((c) => c.rule).join(', ')})`);
+      // (Under the fine offset's old 0.25 ms cap, the net taking the dip left 0.7 ms and more; under
+      // the 1 ms cap the offset takes the readings' return too: logged, not asserted.)
       expect(maxAbsAfter(r, 120_000), `seed ${seed}: after the dip (the readings' 0.25 ms followed)`).to.be.below(0.4);
-      expect(maxAbsAfter(eager, 120_000), `seed ${seed}: the net taking the dip`).to.be.above(0.7);
     }
   });
 
