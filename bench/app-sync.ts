@@ -272,12 +272,16 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     };
     // Each channel once: a 10-minute recording's is 115 MB.
     const monos = speakers.map((_, k) => recording.speakerMono(k));
-    const tracks: PlayoutWindow[][] = monos.map((mono) => trackPlayout(reference, mono, { rateHz, fromFrame, hopSec: 0.1, loops: true, expectedPositionSec }));
-    const originals = tracks.slice(0, n);
-    // Steady state: from the first window where every original speaker is locked, once each has
-    // sounded (a window straddling a speaker's first sound locked 1.6 s off in one run).
+    // Windows start once every original speaker has sounded, on the hop grid from the click: a
+    // window straddling a speaker's first sound locked 1.6 s and 2.7 s off in two runs, and the
+    // wrong lock kept that channel from locking right for 2.5 s.
+    const hop = Math.round(0.1 * rateHz);
     const soundedFrame = Math.max(fromFrame, ...monos.slice(0, n).map((mono) => firstOnsetFrame(mono, fromFrame, 0.003) ?? fromFrame));
-    const allLocked = originals[0]!.find((w, i) => w.recordingFrame >= soundedFrame && originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
+    const trackFrom = fromFrame + Math.ceil((soundedFrame - fromFrame) / hop) * hop;
+    const tracks: PlayoutWindow[][] = monos.map((mono) => trackPlayout(reference, mono, { rateHz, fromFrame: trackFrom, hopSec: hop / rateHz, loops: true, expectedPositionSec }));
+    const originals = tracks.slice(0, n);
+    // Steady state: from the first window where every original speaker is locked.
+    const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
     const steady = originals.map((t) => t.filter((w) => w.recordingFrame >= allLocked));
     const pairs = [];
     for (let a = 0; a < n; a++) {

@@ -10,7 +10,8 @@
  * from the prediction counts only `relockAfterSec` after the last lock); the integer peak is refined to sub-sample precision by maximizing
  * the band-limited (windowed-sinc) interpolation of the correlation. Windows whose normalized peak
  * is below `minConfidence` (silence, another signal, glitches) get a null position, and so do
- * ambiguous ones: every lock, the narrow one too, must beat any peak more than 5 ms away by 3 %.
+ * ambiguous ones: every lock, the narrow one too, must beat any peak more than 5 ms away, and any
+ * local maximum more than 1 ms away, by 3 %.
  * The demo track is nearly periodic in places (a quarter of its 80 ms windows correlate above 0.8,
  * up to 0.95, with themselves 15–23 ms away, mostly ±20.3 ms); a 10-minute bench:sync counted
  * single windows 20–23 ms off, back in the next window, with no underrun, restart or change of the
@@ -71,6 +72,12 @@ const SILENCE_RMS = 1e-4;
 const INTERPOLATION_HALF_WIDTH = 16;
 /** A lock must beat any peak farther than this (s) by the factor below. */
 const EXCLUSION_SEC = 0.005;
+/**
+ * A local maximum of the correlation farther than this from the peak counts for the uniqueness
+ * test too, s: a 10-minute bench:sync read one window of a tonal passage 2.9 ms off (its
+ * neighbours agreed within 0.03 ms), the side lobe one period of a ~345 Hz tone away.
+ */
+const NEAR_EXCLUSION_SEC = 0.001;
 const UNIQUENESS = 0.97;
 const COARSE_BLOCK = 1 << 16;
 /** After the narrow search fails: ± this around the prediction (s), before the coarse range. */
@@ -154,7 +161,7 @@ interface Lock {
 }
 
 /** Searches reference positions [from, to] for the needle; returns the refined best lag and its uniqueness. */
-function search(reference: Float32Array, needle: Float32Array, needleEnergy: number, from: number, to: number, exclusion: number): Lock & { runnerUp: number } {
+function search(reference: Float32Array, needle: Float32Array, needleEnergy: number, from: number, to: number, exclusion: number, nearExclusion: number): Lock & { runnerUp: number } {
   const w = needle.length;
   const size = Math.max(nextPowerOfTwo(2 * w), Math.min(COARSE_BLOCK, nextPowerOfTwo(to - from + w)));
   const step = size - w + 1;
@@ -169,13 +176,18 @@ function search(reference: Float32Array, needle: Float32Array, needleEnergy: num
     let peak = -1;
     for (let t = 0; t < ncc.length; t++) if (peak < 0 || ncc[t]! > ncc[peak]!) peak = t;
     if (peak < 0) continue;
-    // Keep each block's strongest peak outside the exclusion of its maximum, for the uniqueness test.
+    // Keep each block's strongest peak outside the exclusion of its maximum, for the uniqueness
+    // test, and its strongest local maximum beyond the near exclusion: a side lobe of tonal audio.
     let second = -Infinity;
-    for (let t = 0; t < ncc.length; t++) if (Math.abs(t - peak) > exclusion) second = Math.max(second, ncc[t]!);
+    for (let t = 0; t < ncc.length; t++) {
+      const away = Math.abs(t - peak);
+      const localMax = t > 0 && t < ncc.length - 1 && ncc[t]! >= ncc[t - 1]! && ncc[t]! >= ncc[t + 1]!;
+      if (away > exclusion || (away > nearExclusion && localMax)) second = Math.max(second, ncc[t]!);
+    }
     peaks.push({ lag: start + peak, ncc: ncc[peak]! }, { lag: NaN, ncc: second });
     if (ncc[peak]! > best.confidence) best = { position: start + refinePeak(raw, peak), confidence: ncc[peak]! };
   }
-  const runnerUp = Math.max(-Infinity, ...peaks.filter((p) => !(Math.abs(p.lag - best.position) <= exclusion)).map((p) => p.ncc));
+  const runnerUp = Math.max(-Infinity, ...peaks.filter((p) => !(Math.abs(p.lag - best.position) <= nearExclusion)).map((p) => p.ncc));
   return { ...best, runnerUp };
 }
 
@@ -191,6 +203,7 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
   const coarseFrom = Math.round((options.coarseFromSec ?? 0) * rateHz) - w;
   const coarseTo = Math.min(reference.length, Math.round((options.coarseToSec ?? reference.length / rateHz) * rateHz));
   const exclusion = Math.round(EXCLUSION_SEC * rateHz);
+  const nearExclusion = Math.round(NEAR_EXCLUSION_SEC * rateHz);
   const windows: PlayoutWindow[] = [];
   // The last lock (kept across rejected windows) and the rate seen between the last two locks.
   let last: { frame: number; position: number } | null = null;
@@ -231,7 +244,7 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
     const predicted = unwrapped !== null && options.loops === true && unwrapped >= reference.length ? unwrapped - reference.length : unwrapped;
     for (const radius of predicted === null ? [] : [range, medium]) {
       const from = Math.floor(predicted!) - radius;
-      const found = search(reference, needle, needleEnergy, from, from + 2 * radius, exclusion);
+      const found = search(reference, needle, needleEnergy, from, from + 2 * radius, exclusion, nearExclusion);
       best = Math.max(best, found.confidence);
       const atEdge = found.position - from < 1 || from + 2 * radius - found.position < 1;
       if (!atEdge && found.confidence >= minConfidence && found.runnerUp < UNIQUENESS * found.confidence) {
@@ -242,7 +255,7 @@ export function trackPlayout(reference: Float32Array, recorded: Float32Array, op
     if (lock === null && frame - lastCoarseFrame >= COARSE_EVERY_SEC * rateHz) {
       lastCoarseFrame = frame;
       const [from, to] = coarseRange(frame);
-      const found = search(reference, needle, needleEnergy, from, to, exclusion);
+      const found = search(reference, needle, needleEnergy, from, to, exclusion, nearExclusion);
       best = Math.max(best, found.confidence);
       const far = predicted !== null && Math.abs(found.position - predicted) > medium;
       const tooSoon = last !== null && frame - last.frame < relockAfterSec * rateHz;

@@ -148,6 +148,26 @@ describe('playout analysis', () => {
     expect(outside.filter((w) => w.trackPositionSec !== null).length, 'the music around it locks').to.be.greaterThan(0.9 * outside.length);
   });
 
+  it('locks no window of a gliding tone whose next period, 2.9 ms away, matches almost as well', () => {
+    // A 10-minute bench:sync read one window 2.9 ms off, its neighbours agreeing within 0.03 ms:
+    // inside the 5 ms exclusion, a side lobe one period of a ~345 Hz tone away had won. A glide
+    // (336 Hz/s) keeps the lobes beyond 5 ms more than 3 % down, so only a near test sees the lobe.
+    const tonal = reference.slice();
+    let phase = 0;
+    for (let i = Math.round(4 * RATE); i < Math.round(6 * RATE); i++) {
+      phase += (2 * Math.PI * (345 + 336 * ((i / RATE) % 0.2))) / RATE;
+      tonal[i] = 0.3 * Math.sin(phase);
+    }
+    const recording = addNoise(syntheticRecording(tonal, { rateHz: RATE, seconds: 6, leadSilenceSec: LEAD_SEC, trackStartSec: TRACK_START_SEC, delayFrames: 0, gain: 1 }), 30, 5);
+    const windows = trackPlayout(tonal, recording, { rateHz: RATE, hopSec: 0.1 });
+    const trackSecAt = (w: PlayoutWindow): number => (w.recordingFrame - LEAD_SEC * RATE) / RATE + TRACK_START_SEC;
+    const inside = windows.filter((w) => trackSecAt(w) > 4.05 && trackSecAt(w) < 5.9);
+    expect(inside.length).to.be.greaterThan(10);
+    expect(inside.every((w) => w.trackPositionSec === null), 'ambiguous windows unlocked').to.equal(true);
+    const outside = windows.filter((w) => trackSecAt(w) > 2.5 && trackSecAt(w) < 3.9);
+    expect(outside.filter((w) => w.trackPositionSec !== null).length, 'the music before it locks').to.be.greaterThan(0.9 * outside.length);
+  });
+
   it('follows a gaplessly looped track across its end without a search', () => {
     // The last 2 s of the reference, then its first 3 s again.
     const tail = reference.subarray(reference.length - 2 * RATE);
