@@ -12,7 +12,7 @@
 import type { Page } from 'playwright-core';
 import { diagnostics, waitForDiagnostics } from '../test/e2e/harness.js';
 import type { Milliseconds } from '../src/sync/units.js';
-import { countDiscontinuities, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
+import { countDiscontinuities, dropLoneOutliers, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
 import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
 import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, plannedPositionSec, sharedZeroHostMsNear, startTrace, tracedPlans, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
 import { writeFileSync } from 'node:fs';
@@ -82,6 +82,8 @@ export interface AppSyncReport {
   readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null>; plannedLeadMs: Milliseconds | null } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
+  /** Windows per speaker nulled as lone correlation outliers (playout-compare.ts dropLoneOutliers). */
+  readonly loneOutliers: readonly number[];
   /** How long the press waited, once the recorder ran, for steady outputs (null: it did not wait), ms. */
   readonly steadyWaitMs: Milliseconds | null;
   /** The app's own error estimates against the truth, per original speaker. */
@@ -278,7 +280,9 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const hop = Math.round(0.1 * rateHz);
     const soundedFrame = Math.max(fromFrame, ...monos.slice(0, n).map((mono) => firstOnsetFrame(mono, fromFrame, 0.003) ?? fromFrame));
     const trackFrom = fromFrame + Math.ceil((soundedFrame - fromFrame) / hop) * hop;
-    const tracks: PlayoutWindow[][] = monos.map((mono) => trackPlayout(reference, mono, { rateHz, fromFrame: trackFrom, hopSec: hop / rateHz, loops: true, expectedPositionSec }));
+    const cleaned = monos.map((mono) => dropLoneOutliers(trackPlayout(reference, mono, { rateHz, fromFrame: trackFrom, hopSec: hop / rateHz, loops: true, expectedPositionSec }), rateHz));
+    const tracks: PlayoutWindow[][] = cleaned.map((c) => c.windows);
+    const loneOutliers = cleaned.map((c) => c.dropped);
     const originals = tracks.slice(0, n);
     // Steady state: from the first window where every original speaker is locked.
     const allLocked = originals[0]!.find((_w, i) => originals.every((t) => t[i]?.trackPositionSec != null))?.recordingFrame ?? Infinity;
@@ -322,7 +326,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, steadyWaitMs, estimates, absolute };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, steadyWaitMs, loneOutliers, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
@@ -355,6 +359,8 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     '| speaker | windows | median ms | ± median p95 ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target | injected clock (phase at end) | jumps | locked |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|',
     ...report.perSpeaker.map((s) => row(s.speaker, s.stats, ` ${s.injected} | ${s.discontinuities} | ${s.locked} |`)),
+    '',
+    `Windows left out as lone correlation outliers (over 1 ms off both neighbours, which agree within 0.2 ms; not counted as locked): ${report.loneOutliers.map((count, k) => `S${k} ${count}`).join(', ')}.`,
   ];
   lines.push('', formatEstimates(report.estimates, "The app's estimate vs the rendered truth, each relative to the others (truth − estimate):"));
   lines.push('', formatEstimates(report.absolute, "The app's estimate vs the absolute truth, heard − planned on the authority's clock (truth − estimate; the bias includes the recording's own latency, common to all):"));

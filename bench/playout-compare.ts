@@ -107,3 +107,39 @@ export function countDiscontinuities(windows: readonly PlayoutWindow[], rateHz: 
   }
   return count;
 }
+
+/**
+ * Windows whose heard start (frame time − position) lies more than `outlierMs` off two neighbouring
+ * locked windows that agree within `agreeMs` get a null position: a correlation outlier, not
+ * playout. A speaker's playout cannot move and come back within one hop (an underrun delays it
+ * until a correction ≥ 100 ms later; a re-schedule is a step), while a window of a tonal passage
+ * read 2.9 and 5.8 ms off, its neighbours agreeing within 0.03 ms. The neighbours are the nearest
+ * locked windows on each side (for a run's first or last window, the next two on its one side),
+ * each within `maxGap` windows. Returns the windows and how many were nulled.
+ */
+export function dropLoneOutliers(windows: readonly PlayoutWindow[], rateHz: number, options: { outlierMs?: Milliseconds; agreeMs?: Milliseconds; maxGap?: number } = {}): { windows: PlayoutWindow[]; dropped: number } {
+  const { outlierMs = 1, agreeMs = 0.2, maxGap = 3 } = options;
+  const startMs = windows.map((w) => (w.trackPositionSec === null ? null : (w.recordingFrame / rateHz - w.trackPositionSec) * 1000));
+  const near = (i: number, direction: 1 | -1, count: number): number[] => {
+    const found: number[] = [];
+    for (let j = i + direction; j >= 0 && j < windows.length && Math.abs(j - i) <= maxGap * count && found.length < count; j += direction) {
+      const value = startMs[j];
+      if (value !== null && value !== undefined) found.push(value);
+    }
+    return found;
+  };
+  let dropped = 0;
+  const out = windows.map((w, i) => {
+    const own = startMs[i];
+    if (own === null || own === undefined) return w;
+    const before = near(i, -1, 1);
+    const after = near(i, 1, 1);
+    const pair = before.length === 1 && after.length === 1 ? [...before, ...after] : before.length === 0 ? near(i, 1, 2) : after.length === 0 ? near(i, -1, 2) : [];
+    if (pair.length < 2) return w;
+    const [a, b] = pair as [number, number];
+    if (Math.abs(a - b) > agreeMs || Math.abs(own - (a + b) / 2) <= outlierMs) return w;
+    dropped++;
+    return { ...w, trackPositionSec: null };
+  });
+  return { windows: out, dropped };
+}

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { renderDemoTrackWav } from '../../src/media/demo-track.js';
 import { decodeWavPcm16, pcm16ToFloatChannels } from '../../src/media/wav.js';
 import { trackPlayout, type PlayoutWindow } from '../../bench/playout-analysis.js';
-import { countDiscontinuities, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame, wrapPositionSec } from '../../bench/playout-compare.js';
+import { countDiscontinuities, dropLoneOutliers, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame, wrapPositionSec } from '../../bench/playout-compare.js';
 import { resample } from '../../bench/resample.js';
 import { addNoise, seededNoise, syntheticRecording } from '../../bench/synthetic-signals.js';
 
@@ -181,6 +181,20 @@ describe('playout analysis', () => {
     // Without `loops`, the prediction runs off the end and the far lock waits relockAfterSec.
     const unlooped = trackPlayout(reference, recording, { rateHz: RATE, hopSec: 0.1 }).filter((w) => w.recordingFrame >= tail.length + 0.1 * RATE);
     expect(unlooped.filter((w) => w.trackPositionSec === null).length).to.be.at.least(10);
+  });
+
+  it('leaves out lone correlation outliers, not steps of the playout', () => {
+    // Windows every 0.1 s heard 7 ms after their frame; one reads 2.9 ms off (a side lobe), and at
+    // 3 s the playout steps 2 ms (an underrun): the step stays, the lone one goes, and so does a
+    // run's first window 22 ms off its next two.
+    const windowAt = (k: number, offMs: number): PlayoutWindow => ({ recordingFrame: k * 4410, trackPositionSec: k * 0.1 - 0.007 - offMs / 1000, confidence: 0.9 });
+    const windows = Array.from({ length: 50 }, (_, k) => windowAt(k, k === 0 ? 22 : k === 12 ? 2.9 : k >= 30 ? 2 : 0));
+    const { windows: kept, dropped } = dropLoneOutliers(windows, RATE);
+    expect(dropped).to.equal(2);
+    expect(kept[0]!.trackPositionSec).to.equal(null);
+    expect(kept[12]!.trackPositionSec).to.equal(null);
+    expect(kept.filter((w) => w.trackPositionSec !== null).length).to.equal(48);
+    expect(countDiscontinuities(kept, RATE), 'the step is kept').to.equal(1);
   });
 
   it('compares speakers on one recording grid', () => {
