@@ -9,8 +9,16 @@ import { hostNowMs } from './room-recorder.js';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * Waits until no page's render line restarted and no page's output latency changed for `steadyMs`
- * (at most `maxMs`, polling every 500 ms); resolves with how long it waited, ms.
+ * The readings' trend on the render line beyond which a page is still settling, ms per s: after
+ * the capture began, a speaker's latency grew ~0.15 ms/s for 30 s with no restart or latency
+ * change, and it started 1.5 ms late.
+ */
+const MAX_TREND_MS_PER_SEC = 0.05;
+
+/**
+ * Waits until no page's render line restarted, no page's output latency changed and no page's
+ * readings trended faster than MAX_TREND_MS_PER_SEC for `steadyMs` (at most `maxMs`, polling every
+ * 500 ms); resolves with how long it waited, ms.
  */
 export async function waitForSteadyOutputs(pages: readonly Page[], steadyMs: number, maxMs: number): Promise<number> {
   const startMs = hostNowMs();
@@ -19,10 +27,11 @@ export async function waitForSteadyOutputs(pages: readonly Page[], steadyMs: num
   while (hostNowMs() - startMs < maxMs) {
     const states = await Promise.all(pages.map((p) => p.evaluate(() => {
       const t = (window.tutti.diagnostics() as { playback?: { timing?: Record<string, unknown> } | null }).playback?.timing;
-      return JSON.stringify([t?.renderRestarts, t?.latencyMs]);
+      return { key: JSON.stringify([t?.renderRestarts, t?.latencyMs]), trendMsPerSec: t?.readingTrendMsPerSec };
     })));
-    const key = states.join('|');
-    if (key !== last) [last, sinceMs] = [key, hostNowMs()];
+    const key = states.map((state) => state.key).join('|');
+    const trending = states.some((state) => typeof state.trendMsPerSec === 'number' && Math.abs(state.trendMsPerSec) > MAX_TREND_MS_PER_SEC);
+    if (key !== last || trending) [last, sinceMs] = [key, hostNowMs()];
     else if (hostNowMs() - sinceMs >= steadyMs) break;
     await sleep(500);
   }
