@@ -104,6 +104,9 @@ try {
   await listener.goto(`${app.origin}/?room=${roomId}&name=Listener&role=remote&clockOffsetMs=-2222.2&clockRatePpm=-80`);
   await Promise.all([...speakers.slice(1).map((s) => s.page), listener].map((p) => waitForDiagnostics(p, (d) => d.clock.converged, { what: 'clock converged', timeoutMs: 60_000 })));
 
+  // The first speaker renders the demo into its library at start-up: "That track is not in the
+  // library" refused a press before it had (one run).
+  await waitForDiagnostics(speakers[0]!.page, (d) => ((d as { playback?: { libraryTrackIds?: string[] } | null }).playback?.libraryTrackIds?.length ?? 0) > 0, { what: 'demo track cached', timeoutMs: 180_000 });
   console.error(`${n} speakers and a listener joined; playing the demo…`);
   const recorder = await room.record();
   const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);

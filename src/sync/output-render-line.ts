@@ -276,18 +276,21 @@ export class RenderLine {
   /**
    * Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope
    * (Infinity: none). Each shift under a point gets a coefficient, its own offset, with the shift's
-   * prior while no point lies after it: coef = [offset at refMs, slope in ms per s, latest shift's
-   * offset, the one before…].
+   * prior unless points lie right before and after it: coef = [offset at refMs, slope in ms per s,
+   * latest shift's offset, the one before…].
    */
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
     const levels = Math.min(this.shiftSdsMs.length, Math.max(0, ...points.map((b) => b.level)));
     const priors: CoefficientPrior[] = [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }];
-    // A shift with points on both sides is measured by them: its witness's prior would only pull
-    // against them, and the slope would bend to share the strain (a witness 2 ms off bent it 25 ppm
-    // until the shifted buckets left the window). Without points after it, the prior is all there is.
-    const newestLevel = Math.min(...points.map((b) => b.level));
-    for (let k = 0; k < Math.min(newestLevel, levels); k++) priors.push({ index: 2 + k, mean: 0, sd: Math.max(this.shiftSdsMs[k] ?? 0, MIN_SHIFT_SD_MS) });
+    // A shift with points right on both sides of it is measured by them: its witness's prior would
+    // only pull against them, and the slope would bend to share the strain (a witness 2 ms off bent
+    // it 25 ppm until the shifted buckets left the window). Without such points (none after it yet,
+    // or two shifts with no bucket between them), the prior is what tells it apart.
+    const atLevel = new Set(points.map((b) => b.level));
+    for (let k = 0; k < levels; k++) {
+      if (!atLevel.has(k) || !atLevel.has(k + 1)) priors.push({ index: 2 + k, mean: 0, sd: Math.max(this.shiftSdsMs[k] ?? 0, MIN_SHIFT_SD_MS) });
+    }
     const observations: Observation[] = points.map((b) => ({
       x: [1, (b.tMs - refMs) / 1000, ...Array.from({ length: levels }, (_, k) => (k < b.level ? 1 : 0))],
       y: b.y - refY,

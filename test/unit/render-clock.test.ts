@@ -186,6 +186,37 @@ describe('RenderClock', () => {
     for (const x of errors) expect(x.errorMs, `${x.sec.toFixed(2)} s`).to.be.closeTo(0, 0.15);
   });
 
+  it('keeps refitting after two shifts with no bucket between them', () => {
+    // Two moves 0.5 s apart: only the bucket they split lies between them, and it is left out, so
+    // the two shifts' offsets are told apart by their witnesses alone (without a prior on each the
+    // fit was singular, and the line stopped refitting).
+    const clock = new RenderClock({ sampleRateHz: SR });
+    const rng = new Rng(5);
+    const moveMs = (sec: number): number => (sec >= 30 ? 5 : 0) + (sec >= 30.5 ? 3 : 0);
+    const framesPerMs = (SR / 1000) * (1 + 300e-6);
+    let versionAt34 = Number.NaN;
+    const errors: number[] = [];
+    let leadMs = Number.NaN;
+    feedBursts(clock, {
+      seconds: 50,
+      ratePpm: 300,
+      arrivalDelayMs: () => delay(rng, 'heavy'),
+      shiftMs: moveMs,
+      after: (consumed) => {
+        const sec = consumed / SR;
+        if (sec >= 30 && sec < 30.05) clock.witnessStep(5, clock.timeToPerfMs(sec * 1000));
+        if (sec >= 30.5 && sec < 30.55) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
+        const errorMs = clock.timeToPerfMs(sec * 1000) - (500 + consumed / framesPerMs + moveMs(sec));
+        if (sec >= 29.9 && sec < 30 && Number.isNaN(leadMs)) leadMs = errorMs;
+        if (sec >= 34 && Number.isNaN(versionAt34)) versionAt34 = clock.version;
+        if (sec > 34) errors.push(errorMs - leadMs);
+      },
+    });
+    expect(clock.counters.shifts).to.equal(2);
+    expect(clock.version, 'refitted as buckets closed').to.be.above(versionAt34 + 5);
+    for (const errorMs of errors) expect(errorMs).to.be.closeTo(0, 0.15);
+  });
+
   it('takes a drift off the line for no witnessed step, though the readings judged on the line drift with it', () => {
     // bench:sync: a line 700 ppm off drifted 3 ms from its reports every 4 s; the readings, judged
     // on it, saw the same, each agreement shifted the line and kept its rate: 182 shifts in 10 minutes.
