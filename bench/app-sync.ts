@@ -45,8 +45,9 @@ export interface AppSyncOptions {
   readonly realtimeAudioService: boolean;
   /**
    * Before the press, once the recorder runs, wait until every speaker's output timing has been
-   * steady this long (no render restart or latency change; at most 60 s of waiting), s; 0: press
-   * at once. The recorder's capture moves the room sink's latency (steady-outputs.ts).
+   * steady this long (no render restart, no latency change, readings not trending; at most 60 s
+   * of waiting), s; 0: press at once. The recorder's capture moves the room sink's latency
+   * (steady-outputs.ts).
    */
   readonly steadySeconds: number;
   /** Write the app's sampled estimates (poll rounds, host ms) as JSON here. */
