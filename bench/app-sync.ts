@@ -122,7 +122,8 @@ function engineSummary(d: unknown): string {
   });
 }
 
-const libraryIds = (d: unknown): readonly string[] =>
+/** The track ids in a page's library, from its diagnostics. */
+export const libraryIds = (d: unknown): readonly string[] =>
   (d as { playback?: { libraryTrackIds?: string[] } | null } | null)?.playback?.libraryTrackIds ?? [];
 
 const decodedIds = (d: unknown): readonly string[] =>

@@ -18,6 +18,7 @@ import { waitForDiagnostics } from '../test/e2e/harness.js';
 import type { CalibrationReport } from '../src/room/calibration-runner.js';
 import { CLOCKS } from './clock-live.js';
 import { writeFileSync } from 'node:fs';
+import { libraryIds } from './app-sync.js';
 import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
 import { compareEstimates, formatEstimates, startTrace } from './playout-trace.js';
 import { trackPlayout } from './playout-analysis.js';
@@ -106,7 +107,7 @@ try {
 
   // The first speaker renders the demo into its library at start-up: "That track is not in the
   // library" refused a press before it had (one run).
-  await waitForDiagnostics(speakers[0]!.page, (d) => ((d as { playback?: { libraryTrackIds?: string[] } | null }).playback?.libraryTrackIds?.length ?? 0) > 0, { what: 'demo track cached', timeoutMs: 180_000 });
+  await waitForDiagnostics(speakers[0]!.page, (d) => libraryIds(d).length > 0, { what: 'demo track cached', timeoutMs: 180_000 });
   console.error(`${n} speakers and a listener joined; playing the demo…`);
   const recorder = await room.record();
   const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);

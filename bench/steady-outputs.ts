@@ -3,10 +3,9 @@
  * capture lowers the room sink's latency, and every speaker's output timing restarts and re-learns
  * its latency over the next ~20 s (a transient of this rig, not of a room without a recorder).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { hostNowMs } from './room-recorder.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * The readings' trend on the render line beyond which a page is still settling, ms per s: after

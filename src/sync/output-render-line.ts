@@ -281,11 +281,12 @@ export class RenderLine {
    */
   private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
     const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
-    const levels = Math.min(this.shiftSdsMs.length, Math.max(0, ...points.map((b) => b.level)));
+    // Levels never exceed the shifts still recorded (insert trims those to the oldest bucket's level).
+    const levels = Math.max(0, ...points.map((b) => b.level));
     const priors: CoefficientPrior[] = [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }];
     // A shift with points right on both sides of it is measured by them: its witness's prior would
     // only pull against them, and the slope would bend to share the strain (a witness 2 ms off bent
-    // it 25 ppm until the shifted buckets left the window). Without such points (none after it yet,
+    // it 25 ppm until the shifted buckets aged out of the fit span). Without such points (none after it yet,
     // or two shifts with no bucket between them), the prior is what tells it apart.
     const atLevel = new Set(points.map((b) => b.level));
     for (let k = 0; k < levels; k++) {
@@ -303,7 +304,7 @@ export class RenderLine {
   private residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
     return points.map((b) => {
       let shiftsMs = 0;
-      for (let k = 0; k < b.level && 2 + k < coef.length; k++) shiftsMs += coef[2 + k] ?? 0;
+      for (let k = 0; k < b.level; k++) shiftsMs += coef[2 + k] ?? 0;
       return b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000) - shiftsMs;
     });
   }

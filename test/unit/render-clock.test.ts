@@ -6,9 +6,11 @@ import { Rng } from '../sim/rng.js';
 /**
  * Feeds `clock` an audio clock running `ratePpm` fast: 441-frame render callbacks from 500 ms, each
  * posting its 128-frame quanta, which arrive `arrivalDelayMs()` late. `shiftMs(sec)` moves the
- * callbacks (a discontinuity); `after(consumedFrames)` runs after each callback. Returns the frames rendered.
+ * callbacks (a discontinuity); `after(consumedFrames, callbackMs)` runs after each callback, with its page
+ * time (the truth the line's envelope should map the callback's first frame to, plus the line's lead).
+ * Returns the frames rendered.
  */
-function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; after?: (consumedFrames: number) => void }): number {
+function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; after?: (consumedFrames: number, callbackMs: number) => void }): number {
   const framesPerMs = (SR / 1000) * (1 + o.ratePpm * 1e-6);
   let rendered = 0;
   for (let consumed = 0; consumed < SR * o.seconds; consumed += 441) {
@@ -17,7 +19,7 @@ function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; a
       clock.add({ frame: rendered, arrivalPerfMs: cbMs + o.arrivalDelayMs() });
       rendered += QUANTUM;
     }
-    o.after?.(consumed);
+    o.after?.(consumed, cbMs);
   }
   return rendered;
 }
@@ -121,13 +123,10 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: (sec) => (sec >= stepAtSec ? 5 : 0),
-      after: (consumed) => {
+      after: (consumed, truthMs) => {
         const sec = consumed / SR;
         if (sec >= stepAtSec && sec < stepAtSec + 0.05) clock.witnessStep(5.4, clock.timeToPerfMs(sec * 1000));
         if (sec < 20) return;
-        const framesPerMs = (SR / 1000) * (1 + 300e-6);
-        // The envelope's page time of this callback's first frame, as rendered.
-        const truthMs = 500 + consumed / framesPerMs + (sec >= stepAtSec ? 5 : 0);
         samples.push({ sec, errorMs: clock.timeToPerfMs(sec * 1000) - truthMs, sdMs: clock.sdAtMs(sec * 1000) });
       },
     });
@@ -155,7 +154,6 @@ describe('RenderClock', () => {
     const clock = new RenderClock({ sampleRateHz: SR });
     const rng = new Rng(5);
     const moveMs = (sec: number): number => (sec >= 30 ? 5 : 0) + (sec >= 41 ? 4 : 0);
-    const framesPerMs = (SR / 1000) * (1 + 300e-6);
     const rates: number[] = [];
     const errors: { sec: number; errorMs: number }[] = [];
     let leadMs = Number.NaN;
@@ -165,11 +163,10 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: moveMs,
-      after: (consumed) => {
+      after: (consumed, truthMs) => {
         const sec = consumed / SR;
         if (sec >= 30 && sec < 30.05) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
         if (sec >= 41 && sec < 41.05) clock.witnessStep(4, clock.timeToPerfMs(sec * 1000));
-        const truthMs = 500 + consumed / framesPerMs + moveMs(sec);
         const errorMs = clock.timeToPerfMs(sec * 1000) - truthMs;
         if (sec > 20 && sec < 30) leads.push(errorMs);
         if (sec >= 30 && Number.isNaN(leadMs)) leadMs = leads.reduce((a, b) => a + b, 0) / leads.length;
@@ -193,7 +190,6 @@ describe('RenderClock', () => {
     const clock = new RenderClock({ sampleRateHz: SR });
     const rng = new Rng(5);
     const moveMs = (sec: number): number => (sec >= 30 ? 5 : 0) + (sec >= 30.5 ? 3 : 0);
-    const framesPerMs = (SR / 1000) * (1 + 300e-6);
     let versionAt34 = Number.NaN;
     const errors: number[] = [];
     let leadMs = Number.NaN;
@@ -202,11 +198,11 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: moveMs,
-      after: (consumed) => {
+      after: (consumed, truthMs) => {
         const sec = consumed / SR;
         if (sec >= 30 && sec < 30.05) clock.witnessStep(5, clock.timeToPerfMs(sec * 1000));
         if (sec >= 30.5 && sec < 30.55) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
-        const errorMs = clock.timeToPerfMs(sec * 1000) - (500 + consumed / framesPerMs + moveMs(sec));
+        const errorMs = clock.timeToPerfMs(sec * 1000) - truthMs;
         if (sec >= 29.9 && sec < 30 && Number.isNaN(leadMs)) leadMs = errorMs;
         if (sec >= 34 && Number.isNaN(versionAt34)) versionAt34 = clock.version;
         if (sec > 34) errors.push(errorMs - leadMs);
@@ -230,10 +226,8 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: driftMs,
-      after: (consumed) => {
+      after: (consumed, truthMs) => {
         const sec = consumed / SR;
-        const framesPerMs = (SR / 1000) * (1 + 300e-6);
-        const truthMs = 500 + consumed / framesPerMs + driftMs(sec);
         // The line's lead over the callbacks before the drift is its baseline.
         if (sec > 25 && sec <= 30) leads.push(clock.timeToPerfMs(sec * 1000) - truthMs);
         // The output timestamps measure the truth; judged on the line, they say how far it is off.
