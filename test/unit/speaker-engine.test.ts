@@ -353,9 +353,11 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     expect(part.startSec).to.be.closeTo(4.01, 1e-9);
     engine.offerPart(TRACK_ID, part.bytes, part.startSec, layout.durationSec);
     await until('playing the part', () => phase() === 'playing');
-    const m = await markerOffsetSamples(p, 0);
+    // Three markers, as in a steady state: one read 51.8 samples in CI while the engine estimated
+    // under 0.5 ms. A part placed one slice step (10 ms) wrong is 441 samples off on all three.
+    const m = await steadyMarkerOffsetSamples(p, 0);
     expect(m.positionSec).to.be.at.least(5);
-    expect(Math.abs(m.offset), 'a marker of the part').to.be.below(44);
+    expect(Math.abs(m.offset), `markers of the part: ${m.offsets.map((o) => o.toFixed(1)).join(', ')} samples`).to.be.below(44);
     const longer = partUntil(40)!;
     engine.offerPart(TRACK_ID, longer.bytes, longer.startSec, layout.durationSec);
     await until('moved to the longer part', () => engine.timingDiagnostics()['partUpgrades'] === 1);
@@ -371,7 +373,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     engine.trackAvailable(TRACK_ID);
     await until('moved to the whole track', () => engine.timingDiagnostics()['partUpgrades'] === 2);
     const later = await markerOffsetSamples(p, (output.context.currentTime + 0.2) * SR);
-    console.log(`part: marker at ${m.positionSec} s offset ${m.offset.toFixed(1)} samples; on the longer part at ${onLonger.positionSec} s ${onLonger.offset.toFixed(1)}; on the whole track at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
+    console.log(`part: markers from ${m.positionSec} s offsets ${m.offsets.map((o) => o.toFixed(1)).join(', ')} samples; on the longer part at ${onLonger.positionSec} s ${onLonger.offset.toFixed(1)}; on the whole track at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
     expect(Math.abs(later.offset), 'a marker of the whole track').to.be.below(AFTER_SWITCH_SAMPLES);
     expect(later.positionSec).to.be.below(40);
     expect(phase()).to.equal('playing');
