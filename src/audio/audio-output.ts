@@ -27,7 +27,10 @@ export interface OutputTap {
   stop(): void;
 }
 
-/** What the speaker engine needs from the output. */
+/**
+ * What the speaker engine needs from the output. Events: 'statechange' (state, or the timing's
+ * readiness), 'timing' (after each update of the timing: frame reports or a reading).
+ */
 export interface AudioOutput extends EventTarget {
   readonly context: AudioContext;
   /** Master bus: connect sources here. */
@@ -187,10 +190,12 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     for (const report of reports) this.timing.addFrames(report);
     const nowMs = performance.now();
     if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
-    if (nowMs - this.underrunsReadMs < UNDERRUN_POLL_MS) return;
-    this.underrunsReadMs = nowMs;
-    const underruns = this.underruns();
-    if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
+    if (nowMs - this.underrunsReadMs >= UNDERRUN_POLL_MS) {
+      this.underrunsReadMs = nowMs;
+      const underruns = this.underruns();
+      if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
+    }
+    this.dispatchEvent(new Event('timing'));
   };
 
   private async loadWorklet(): Promise<void> {
@@ -229,6 +234,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       outputLatencySec: this.context.outputLatency,
     });
     if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
+    this.dispatchEvent(new Event('timing'));
   }
 }
 

@@ -40,6 +40,8 @@ export interface SpeakerEngineOptions {
 
 /** Drift loop period, ms. */
 const TICK_MS = 200;
+/** The first tick of a new voice comes this long after it may be measured, ms (timers fire late, never early). */
+const FIRST_MEASURE_SLACK_MS = 5;
 /** Slips are taken this often, ms: one or two samples at a time (see SampleSlipper). */
 const SLIP_TICK_MS = 10;
 /** start() and rate changes are never scheduled closer than this to currentTime, s. */
@@ -101,6 +103,7 @@ export class SpeakerEngine extends EventTarget {
     this.scheduleClock = new EngineScheduleClock(this.output.timing, options.clock, options.timeline);
     this.voices = new EngineVoices(this.output.context, this.bus, this.scheduleClock, this.drift, MIN_LEAD_SEC);
     this.output.addEventListener('statechange', this.onOutputChange);
+    this.output.addEventListener('timing', this.onTiming);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.slipTimer = setInterval(() => this.voices.applySlips(this.output.context.currentTime), SLIP_TICK_MS);
   }
@@ -240,6 +243,7 @@ export class SpeakerEngine extends EventTarget {
     this.slipTimer = null;
     this.voices.dispose();
     this.output.removeEventListener('statechange', this.onOutputChange);
+    this.output.removeEventListener('timing', this.onTiming);
     this.channels.dispose();
     this.bus.disconnect();
     this.loader.dispose();
@@ -249,6 +253,16 @@ export class SpeakerEngine extends EventTarget {
   private readonly onOutputChange = (): void => {
     this.tryStart();
     this.changed();
+  };
+
+  /**
+   * The output timing took reports or a reading: a start that waits on it goes now, not at the next
+   * tick (a late joiner's timing becomes sure between ticks: up to 200 ms more of silence).
+   */
+  private readonly onTiming = (): void => {
+    if (this.voices.voice !== null || this.plan?.status !== 'playing') return;
+    this.tryStart();
+    if (this.voices.voice !== null) this.changed();
   };
 
   private changed(): void {
@@ -272,7 +286,26 @@ export class SpeakerEngine extends EventTarget {
     const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
     if (joining && !timing.confirmed) return;
     if (joining && this.waitsForClock(plan)) return;
-    if (this.voices.start(plan, audio, this.offset.totalMs) === 'over') this.ended = true;
+    const outcome = this.voices.start(plan, audio, this.offset.totalMs);
+    if (outcome === 'over') this.ended = true;
+    if (outcome === 'started') this.measureSoonAfterStart();
+  }
+
+  /**
+   * The drift loop's first measurement of a new voice comes as soon as it sounds (the tick is
+   * re-phased to it), not up to a tick later: until then the engine reports no error, and a joiner
+   * does not know it is in sync.
+   */
+  private measureSoonAfterStart(): void {
+    const voice = this.voices.voice;
+    if (voice === null || this.timer === null) return;
+    const delayMs = Math.max(0, (voice.originSec + MIN_LEAD_SEC - this.output.context.currentTime) * 1000) + FIRST_MEASURE_SLACK_MS;
+    clearInterval(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.disposed) return;
+      this.timer = setInterval(() => this.tick(), TICK_MS);
+      this.tick();
+    }, delayMs);
   }
 
   /** A join waits while its schedule is unsure, for at most JOIN_MAX_CLOCK_WAIT_MS (see JOIN_START_UNCERTAINTY_MS). */

@@ -156,15 +156,16 @@ export class LatencyTracker {
 
   /**
    * The render line maps within a fraction of a ms: it spans `minRenderSpanMs` from its lowest
-   * point, or has a second bucket (a rate of its own) and is sure within `readyLineSdMs` at its
-   * newest frame. Such a line judges a reading well enough to confirm the latency (within
-   * `grossMs`): bench:late-join's joiners, ready on the second rule, waited 0.4 s more for the span
-   * before a reading confirmed their latency.
+   * point, or has a second bucket (a rate of its own) spanning `readyBucketSpanMs` and is sure
+   * within `readyLineSdMs` at its newest frame. Such a line judges a reading well enough to
+   * confirm the latency (within `grossMs`): bench:late-join's joiners, ready on the second rule,
+   * waited 0.4 s more for the span before a reading confirmed their latency.
    */
   get lineSure(): boolean {
     const r = this.render;
     if (!r.ready) return false;
-    return r.spanMs >= this.o.minRenderSpanMs || (r.buckets >= 2 && r.sdAtMs(r.newestFrameMs) <= this.o.readyLineSdMs);
+    if (r.spanMs >= this.o.minRenderSpanMs) return true;
+    return r.buckets >= 2 && r.openBucketSpanMs >= this.o.readyBucketSpanMs && r.sdAtMs(r.newestFrameMs) <= this.o.readyLineSdMs;
   }
 
   /** The latest reading the current line could judge (a sure line, or one continuing the latency) lies within `grossMs` of the latency. */

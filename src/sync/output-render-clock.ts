@@ -30,7 +30,7 @@ export interface RenderClockOptions extends RenderStepOptions, RenderLineOptions
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, windowMs: 60_000, witnessSdMs: 0.5, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, witnessSteps: true, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
+  bucketMs: 2_000, firstBucketMs: 1_000, windowMs: 60_000, witnessSdMs: 0.5, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, witnessSteps: true, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
 };
 
 function isWitnessed(verdict: StepVerdict): verdict is WitnessedStep {
@@ -109,6 +109,11 @@ export class RenderClock {
   /** Audio time covered by the current line's reports from its first bucket's lowest point, ms (0 without a line). */
   get spanMs(): Milliseconds {
     return this.line.bucketCount === 0 ? 0 : this.newestFrameMs - this.line.firstPointMs;
+  }
+
+  /** Audio time covered by the reports since the newest bucket opened, ms (0 without a line). */
+  get openBucketSpanMs(): Milliseconds {
+    return this.line.bucketCount === 0 ? 0 : this.newestFrameMs - this.line.openBucketStartMs;
   }
 
   /** Audio time since the current line's first report, ms (0 without a line). */

@@ -15,6 +15,14 @@ export interface RenderLineOptions {
    * 1.28 s), else bucket minima scatter by up to a quantum (2.9 ms).
    */
   readonly bucketMs: Milliseconds;
+  /**
+   * The first line's first bucket, from its first report, ms, when that leaves at least half as
+   * much of the grid bucket it starts in: shorter, so a page's first line (a joiner's, from frame
+   * 0) has a rate of its own sooner. The callback's phase steps 57 frames a callback against the
+   * quantum, so even part of a phase cycle covers the phases finely: 100 callbacks (1 s) leave no
+   * phase gap over 5 frames (0.11 ms) to bias the minimum; 30 leave 12 (0.27 ms).
+   */
+  readonly firstBucketMs: Milliseconds;
   /** Fit span: buckets older than this leave the fit. */
   readonly windowMs: Milliseconds;
   /**
@@ -91,6 +99,12 @@ export class RenderLine {
   private priorDropCount = 0;
   /** 1σ of each shift still under a bucket, latest first, ms: the priors of the shifts' own offsets. */
   private shiftSdsMs: Milliseconds[] = [];
+  /**
+   * The output restarted since the first line: only the first line (a page's, which a joiner's
+   * music waits on) splits its first bucket; later lines keep the grid their rules were tuned on
+   * (split, a line after an underrun missed by 1.3 ms in simulation).
+   */
+  private restarted = false;
   /** Bumped on every refit and clear (callers cache derived values on it). */
   version = 0;
 
@@ -115,6 +129,12 @@ export class RenderLine {
   /** Frame time of the line's first point, ms. */
   get startMs(): Milliseconds {
     return this.startMsValue;
+  }
+
+  /** Frame time at which the newest bucket opened, ms (NaN without buckets). */
+  get openBucketStartMs(): Milliseconds {
+    const open = this.buckets[this.buckets.length - 1];
+    return open === undefined ? Number.NaN : this.bucketStartMs(open.index);
   }
 
   /** Learned priors dropped as contradicted ({@link priorConflicts}). */
@@ -166,6 +186,7 @@ export class RenderLine {
    * and teaches nothing. Then the line is dropped.
    */
   restart(spanMs: Milliseconds): void {
+    this.restarted = true;
     if (this.fit !== null && spanMs >= this.o.learnSpanMs) {
       this.priorSlope = this.fit.slope;
       this.priorSdPpm = Math.max(this.o.learnedRateSdPpm, Math.min(this.priorSdPpm, this.rateSdPpm));
@@ -204,11 +225,11 @@ export class RenderLine {
   /** One point: kept if it is its bucket's lowest (after removing the current rate), then refitted. */
   insert(tMs: Milliseconds, y: Milliseconds): void {
     const o = this.o;
-    const index = Math.floor(tMs / o.bucketMs);
-    const slope = this.fit?.slope ?? this.priorSlope;
-    const key = y - slope * (tMs - index * o.bucketMs);
     const last = this.buckets[this.buckets.length - 1];
     if (last === undefined) this.startMsValue = tMs;
+    const index = this.bucketIndex(tMs);
+    const slope = this.fit?.slope ?? this.priorSlope;
+    const key = y - slope * (tMs - this.bucketStartMs(index));
     if (last !== undefined && last.index === index) {
       if (key >= last.key) return;
       Object.assign(last, { tMs, y, key, level: 0 });
@@ -218,6 +239,40 @@ export class RenderLine {
       this.shiftSdsMs.length = Math.min(this.shiftSdsMs.length, this.buckets[0]?.level ?? 0);
     }
     this.refit();
+  }
+
+  /**
+   * The bucket of a frame time: buckets lie on a grid of `bucketMs`, and the grid bucket a line
+   * starts in is split `firstBucketMs` after its start when that leaves a second part. Indices are
+   * 2·(grid bucket) + (0 | 1 for the part after the split).
+   */
+  private bucketIndex(tMs: Milliseconds): number {
+    const grid = Math.floor(tMs / this.o.bucketMs);
+    return 2 * grid + (grid === this.startGrid && tMs >= this.splitMs ? 1 : 0);
+  }
+
+  /** Frame time at which bucket `index` opens, ms. */
+  private bucketStartMs(index: number): Milliseconds {
+    const grid = Math.floor(index / 2);
+    if (index % 2 === 1) return this.splitMs;
+    return grid === this.startGrid ? this.startMsValue : grid * this.o.bucketMs;
+  }
+
+  /** Grid bucket of the line's first point. */
+  private get startGrid(): number {
+    return Math.floor(this.startMsValue / this.o.bucketMs);
+  }
+
+  /**
+   * Frame time that splits the line's first grid bucket, ms (Infinity: no split: not the first
+   * line, or less than half of `firstBucketMs` would be left after it: a line reseeded 0.9 s into
+   * the grid bucket had a 0.1 s second bucket, whose minimum, a few callbacks' worth, bent its
+   * rate 700 ppm in bench:late-join).
+   */
+  private get splitMs(): Milliseconds {
+    if (this.restarted) return Number.POSITIVE_INFINITY;
+    const splitMs = this.startMsValue + this.o.firstBucketMs;
+    return splitMs + this.o.firstBucketMs / 2 <= (this.startGrid + 1) * this.o.bucketMs ? splitMs : Number.POSITIVE_INFINITY;
   }
 
   /**

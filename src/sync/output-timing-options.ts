@@ -145,6 +145,12 @@ export interface OutputTimingOptions {
   readonly minRenderSpanMs: Milliseconds;
   readonly readyLineSdMs: Milliseconds;
   /**
+   * The second rule counts once the newest bucket spans this much, ms: its minimum is biased late
+   * by the callback phases it has not seen yet (at the first report of a bucket, by up to a
+   * quantum, 2.9 ms; after 300 ms, by at most 0.27 ms: see RenderLineOptions.firstBucketMs).
+   */
+  readonly readyBucketSpanMs: Milliseconds;
+  /**
    * A younger line that spans this much (ms) after a restart that kept the latency maps already,
    * with `youngLineSdMs` added to its uncertainty: enough for a gross re-schedule, not for the
    * fine drift policy (a partial phase cycle biases the envelope late by up to a quantum)…
@@ -157,7 +163,7 @@ export interface OutputTimingOptions {
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 2, stepConfirmReadings: 6, slowStepConfirmReadings: 24, bigDownStepMs: 6,
-  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, readyLineSdMs: 0.3, youngLineSpanMs: 200, youngLineSdMs: 3,
+  maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, readyLineSdMs: 0.3, readyBucketSpanMs: 300, youngLineSpanMs: 200, youngLineSdMs: 3,
   steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, flatMinDownMs: 1.5, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
   followDownReadings: 8, followDownMinMs: 1, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,

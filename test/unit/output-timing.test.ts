@@ -99,12 +99,14 @@ describe('OutputTiming', () => {
 
   it('follows a small steady latency step down (2.5 ms, below the render line\'s own step size) within 3 s, and one up within 8 s', () => {
     for (const seed of [17, 18, 19]) {
+      // Changes of the latency from the step on (seed 18 also moves it 0.07 ms down at 5 s, on its young line's readings).
+      const stepChanges = (r: SimResult): number => r.timing.diagnostics().latencyChanges.filter((c) => c.atMs >= 30_000 && c.rule !== 'fine').length;
       const down = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: -2.5 }, seed });
-      expect(down.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
+      expect(stepChanges(down), `seed ${seed}`).to.equal(1);
       expect(maxAbsAfter(down, 33_000), `seed ${seed}`).to.be.below(0.35);
       // Up, a small step waits for 24 readings (6 s): glitches make readings jump late for seconds.
       const up = simulate({ durationMs: 60_000, step: { atMs: 30_000, deltaMs: 4 }, seed });
-      expect(up.timing.diagnostics().readings.rebaselined, `seed ${seed}`).to.equal(1);
+      expect(stepChanges(up), `seed ${seed}`).to.equal(1);
       expect(maxAbsAfter(up, 38_000), `seed ${seed}`).to.be.below(0.35);
       expect(maxAbsAfter({ ...up, errors: up.errors.filter((e) => e.atMs < 35_000) }, 31_000), `seed ${seed}`).to.be.above(3);
     }
@@ -389,11 +391,13 @@ describe('OutputTiming', () => {
       return { atMs: ready?.atMs ?? Number.POSITIVE_INFINITY, errorMs: ready?.errorMs ?? Number.NaN, startableAtMs: Number.POSITIVE_INFINITY };
     };
     const sure = readyAt(DEFAULT_OUTPUT_TIMING_OPTIONS.readyLineSdMs);
-    expect(sure.atMs, 'in the second bucket (from 2 s)').to.be.within(2_000, 2_500);
+    // The first line's second bucket opens at 1 s (firstBucketMs) and counts once it spans 0.3 s.
+    expect(sure.atMs, 'in the second bucket (from 1 s), once it spans 0.3 s').to.be.within(1_300, 1_800);
     expect(Math.abs(sure.errorMs)).to.be.below(0.3);
-    // The span alone would confirm it only at 2.8 s (a joiner waited 0.4 s for it in bench:late-join).
+    // Confirmation follows at once (with a span rule alone, a joiner waited 0.4 s for it in bench:late-join).
     expect(sure.startableAtMs - sure.atMs, 'confirmed by the next reading (every 50 ms)').to.be.at.most(60);
-    expect(readyAt(0).atMs, 'waiting for the lowest point to stay put').to.be.above(2_700);
+    // The span alone: 1 s after the first bucket's lowest point (the first bucket closes at 1 s).
+    expect(readyAt(0).atMs, 'waiting for the lowest point to stay put').to.be.above(1_700);
   });
 
   it('falls back to the readings alone without a frame counter', () => {

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
+import { DEFAULT_RENDER_CLOCK_OPTIONS, RenderClock, type RenderClockOptions } from '../../src/sync/output-render-clock.js';
 import { delay, QUANTUM, SR } from '../sim/output-timing-sim.js';
 import { Rng } from '../sim/rng.js';
+import { RenderLine } from '../../src/sync/output-render-line.js';
 
 /**
  * Feeds `clock` an audio clock running `ratePpm` fast: 441-frame render callbacks from 500 ms, each
@@ -53,6 +54,41 @@ describe('RenderClock', () => {
     for (let i = 1; i < sdAt.length; i++) expect(sdAt[i]).to.be.below(sdAt[i - 1]!);
     expect(clock.rateSdPpm).to.be.below(10);
     expect(clock.ratePpm).to.be.closeTo(700, Math.max(5, 3 * clock.rateSdPpm));
+  });
+
+  it('gives a page\'s first line a rate of its own 1.3 s in: its first bucket closes 1 s after its first report', () => {
+    // A late joiner's music waits for its output timing: on the 2 s grid alone, the line had one
+    // bucket (the prior's rate, σ 1000 ppm) until 2 s of audio.
+    const at = (firstBucketMs: number): { buckets: number; ratePpm: number } => {
+      const clock = new RenderClock({ sampleRateHz: SR, firstBucketMs });
+      const rng = new Rng(17);
+      feedBursts(clock, { seconds: 1.4, ratePpm: 700, arrivalDelayMs: () => delay(rng, 'heavy') });
+      return { buckets: clock.counters.buckets, ratePpm: clock.ratePpm };
+    };
+    const split = at(DEFAULT_RENDER_CLOCK_OPTIONS.firstBucketMs);
+    expect(split.buckets).to.equal(2);
+    expect(split.ratePpm, 'its own rate, on the way from the prior (0) to 700 ppm').to.be.closeTo(700, 300);
+    const grid = at(2_000);
+    expect(grid.buckets).to.equal(1);
+    expect(grid.ratePpm, "the prior's").to.be.closeTo(0, 1);
+  });
+
+  it('splits only a first grid bucket that keeps half a first bucket after the split, and only on the first line', () => {
+    const bucketsAt = (line: RenderLine, fromMs: number, untilMs: number): number => {
+      for (let tMs = fromMs; tMs < untilMs; tMs += 10) line.insert(tMs, 5 + ((tMs / 10) % 3) * 0.5);
+      return line.bucketCount;
+    };
+    // From 0.2 s: split at 1.2 s, 0.8 s before the grid's 2 s.
+    expect(bucketsAt(new RenderLine(DEFAULT_RENDER_CLOCK_OPTIONS), 200, 1_300)).to.equal(2);
+    // Reseeded 0.9 s in: a split at 1.9 s would leave a 0.1 s bucket; the grid's comes at 2 s.
+    const late = new RenderLine(DEFAULT_RENDER_CLOCK_OPTIONS);
+    expect(bucketsAt(late, 900, 1_990)).to.equal(1);
+    expect(bucketsAt(late, 1_990, 2_100)).to.equal(2);
+    // After a restart, the grid alone.
+    const restarted = new RenderLine(DEFAULT_RENDER_CLOCK_OPTIONS);
+    bucketsAt(restarted, 0, 500);
+    restarted.restart(500);
+    expect(bucketsAt(restarted, 10_200, 11_900)).to.equal(1);
   });
 
   it('learns a 700 ppm rate within 10 s of the last of several start-up restarts (young lines teach no prior)', () => {
