@@ -10,6 +10,7 @@
  * Hard resyncs crossfade (equal-power, 10 ms).
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
+import { JoinGate } from '../sync/join-gate.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { PlayoutOffset } from '../sync/playout-offset.js';
 import { expectedPositionSec, playoutErrorMs } from '../sync/playout-schedule.js';
@@ -19,6 +20,7 @@ import { ChannelPicker } from './channel-picker.js';
 import { DriftLoop } from './drift-loop.js';
 import { EngineScheduleClock, type EngineClock, type EngineTimeline } from './engine-clock.js';
 import { engineReport } from './engine-report.js';
+import { EngineTicks } from './engine-ticks.js';
 import { EngineVoices } from './engine-voices.js';
 import { playOneShot } from './probe-voice.js';
 import { audioEndSec, reachesTrackEnd } from './track-audio.js';
@@ -50,16 +52,6 @@ const MIN_LEAD_SEC = 0.04;
 const GAIN_TAU_SEC = 0.007;
 /** Trim changes larger than this reschedule at once; smaller ones are absorbed by the drift loop, ms. */
 const TRIM_RESCHEDULE_MS = 2;
-/** A plan that started this long before now is joined, not started (see tryStart), ms. */
-const JOIN_CONFIRM_AFTER_MS = 1_000;
-/**
- * A joiner starts once its schedule is known within this (1σ, ms: in sync means within 1 ms)…
- * bench:late-join's joiners started 5–8 ms off on a clock ±2.7–3.5 ms unsure while the track
- * streamed in, and re-scheduled within a second as the clock settled.
- */
-const JOIN_START_UNCERTAINTY_MS = 1;
-/** …or once it waited this long with everything else ready (a clock that will not settle), ms. */
-const JOIN_MAX_CLOCK_WAIT_MS = 3_000;
 
 export class SpeakerEngine extends EventTarget {
   private readonly output: AudioOutput;
@@ -82,10 +74,8 @@ export class SpeakerEngine extends EventTarget {
   private partsOffered = 0;
   /** The output mapping's latency at the previous drift measurement, ms (NaN: none). */
   private measuredLatencyMs = Number.NaN;
-  /** Since when a join of this plan waits for its schedule's uncertainty (performance ms). */
-  private joinWait: { readonly plan: PlaybackPlan; readonly sinceMs: Milliseconds } | null = null;
-  private timer: ReturnType<typeof setInterval> | null;
-  private slipTimer: ReturnType<typeof setInterval> | null;
+  private readonly joinGate = new JoinGate();
+  private readonly ticks: EngineTicks;
   private disposed = false;
 
   constructor(options: SpeakerEngineOptions) {
@@ -104,8 +94,7 @@ export class SpeakerEngine extends EventTarget {
     this.voices = new EngineVoices(this.output.context, this.bus, this.scheduleClock, this.drift, MIN_LEAD_SEC);
     this.output.addEventListener('statechange', this.onOutputChange);
     this.output.addEventListener('timing', this.onTiming);
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.slipTimer = setInterval(() => this.voices.applySlips(this.output.context.currentTime), SLIP_TICK_MS);
+    this.ticks = new EngineTicks({ driftMs: TICK_MS, slipMs: SLIP_TICK_MS }, () => this.tick(), () => this.voices.applySlips(this.output.context.currentTime));
   }
 
   /** Synchronous; call inside a user gesture. */
@@ -237,10 +226,7 @@ export class SpeakerEngine extends EventTarget {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.timer !== null) clearInterval(this.timer);
-    if (this.slipTimer !== null) clearInterval(this.slipTimer);
-    this.timer = null;
-    this.slipTimer = null;
+    this.ticks.dispose();
     this.voices.dispose();
     this.output.removeEventListener('statechange', this.onOutputChange);
     this.output.removeEventListener('timing', this.onTiming);
@@ -272,10 +258,9 @@ export class SpeakerEngine extends EventTarget {
   /**
    * Start the plan's track if everything is there and nothing plays, and the latest readings do not
    * contradict the output latency (bench:sync's speakers started 43–64 ms early on baselines from
-   * busy pages that the readings at the press already disputed). Joining a plan that started over
-   * `JOIN_CONFIRM_AFTER_MS` ago also waits until a fresh reading confirms the output latency: a late
-   * joiner is better silent a moment longer than audibly off (bench:sync's started 68 ms off on a
-   * latency kept through 8 render restarts). A fresh start does not wait for that (press-to-sound).
+   * busy pages that the readings at the press already disputed). A join also waits at its gate
+   * (join-gate.ts: bench:sync's joiner started 68 ms off on a latency kept through 8 render
+   * restarts before a fresh reading had to confirm it).
    */
   private tryStart(): void {
     const plan = this.plan;
@@ -283,9 +268,9 @@ export class SpeakerEngine extends EventTarget {
     const audio = this.loader.audio;
     const timing = this.output.timing;
     if (audio === null || this.output.state !== 'running' || !timing.startable || timing.contradicted) return;
-    const joining = this.scheduleClock.contextToSharedMs(this.output.context.currentTime) - plan.startSharedMs > JOIN_CONFIRM_AFTER_MS;
-    if (joining && !timing.confirmed) return;
-    if (joining && this.waitsForClock(plan)) return;
+    const nowSharedMs = this.scheduleClock.contextToSharedMs(this.output.context.currentTime);
+    const check = { plan, nowSharedMs, nowMs: performance.now(), latencyConfirmed: timing.confirmed, uncertaintyMs: this.scheduleClock.uncertaintyMs() };
+    if (this.joinGate.holds(check)) return;
     const outcome = this.voices.start(plan, audio, this.offset.totalMs);
     if (outcome === 'over') this.ended = true;
     if (outcome === 'started') this.measureSoonAfterStart();
@@ -298,22 +283,8 @@ export class SpeakerEngine extends EventTarget {
    */
   private measureSoonAfterStart(): void {
     const voice = this.voices.voice;
-    if (voice === null || this.timer === null) return;
-    const delayMs = Math.max(0, (voice.originSec + MIN_LEAD_SEC - this.output.context.currentTime) * 1000) + FIRST_MEASURE_SLACK_MS;
-    clearInterval(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.disposed) return;
-      this.timer = setInterval(() => this.tick(), TICK_MS);
-      this.tick();
-    }, delayMs);
-  }
-
-  /** A join waits while its schedule is unsure, for at most JOIN_MAX_CLOCK_WAIT_MS (see JOIN_START_UNCERTAINTY_MS). */
-  private waitsForClock(plan: PlaybackPlan): boolean {
-    const nowMs = performance.now();
-    // Keyed by schedule: the room hands over an equal plan object on every change.
-    if (this.joinWait === null || !sameSchedule(this.joinWait.plan, plan)) this.joinWait = { plan, sinceMs: nowMs };
-    return this.scheduleClock.uncertaintyMs() > JOIN_START_UNCERTAINTY_MS && nowMs - this.joinWait.sinceMs < JOIN_MAX_CLOCK_WAIT_MS;
+    if (voice === null) return;
+    this.ticks.rephaseDrift(Math.max(0, (voice.originSec + MIN_LEAD_SEC - this.output.context.currentTime) * 1000) + FIRST_MEASURE_SLACK_MS);
   }
 
   /** Crossfade to a new voice at the right offset. */

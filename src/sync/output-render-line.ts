@@ -4,25 +4,12 @@
  * audio clock's rate). The prior is the wide first one, or the rate a long earlier line learned
  * (see {@link RenderLine.restart}). Pure: the caller hands in each report's frame time and y.
  */
-import { solveLeastSquares, type CoefficientPrior, type Observation } from './least-squares.js';
+import { RenderBucketGrid, type RenderBucketOptions } from './output-render-buckets.js';
+import { fitRenderPoints, renderResiduals, robustScale, type FitReference } from './output-render-fit.js';
 import type { Milliseconds, Ppm } from './units.js';
 
 /** Tuning of {@link RenderLine} (part of RenderClockOptions). Durations in ms of audio time. */
-export interface RenderLineOptions {
-  /**
-   * Envelope buckets: the minimum of each bucket is one fit point. Must span the render
-   * callback's phase cycle against the 128-frame quantum (441-frame callbacks: 128 callbacks,
-   * 1.28 s), else bucket minima scatter by up to a quantum (2.9 ms).
-   */
-  readonly bucketMs: Milliseconds;
-  /**
-   * The first line's first bucket, from its first report, ms, when that leaves at least half as
-   * much of the grid bucket it starts in: shorter, so a page's first line (a joiner's, from frame
-   * 0) has a rate of its own sooner. The callback's phase steps 57 frames a callback against the
-   * quantum, so even part of a phase cycle covers the phases finely: 100 callbacks (1 s) leave no
-   * phase gap over 5 frames (0.11 ms) to bias the minimum; 30 leave 12 (0.27 ms).
-   */
-  readonly firstBucketMs: Milliseconds;
+export interface RenderLineOptions extends RenderBucketOptions {
   /** Fit span: buckets older than this leave the fit. */
   readonly windowMs: Milliseconds;
   /**
@@ -80,12 +67,6 @@ interface Fit {
 /** A learned rate prior that the line's own buckets contradict by more than this many combined standard deviations is dropped. */
 const PRIOR_CONFLICT_SIGMAS = 4;
 
-/** Floor of the prior σ of a shift's own offset, ms (a zero σ would pin it). */
-const MIN_SHIFT_SD_MS = 0.01;
-
-/** Floor of the robust scale of bucket minima, ms. */
-const MIN_SCALE_MS = 0.1;
-
 /** See the module comment. Without a fit, the line maps to NaN and its σ is Infinity. */
 export class RenderLine {
   private buckets: Bucket[] = [];
@@ -94,22 +75,16 @@ export class RenderLine {
   private priorSdPpm: Ppm;
   /** Lines in a row that restarted younger than learnSpanMs. */
   private shortLines = 0;
-  /** Frame time of the line's first point, ms. */
-  private startMsValue = 0;
+  private readonly grid: RenderBucketGrid;
   private priorDropCount = 0;
   /** 1σ of each shift still under a bucket, latest first, ms: the priors of the shifts' own offsets. */
   private shiftSdsMs: Milliseconds[] = [];
-  /**
-   * The output restarted since the first line: only the first line (a page's, which a joiner's
-   * music waits on) splits its first bucket; later lines keep the grid their rules were tuned on
-   * (split, a line after an underrun missed by 1.3 ms in simulation).
-   */
-  private restarted = false;
   /** Bumped on every refit and clear (callers cache derived values on it). */
   version = 0;
 
   constructor(private readonly o: RenderLineOptions) {
     this.priorSdPpm = o.priorRateSdPpm;
+    this.grid = new RenderBucketGrid(o);
   }
 
   /** A fit exists (at least one bucket). */
@@ -128,13 +103,13 @@ export class RenderLine {
 
   /** Frame time of the line's first point, ms. */
   get startMs(): Milliseconds {
-    return this.startMsValue;
+    return this.grid.startMs;
   }
 
   /** Frame time at which the newest bucket opened, ms (NaN without buckets). */
   get openBucketStartMs(): Milliseconds {
     const open = this.buckets[this.buckets.length - 1];
-    return open === undefined ? Number.NaN : this.bucketStartMs(open.index);
+    return open === undefined ? Number.NaN : this.grid.startOf(open.index);
   }
 
   /** Learned priors dropped as contradicted ({@link priorConflicts}). */
@@ -186,7 +161,7 @@ export class RenderLine {
    * and teaches nothing. Then the line is dropped.
    */
   restart(spanMs: Milliseconds): void {
-    this.restarted = true;
+    this.grid.noteRestart();
     if (this.fit !== null && spanMs >= this.o.learnSpanMs) {
       this.priorSlope = this.fit.slope;
       this.priorSdPpm = Math.max(this.o.learnedRateSdPpm, Math.min(this.priorSdPpm, this.rateSdPpm));
@@ -226,10 +201,10 @@ export class RenderLine {
   insert(tMs: Milliseconds, y: Milliseconds): void {
     const o = this.o;
     const last = this.buckets[this.buckets.length - 1];
-    if (last === undefined) this.startMsValue = tMs;
-    const index = this.bucketIndex(tMs);
+    if (last === undefined) this.grid.begin(tMs);
+    const index = this.grid.index(tMs);
     const slope = this.fit?.slope ?? this.priorSlope;
-    const key = y - slope * (tMs - this.bucketStartMs(index));
+    const key = y - slope * (tMs - this.grid.startOf(index));
     if (last !== undefined && last.index === index) {
       if (key >= last.key) return;
       Object.assign(last, { tMs, y, key, level: 0 });
@@ -242,40 +217,6 @@ export class RenderLine {
   }
 
   /**
-   * The bucket of a frame time: buckets lie on a grid of `bucketMs`, and the grid bucket a line
-   * starts in is split `firstBucketMs` after its start when that leaves a second part. Indices are
-   * 2·(grid bucket) + (0 | 1 for the part after the split).
-   */
-  private bucketIndex(tMs: Milliseconds): number {
-    const grid = Math.floor(tMs / this.o.bucketMs);
-    return 2 * grid + (grid === this.startGrid && tMs >= this.splitMs ? 1 : 0);
-  }
-
-  /** Frame time at which bucket `index` opens, ms. */
-  private bucketStartMs(index: number): Milliseconds {
-    const grid = Math.floor(index / 2);
-    if (index % 2 === 1) return this.splitMs;
-    return grid === this.startGrid ? this.startMsValue : grid * this.o.bucketMs;
-  }
-
-  /** Grid bucket of the line's first point. */
-  private get startGrid(): number {
-    return Math.floor(this.startMsValue / this.o.bucketMs);
-  }
-
-  /**
-   * Frame time that splits the line's first grid bucket, ms (Infinity: no split: not the first
-   * line, or less than half of `firstBucketMs` would be left after it: a line reseeded 0.9 s into
-   * the grid bucket had a 0.1 s second bucket, whose minimum, a few callbacks' worth, bent its
-   * rate 700 ppm in bench:late-join).
-   */
-  private get splitMs(): Milliseconds {
-    if (this.restarted) return Number.POSITIVE_INFINITY;
-    const splitMs = this.startMsValue + this.o.firstBucketMs;
-    return splitMs + this.o.firstBucketMs / 2 <= (this.startGrid + 1) * this.o.bucketMs ? splitMs : Number.POSITIVE_INFINITY;
-  }
-
-  /**
    * Fit the line to the bucket minima: closed buckets, plus the open one while fewer than two are
    * closed; buckets split by a shift only while nothing else is there.
    */
@@ -284,24 +225,23 @@ export class RenderLine {
     const all = whole.length > 0 ? whole : this.buckets;
     const closed = all.slice(0, -1);
     const points = closed.length >= 2 ? closed : all;
-    const refMs = points.reduce((s, b) => s + b.tMs, 0) / points.length;
-    const refY = points[points.length - 1]?.y ?? 0;
-    if (this.priorConflicts(points, refMs, refY)) {
+    const ref: FitReference = { refMs: points.reduce((s, b) => s + b.tMs, 0) / points.length, refY: points[points.length - 1]?.y ?? 0 };
+    if (this.priorConflicts(points, ref)) {
       this.resetPrior();
       this.priorDropCount++;
       return this.refit();
     }
-    const first = this.fitPoints(points, refMs, refY, null);
+    const first = this.fitPoints(points, ref, null);
     if (first === null) return;
-    const residuals = this.residualsOf(points, refMs, refY, first.coef);
+    const residuals = renderResiduals(points, ref, first.coef);
     const scale = robustScale(residuals);
     const limit = Math.max(0.5, this.o.outlierScales * scale);
     const keep = points.filter((_, i) => Math.abs(residuals[i] ?? 0) <= limit);
-    const fit = this.fitPoints(keep.length >= 2 && keep.length < points.length ? keep : points, refMs, refY, scale);
+    const fit = this.fitPoints(keep.length >= 2 && keep.length < points.length ? keep : points, ref, scale);
     if (fit === null) return;
     const [a = 0, b = 0] = fit.coef;
     const cov = fit.covariance;
-    this.fit = { refMs, offsetMs: refY + a, slope: b / 1000, varOffset: cov[0]?.[0] ?? 0, covar: (cov[0]?.[1] ?? 0) / 1000, varSlope: (cov[1]?.[1] ?? 0) / 1e6 };
+    this.fit = { refMs: ref.refMs, offsetMs: ref.refY + a, slope: b / 1000, varOffset: cov[0]?.[0] ?? 0, covar: (cov[0]?.[1] ?? 0) / 1000, varSlope: (cov[1]?.[1] ?? 0) / 1e6 };
     this.version++;
   }
 
@@ -312,12 +252,12 @@ export class RenderLine {
    * learned on a busy page taught the next one −508 ± 100 ppm where the output ran ~+680
    * (bench:sync): the new line kept it for 5 s, and its speaker drifted 1.2 ms/s meanwhile.
    */
-  private priorConflicts(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds): boolean {
+  private priorConflicts(points: readonly Bucket[], ref: FitReference): boolean {
     if (this.priorSdPpm >= this.o.priorRateSdPpm || points.length < 3) return false;
-    const data = this.fitPoints(points, refMs, refY, null, Number.POSITIVE_INFINITY);
+    const data = this.fitPoints(points, ref, null, Number.POSITIVE_INFINITY);
     if (data === null) return false;
     // Unit weights: the covariance scales with the residuals' variance.
-    const sdMsPerSec = robustScale(this.residualsOf(points, refMs, refY, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
+    const sdMsPerSec = robustScale(renderResiduals(points, ref, data.coef)) * Math.sqrt(Math.max(0, data.covariance[1]?.[1] ?? 0));
     const gapMsPerSec = Math.abs((data.coef[1] ?? 0) - this.priorSlope * 1000);
     return gapMsPerSec > PRIOR_CONFLICT_SIGMAS * Math.hypot(sdMsPerSec, this.priorSdPpm / 1000);
   }
@@ -328,45 +268,8 @@ export class RenderLine {
     this.priorSdPpm = this.o.priorRateSdPpm;
   }
 
-  /**
-   * Least squares of the points (unit weights when `scaleMs` is null) under a prior on the slope
-   * (Infinity: none). Each shift under a point gets a coefficient, its own offset, with the shift's
-   * prior unless points lie right before and after it: coef = [offset at refMs, slope in ms per s,
-   * latest shift's offset, the one before…].
-   */
-  private fitPoints(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
-    const weight = scaleMs === null ? 1 : 1 / (scaleMs * scaleMs);
-    // Levels never exceed the shifts still recorded (insert trims those to the oldest bucket's level).
-    const levels = Math.max(0, ...points.map((b) => b.level));
-    const priors: CoefficientPrior[] = [{ index: 1, mean: this.priorSlope * 1000, sd: priorSdPpm / 1000 }];
-    // A shift with points right on both sides of it is measured by them: its witness's prior would
-    // only pull against them, and the slope would bend to share the strain (a witness 2 ms off bent
-    // it 25 ppm until the shifted buckets aged out of the fit span). Without such points (none after it yet,
-    // or two shifts with no bucket between them), the prior is what tells it apart.
-    const atLevel = new Set(points.map((b) => b.level));
-    for (let k = 0; k < levels; k++) {
-      if (!atLevel.has(k) || !atLevel.has(k + 1)) priors.push({ index: 2 + k, mean: 0, sd: Math.max(this.shiftSdsMs[k] ?? 0, MIN_SHIFT_SD_MS) });
-    }
-    const observations: Observation[] = points.map((b) => ({
-      x: [1, (b.tMs - refMs) / 1000, ...Array.from({ length: levels }, (_, k) => (k < b.level ? 1 : 0))],
-      y: b.y - refY,
-      weight,
-    }));
-    return solveLeastSquares(2 + levels, observations, priors);
+  /** The points' fit under this line's slope prior (or one `priorSdPpm` wide) and its shifts' priors (see fitRenderPoints). */
+  private fitPoints(points: readonly Bucket[], ref: FitReference, scaleMs: Milliseconds | null, priorSdPpm: Ppm = this.priorSdPpm) {
+    return fitRenderPoints(points, ref, scaleMs, { meanMsPerSec: this.priorSlope * 1000, sdMsPerSec: priorSdPpm / 1000 }, this.shiftSdsMs);
   }
-
-  /** Residuals of bucket minima around a fit's coefficients (see {@link fitPoints}), ms. */
-  private residualsOf(points: readonly Bucket[], refMs: Milliseconds, refY: Milliseconds, coef: readonly number[]): number[] {
-    return points.map((b) => {
-      let shiftsMs = 0;
-      for (let k = 0; k < b.level; k++) shiftsMs += coef[2 + k] ?? 0;
-      return b.y - refY - (coef[0] ?? 0) - (coef[1] ?? 0) * ((b.tMs - refMs) / 1000) - shiftsMs;
-    });
-  }
-}
-
-/** Robust scale of residuals (1.4826 · median absolute value, at least MIN_SCALE_MS), ms. */
-function robustScale(residuals: readonly number[]): Milliseconds {
-  const sorted = residuals.map(Math.abs).sort((a, b) => a - b);
-  return Math.max(MIN_SCALE_MS, 1.4826 * (sorted[sorted.length >> 1] ?? 0));
 }
