@@ -15,6 +15,11 @@
  * last line (count, round trip min/median/max: the joiner opens with `&debug=1` for them),
  * playout error, its clock's error against the leader's on the machine's one clock, and output timing.
  * "In sync" here is the joiner's own estimate; `npm run bench:sync` checks the rendered audio.
+ * "ownInSync" dates it by the joiner's own measurements instead of the polls: the first of 3 in a
+ * row within 1 ms (error and σ), at the shared time heard (its drift ticks, ~200 ms apart). A page
+ * busy joining answers a poll 300–400 ms late, so 3 polls in a row lag the speaker by up to ~1 s.
+ * "main" and "output" are the page's own performance marks (ms from its navigation start): the app's
+ * entry code runs, and its audio output's frame counter has loaded (the render clock starts).
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
  */
@@ -27,18 +32,19 @@ import { roundTrip, type ClockSample } from '../src/sync/envelope.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { hasFlag, numberArg } from './cli-args.js';
 import { percentile } from './stats.js';
+import type { SyncRunState } from '../src/sync/sync-run.js';
 
 interface Transfer { phase: string; fraction: number; receivedBytes: number; sources: number }
 interface PlaybackView {
   parts?: { sliceable: boolean | null; fromChunk: number | null; offeredStartSec: number | null; offeredEndSec: number | null; offers: number; clockHoldSinceMs?: number | null } | null;
-  timing: { uncertaintyMs?: number; confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
+  timing: { syncRun?: SyncRunState; uncertaintyMs?: number; confirmed?: boolean; contradicted?: boolean; mode?: string; partUpgrades?: number; renderRestarts?: number; underrunEvents?: number | null; renderBuckets?: number; readings?: Record<string, number>; renderReports?: number } | null;
   report: { phase: string; trackId: string | null; errorMs: number | null; uncertaintyMs?: number | null; ratePpm?: number | null; reschedules: number; positionSec: number | null };
   zones: { zones: Record<string, { startSharedMs: number | null }> };
   libraryTrackIds: string[];
   transfers: Transfer[];
 }
 
-const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync'] as const;
+const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync', 'ownInSync'] as const;
 type Step = (typeof STEPS)[number];
 
 const roomSize = numberArg('speakers', 3);
@@ -67,6 +73,11 @@ function sharedAtEpoch(time: Diagnostics['time'], epochMs: number): number {
   return time.sharedNowMs + (epochMs - (time.timeOriginMs + time.perfNowMs));
 }
 
+/** Machine time (ms since the epoch) at which a tab's shared clock reads `sharedMs` (its rate over the few s between is negligible). */
+function epochOfShared(time: Diagnostics['time'], sharedMs: number): number {
+  return time.timeOriginMs + time.perfNowMs - (time.sharedNowMs - sharedMs);
+}
+
 /** The joiner's shared clock minus the room leader's at the joiner's snapshot, ms: its clock error on the machine's one clock. */
 async function clockTruthErrorMs(joinerTime: Diagnostics['time'], leaderPage: Page): Promise<number | null> {
   const leader = await diagnostics(leaderPage).catch(() => null);
@@ -87,6 +98,13 @@ function rttSummary(samples: readonly ClockSample[]): string {
   return `${rtts.length}, rtt ${rtts[0]!.toFixed(1)}/${percentile(rtts, 0.5).toFixed(1)}/${rtts.at(-1)!.toFixed(1)} ms`;
 }
 
+/** The page's `tutti-*` performance marks, ms from its navigation start (empty when unavailable). */
+async function pageMarks(page: Page): Promise<Record<string, number>> {
+  return page
+    .evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tutti-')).map((m) => [m.name, m.startTime])))
+    .catch(() => ({}));
+}
+
 /** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */
 async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, roomLeader: string, leaderPage: Page): Promise<{ steps: Partial<Record<Step, number>>; everLed: boolean; leaders: Set<string> }> {
   const steps: Partial<Record<Step, number>> = {};
@@ -98,7 +116,7 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
   const mark = (step: Step): void => {
     steps[step] ??= performance.now() - openedMs;
   };
-  while (steps.inSync === undefined) {
+  while (steps.inSync === undefined || steps.ownInSync === undefined) {
     if (performance.now() - openedMs > 55_000) {
       const d = await diagnostics(joiner.page).catch(() => null);
       const p = d?.playback as unknown as PlaybackView | null | undefined;
@@ -136,6 +154,10 @@ async function timeJoin(joiner: Speaker, openedMs: number, trackId: string, room
         const knownMs = p.report.uncertaintyMs ?? Infinity;
         syncedPolls = phase === 'playing' && Math.abs(p.report.errorMs ?? Infinity) < 1 && knownMs < 1 ? syncedPolls + 1 : 0;
         if (syncedPolls >= 3) mark('inSync');
+        const run = p.timing?.syncRun;
+        if (run !== undefined && run.measurements >= 3 && run.sinceSharedMs !== null) {
+          steps.ownInSync ??= epochOfShared(v.time, run.sinceSharedMs) - (performance.timeOrigin + openedMs);
+        }
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -168,6 +190,11 @@ try {
   for (const s of speakers) {
     await waitForDiagnostics(s.page, (d) => (d.playback as unknown as PlaybackView | null)?.report.phase === 'playing', { what: 'room playing', timeoutMs: 120_000 });
   }
+  // A room that has played a while has made its demo track (seconds of CPU on each speaker, once
+  // it plays in sync): made during the first join, it slowed that join on this 2-core machine.
+  for (const s of speakers) {
+    await waitForDiagnostics(s.page, (d) => ((d.playback as unknown as PlaybackView | null)?.libraryTrackIds.length ?? 0) >= 2, { what: 'demo track made', timeoutMs: 180_000 });
+  }
   const roomLeader = (await playbackOf(first))!.leaderId!;
   console.error(`room of ${roomSize} playing ${(bytes.length / 1e6).toFixed(1)} MB track; ${joins} joins…`);
   const rows: string[] = [];
@@ -195,6 +222,7 @@ try {
     const opened = performance.now();
     void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90&debug=1')).catch(() => undefined);
     const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader, first);
+    const marks = await pageMarks(joiner.page);
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);
@@ -203,15 +231,16 @@ try {
     if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
-    rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
+    const markCell = (name: string): string => (marks[name] === undefined ? '—' : marks[name]!.toFixed(0));
+    rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${markCell('tutti-main')} | ${markCell('tutti-output')} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
     console.error(rows.at(-1));
     await joiner.close();
     unguard();
   }
   console.log(`### Late join: room of ${roomSize} playing a ${(bytes.length / 1e6).toFixed(1)} MB WAV; ms from opening the URL (target: in sync ≤ 2000 ms)`);
   console.log('');
-  console.log(`| join | launch | ${STEPS.join(' | ')} | joiner led | leaders seen | room kept its leader | room kept its schedule | room re-schedules |`);
-  console.log(`|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|---|---|`);
+  console.log(`| join | launch | main | output | ${STEPS.join(' | ')} | joiner led | leaders seen | room kept its leader | room kept its schedule | room re-schedules |`);
+  console.log(`|---:|---:|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|---|---|`);
   for (const row of rows) console.log(row);
 } finally {
   await disposeAllGuarded();

@@ -22,6 +22,7 @@ import type { PlaybackPlan } from './sync/speaker-plan.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
+import type { BrowserAudioOutput } from './audio/audio-output.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
@@ -38,11 +39,19 @@ const DEMO_PART_LEAD_MS = 1_000;
 const DEMO_SYNC_WAIT_MS = 3_000;
 /** Performance mark set once the app can play (room joined or running alone, controls rendered). */
 const READY_MARK = 'tutti-ready';
+/** Performance marks: main() starts (the entry bundle ran); the audio output's frame counter has loaded (or failed to). */
+const MAIN_MARK = 'tutti-main';
+const OUTPUT_MARK = 'tutti-output';
 
 async function main(): Promise<void> {
   const app = document.querySelector('tutti-app');
   if (app === null) throw new Error('index.html lacks <tutti-app>');
+  performance.mark(MAIN_MARK);
   const params = parseRoomParams(location.search);
+  // A speaker's output starts first: its render clock needs ~1.3 s of rendered audio before the
+  // output time is known to 1 ms, and a joiner plays in sync no sooner (the frame counter's
+  // reports are stamped in a worker, so the page loading meanwhile does not bend that clock).
+  const outputP = params.role === 'remote' ? null : startOutput(params.outputTiming);
   // The room's code (session, playback, audio, features, PeerJS) is not needed for first paint:
   // fetch it while IndexedDB opens, then wait for it below.
   const roomCode = loadRoomCode();
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
   // Offline, the session starts alone (this tab leads a room of one) and joins the others when
   // the network returns.
   const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
+  const output = await outputP;
   // A tab keeps the device's speaker id unless another tab of this browser holds it.
   const joining = joinRoom({
     roomId,
@@ -128,10 +138,10 @@ async function main(): Promise<void> {
     .finally(() => (app.demoProgress = null));
   installDiagnostics(() => session, clock, params.debug, () => playback);
 
-  // The audio output starts (an AudioContext takes ~1 s on a busy machine) while the room is joined.
-  const engine = params.role === 'remote'
+  const engine = output === null
     ? null
     : new SpeakerEngine({
+        output,
         timeline: {
           toShared: (localMs) => session?.timeline.toShared(localMs) ?? localMs,
           toLocal: (sharedMs) => session?.timeline.toLocal(sharedMs) ?? sharedMs,
@@ -140,7 +150,6 @@ async function main(): Promise<void> {
         clock,
         loadBytes: (trackId) => playback?.readBytes(trackId) ?? library.readBytes(trackId),
         trimMs: settings.trimMs,
-        outputTiming: params.outputTiming,
       });
   // Browsers start audio only inside a user gesture: unlock in every one, synchronously (before
   // any await). A touch activates the page on touchend / pointerup, not on pointerdown.
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
     room.removeEventListener('change', showReachability);
     session?.sayGoodbye();
     playback?.dispose();
+    output?.dispose();
     session?.dispose();
     disposePwa();
   });
@@ -197,6 +207,14 @@ function startPwa(app: TuttiApp): () => void {
     install.dispose();
     updater?.dispose();
   };
+}
+
+/** The tab's audio output (its module loads lazily), marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
+async function startOutput(timingMode: 'cross-checked' | 'readings'): Promise<BrowserAudioOutput> {
+  const { BrowserAudioOutput } = await import('./audio/audio-output.js');
+  const output = new BrowserAudioOutput({ timingMode });
+  void output.whenLoaded().then(() => performance.mark(OUTPUT_MARK));
+  return output;
 }
 
 /** The lazily loaded room modules; PeerJS (loaded by the transport on its first attempt) is warmed too. */

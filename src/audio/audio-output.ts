@@ -82,7 +82,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private readonly options: BrowserAudioOutputOptions;
   private readonly moduleUrl: string;
   private readonly loaded: Promise<void>;
-  private stamps: FrameStamps | null = null;
+  private readonly stamps: FrameStamps;
   private readonly keepAwake: ConstantSourceNode;
   private readonly taps = new Set<AudioWorkletNode>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -95,6 +95,8 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
+    // The stamping worker starts while the context and its worklet do.
+    this.stamps = new FrameStamps(this.onFrameReports);
     this.context = new AudioContext({ latencyHint: 'interactive' });
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.input = this.context.createGain();
@@ -173,7 +175,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.context.removeEventListener('statechange', this.onStateChange);
-    this.stamps?.dispose();
+    this.stamps.dispose();
     for (const tap of this.taps) tap.port.onmessage = null;
     URL.revokeObjectURL(this.moduleUrl);
     this.keepAwake.disconnect();
@@ -205,7 +207,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       const counter = new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
         numberOfInputs: 0, numberOfOutputs: 1, processorOptions: { every: this.options.postEveryQuanta },
       });
-      this.stamps = new FrameStamps(counter.port, this.onFrameReports);
+      this.stamps.attach(counter.port);
       counter.connect(this.context.destination);
       this.workletState = 'loaded';
     } catch (e) {

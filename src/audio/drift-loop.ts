@@ -8,6 +8,7 @@ import { DriftActionKind, DriftPolicy } from '../sync/drift-policy.js';
 import { ErrorHistory } from '../sync/error-history.js';
 import { median } from '../sync/median.js';
 import { chooseRateSeed, NO_RATE, type RateEstimate } from '../sync/rate-seed.js';
+import { SyncRun } from '../sync/sync-run.js';
 import type { Milliseconds, Ppm, Seconds } from '../sync/units.js';
 import { SampleSlipper } from './sample-slipper.js';
 import type { SourceVoice } from './source-voice.js';
@@ -54,6 +55,7 @@ export class DriftLoop {
   private readonly slipper: SampleSlipper;
   private lastGrossResyncMs = Number.NEGATIVE_INFINITY;
   private readonly history = new ErrorHistory(HISTORY_MS, 0);
+  private readonly syncRun = new SyncRun();
   /** The latest measurements of the current voice, oldest first (at most STEADY_MEASUREMENTS). */
   private recent: Measurement[] = [];
   /** Rate changes since the last `reset()`. */
@@ -72,6 +74,7 @@ export class DriftLoop {
     this.slipper.clear();
     this.rateChanges = 0;
     this.last = null;
+    this.syncRun.reset();
   }
 
   /**
@@ -124,6 +127,7 @@ export class DriftLoop {
     this.last = m;
     if (this.unseeded) this.seedLate(rateHint);
     this.history.add(m.atSharedMs, m.errorMs);
+    this.syncRun.add(m.atSharedMs, m.errorMs, m.uncertaintyMs);
     this.recent = [...this.recent, m].slice(-STEADY_MEASUREMENTS);
     if (grosslyOff(m) || this.steadilyFar()) {
       // Far off (e.g. the output map moved a lot since the start): no gentle correction will do.
@@ -194,6 +198,7 @@ export class DriftLoop {
       learnedRatePpm: learned.ratePpm,
       learnedRateSdPpm: learned.sdPpm,
       ratePpm: this.slipper.ratePpm,
+      syncRun: this.syncRun.state,
       ...this.slipper.counts,
     };
   }

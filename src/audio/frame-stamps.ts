@@ -12,22 +12,26 @@ export interface FrameBatch {
   readonly arrivalsEpochMs: readonly number[];
 }
 
-/** Stamps the reports posted on `counterPort` (the frame counter's own port) and hands them on. */
+/**
+ * Stamps the reports of a frame counter and hands them on. The worker starts at construction, so
+ * it is running by the time the counter's first reports come ({@link attach}): reports queued
+ * while it started would arrive in a burst, all late.
+ */
 export class FrameStamps {
   private worker: Worker | null = null;
+  /** The channel's end for the counter, until {@link attach} hands it over. */
+  private counterSide: MessagePort | null = null;
+  private counterPort: MessagePort | null = null;
 
-  constructor(
-    private readonly counterPort: MessagePort,
-    private readonly onReports: (reports: readonly RenderFrameReport[]) => void,
-  ) {
+  constructor(private readonly onReports: (reports: readonly RenderFrameReport[]) => void) {
     try {
       this.worker = new Worker(new URL('./frame-stamp.worker.ts', import.meta.url), { type: 'module', name: 'tutti-frame-stamps' });
     } catch (error) {
       console.warn('[tutti] frame counter: no worker, stamping on the main thread', error);
-      this.stampOnMainThread();
       return;
     }
     const channel = new MessageChannel();
+    this.counterSide = channel.port1;
     this.worker.onmessage = (e: MessageEvent<FrameBatch>) => {
       const { frames, arrivalsEpochMs } = e.data;
       this.onReports(frames.map((frame, i) => ({ frame, arrivalPerfMs: arrivalsEpochMs[i]! - performance.timeOrigin })));
@@ -36,20 +40,29 @@ export class FrameStamps {
       console.warn('[tutti] frame counter: worker failed, stamping on the main thread', error);
       this.worker?.terminate();
       this.worker = null;
+      this.counterSide = null;
+      if (this.counterPort === null) return;
       this.counterPort.postMessage({ port: null });
-      this.stampOnMainThread();
+      this.stampOnMainThread(this.counterPort);
     };
     this.worker.postMessage({ port: channel.port2 }, [channel.port2]);
-    this.counterPort.postMessage({ port: channel.port1 }, [channel.port1]);
+  }
+
+  /** Takes the reports posted on `counterPort` (the frame counter's own port): through the worker, or here without one. */
+  attach(counterPort: MessagePort): void {
+    this.counterPort = counterPort;
+    if (this.worker === null || this.counterSide === null) return this.stampOnMainThread(counterPort);
+    counterPort.postMessage({ port: this.counterSide }, [this.counterSide]);
+    this.counterSide = null;
   }
 
   dispose(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.counterPort.onmessage = null;
+    if (this.counterPort !== null) this.counterPort.onmessage = null;
   }
 
-  private stampOnMainThread(): void {
-    this.counterPort.onmessage = (e: MessageEvent<number>) => this.onReports([{ frame: e.data, arrivalPerfMs: performance.now() }]);
+  private stampOnMainThread(counterPort: MessagePort): void {
+    counterPort.onmessage = (e: MessageEvent<number>) => this.onReports([{ frame: e.data, arrivalPerfMs: performance.now() }]);
   }
 }

@@ -131,6 +131,15 @@ export class LatencyTracker {
     return this.baseline.live && this.baseline.size < this.o.minBaselineReadings;
   }
 
+  /**
+   * The line is sure and no reading has been judged on it yet: what {@link confirmed} waits for
+   * (a joiner's start). bench:late-join: joiners whose line became sure waited up to one reading
+   * period (250 ms) more to start.
+   */
+  get awaitsJudgement(): boolean {
+    return this.lastJudgedMs === null && this.lineSure;
+  }
+
   /** At least `minBaselineReadings` anchors. */
   get hasBaseline(): boolean {
     return this.baseline.size >= this.o.minBaselineReadings;

@@ -103,7 +103,7 @@ export class OutputTiming {
    * worth taking faster than usual, so a line becomes usable soon after it starts.
    */
   get wantsReadings(): boolean {
-    return !this.readingsOnly && this.latency.buildingBaseline;
+    return !this.readingsOnly && (this.latency.buildingBaseline || this.latency.awaitsJudgement);
   }
 
   /**
