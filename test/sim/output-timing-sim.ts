@@ -23,6 +23,8 @@ export interface SimOptions {
   /** performance.now() resolution, ms. */
   resolutionMs: number;
   readingEveryMs: number;
+  /** Also read this long after the last reading while the timing wants readings (as BrowserAudioOutput does), ms. */
+  readingsOnDemandMs?: number;
   readingJitterMs: number;
   /** Frame counter posts every this many quanta. */
   postEvery: number;
@@ -61,6 +63,8 @@ const BASE: SimOptions = {
 export interface SimResult {
   /** |estimate − truth| of the heard time of the newest rendered frame, sampled every 250 ms after `fromMs`. */
   errors: { atMs: number; errorMs: number; sdMs: number; confirmed: boolean; contradicted: boolean; startable: boolean }[];
+  /** Callback time at which the timing first was ready, ms (null: never). */
+  readyAtMs: number | null;
   /** The same while not ready (sdMs is finite on a young line that maps coarsely after a restart). */
   youngErrors: { atMs: number; errorMs: number; sdMs: number; contradicted: boolean; startable: boolean; confirmed: boolean }[];
   timing: OutputTiming;
@@ -94,6 +98,11 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
   let quanta = 0;
   let lastArrival = 0;
   let nextReadingMs = startMs + 50;
+  let lastReadMs = Number.NEGATIVE_INFINITY;
+  let readyAtMs: number | null = null;
+  const onDemand = o.readingsOnDemandMs;
+  /** When the next reading is due at callback time `cbMs`: on the reading period's grid, or at once while the timing wants one. */
+  const dueMs = (cbMs: number): number => (onDemand !== undefined && timing.wantsReadings && lastReadMs + onDemand <= cbMs ? Math.min(nextReadingMs, cbMs) : nextReadingMs);
   const errors: SimResult['errors'] = [];
   const youngErrors: SimResult['youngErrors'] = [];
   const verdicts: Record<string, number> = {};
@@ -119,27 +128,30 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
     const wave = o.latencyWave;
     if (wave !== undefined) latencyMs = o.latencyMs + wave.amplitudeMs * Math.sin((2 * Math.PI * (cbMs - startMs)) / wave.periodMs);
-    while (nextReadingMs <= cbMs) {
+    if (readyAtMs === null && timing.ready) readyAtMs = cbMs;
+    while (dueMs(cbMs) <= cbMs) {
+      const atMs = dueMs(cbMs);
       const frame = consumed - o.callbackFrames;
       if (frame > 0) {
-        const ramp = (o.ramp !== undefined && nextReadingMs > o.ramp.fromMs ? ((nextReadingMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
-          + offsets.reduce((sum, w) => sum + (nextReadingMs >= w.fromMs && nextReadingMs < w.untilMs ? w.offsetMs : 0), 0);
+        const ramp = (o.ramp !== undefined && atMs > o.ramp.fromMs ? ((atMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
+          + offsets.reduce((sum, w) => sum + (atMs >= w.fromMs && atMs < w.untilMs ? w.offsetMs : 0), 0);
         const v = timing.addReading({
           contextTimeSec: frame / SR,
           performanceTimeMs: heard(frame) + rng.normal(0, o.readingJitterMs) + ramp,
-          readAtMs: nextReadingMs,
+          readAtMs: atMs,
           outputLatencySec: (latencyMs + ramp) / 1000,
         });
         verdicts[v] = (verdicts[v] ?? 0) + 1;
         if (timing.ready) {
           const newest = rendered;
           const truth = heard(newest);
-          errors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed, contradicted: timing.contradicted, startable: timing.startable });
+          errors.push({ atMs, errorMs: timing.contextToPerfMs(newest / SR) - truth, sdMs: timing.uncertaintyMs, confirmed: timing.confirmed, contradicted: timing.contradicted, startable: timing.startable });
         } else {
-          youngErrors.push({ atMs: nextReadingMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs, contradicted: timing.contradicted, startable: timing.startable, confirmed: timing.confirmed });
+          youngErrors.push({ atMs, errorMs: timing.contextToPerfMs(rendered / SR) - heard(rendered), sdMs: timing.uncertaintyMs, contradicted: timing.contradicted, startable: timing.startable, confirmed: timing.confirmed });
         }
       }
-      nextReadingMs += o.readingEveryMs;
+      lastReadMs = atMs;
+      if (atMs === nextReadingMs) nextReadingMs += o.readingEveryMs;
     }
     let k = 0;
     while (rendered < consumed + o.callbackFrames) {
@@ -152,7 +164,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     }
     consumed += o.callbackFrames;
   }
-  return { errors, youngErrors, timing, verdicts };
+  return { errors, youngErrors, timing, verdicts, readyAtMs };
 }
 
 /**

@@ -38,6 +38,18 @@ describe('OutputTiming', () => {
     expect(maxAbsAfter(r, 0)).to.be.below(1);
   });
 
+  it('wants a reading as soon as its line is sure, so a joiner is confirmed within ~50 ms of ready, not a reading period', () => {
+    const gapsMs: number[] = [];
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = simulate({ durationMs: 4_000, seed, skewPpm: 300, readingsOnDemandMs: 50 });
+      const confirmedAtMs = r.errors.find((e) => e.confirmed)?.atMs ?? Infinity;
+      gapsMs.push(confirmedAtMs - (r.readyAtMs ?? Infinity));
+      expect(r.timing.wantsReadings, 'no reading wanted once one is judged').to.equal(false);
+    }
+    // On the 250 ms grid alone the gap averages ~125 ms.
+    expect(Math.max(...gapsMs), gapsMs.join(', ')).to.be.at.most(60);
+  });
+
   it('holds when the frame counter posts every 4th quantum', () => {
     const r = simulate({ postEvery: 4, seed: 5, skewPpm: 60 });
     expect(maxAbsAfter(r, 10_000)).to.be.below(0.35);
