@@ -95,9 +95,9 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
+    this.context = new AudioContext({ latencyHint: 'interactive' });
     // The stamping worker starts while the context and its worklet do.
     this.stamps = new FrameStamps(this.onFrameReports);
-    this.context = new AudioContext({ latencyHint: 'interactive' });
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
