@@ -30,6 +30,7 @@ import { encodeWavPcm16 } from '../src/media/wav.js';
 import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDiagnostics, type Speaker } from '../test/e2e/harness.js';
 import type { Diagnostics } from '../src/shell/diagnostics.js';
 import { roundTrip, type ClockSample } from '../src/sync/envelope.js';
+import { libraryIds } from './app-sync.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { hasFlag, numberArg } from './cli-args.js';
 import { percentile } from './stats.js';
@@ -206,7 +207,7 @@ try {
   // A room that has played a while has made its demo track (seconds of CPU on each speaker, once
   // it plays in sync): made during the first join, it slowed that join on this 2-core machine.
   for (const s of speakers) {
-    await waitForDiagnostics(s.page, (d) => ((d.playback as unknown as PlaybackView | null)?.libraryTrackIds.length ?? 0) >= 2, { what: 'demo track made', timeoutMs: 180_000 });
+    await waitForDiagnostics(s.page, (d) => libraryIds(d).length >= 2, { what: 'demo track made', timeoutMs: 180_000 });
   }
   const roomLeader = (await playbackOf(first))!.leaderId!;
   console.error(`room of ${roomSize} playing ${(bytes.length / 1e6).toFixed(1)} MB track; ${joins} joins…`);

@@ -105,7 +105,9 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
     this.context.addEventListener('statechange', this.onStateChange);
     this.loaded = this.loadWorklet();
-    this.timer = setInterval(() => this.read(), this.options.readingEveryMs);
+    this.timer = setInterval(() => {
+      if (this.read()) this.dispatchEvent(new Event('timing'));
+    }, this.options.readingEveryMs);
   }
 
   get state(): AudioOutputState {
@@ -224,8 +226,12 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     return { events: stats.underrunEvents, durationMs: stats.underrunDuration * 1000 };
   }
 
-  private read(): void {
-    if (this.context.state !== 'running') return;
+  /**
+   * Takes a getOutputTimestamp() reading; false when the context is not running. Dispatches
+   * 'statechange' if the timing's readiness changed; 'timing' is the caller's (one per update).
+   */
+  private read(): boolean {
+    if (this.context.state !== 'running') return false;
     this.lastReadMs = performance.now();
     const ts = this.context.getOutputTimestamp();
     const wasReady = this.timing.ready;
@@ -236,7 +242,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       outputLatencySec: this.context.outputLatency,
     });
     if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
-    this.dispatchEvent(new Event('timing'));
+    return true;
   }
 }
 

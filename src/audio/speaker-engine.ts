@@ -35,9 +35,8 @@ export interface SpeakerEngineOptions {
   /** Encoded bytes of a track from the local library; undefined while not (yet) available. */
   loadBytes(trackId: string): Promise<Uint8Array | undefined>;
   trimMs?: Milliseconds;
+  /** The output to play on (not disposed with the engine); without one the engine makes its own. */
   output?: AudioOutput;
-  /** Output-time mapping of the engine's own output (when `output` is not given). */
-  outputTiming?: 'cross-checked' | 'readings';
 }
 
 /** Drift loop period, ms. */
@@ -82,7 +81,7 @@ export class SpeakerEngine extends EventTarget {
     super();
     this.offset = new PlayoutOffset(options.trimMs ?? 0);
     this.ownsOutput = options.output === undefined;
-    this.output = options.output ?? new BrowserAudioOutput({ timingMode: options.outputTiming ?? 'cross-checked' });
+    this.output = options.output ?? new BrowserAudioOutput();
     this.loader = new TrackLoader(this.output.context, (id) => options.loadBytes(id), () => {
       this.tryStart();
       this.moveToLongerAudio();

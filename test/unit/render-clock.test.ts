@@ -9,9 +9,10 @@ import { RenderLine } from '../../src/sync/output-render-line.js';
  * posting its 128-frame quanta, which arrive `arrivalDelayMs()` late. `shiftMs(sec)` moves the
  * callbacks (a discontinuity); `after(consumedFrames, callbackMs)` runs after each callback, with its page
  * time (the truth the line's envelope should map the callback's first frame to, plus the line's lead).
+ * `witnesses`: steps the output timestamps report, each within 50 ms after its time, before `after`.
  * Returns the frames rendered.
  */
-function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; after?: (consumedFrames: number, callbackMs: number) => void }): number {
+function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; arrivalDelayMs: () => number; shiftMs?: (sec: number) => number; witnesses?: readonly { atSec: number; deltaMs: number }[]; after?: (consumedFrames: number, callbackMs: number) => void }): number {
   const framesPerMs = (SR / 1000) * (1 + o.ratePpm * 1e-6);
   let rendered = 0;
   for (let consumed = 0; consumed < SR * o.seconds; consumed += 441) {
@@ -20,6 +21,8 @@ function feedBursts(clock: RenderClock, o: { seconds: number; ratePpm: number; a
       clock.add({ frame: rendered, arrivalPerfMs: cbMs + o.arrivalDelayMs() });
       rendered += QUANTUM;
     }
+    const sec = consumed / SR;
+    for (const w of o.witnesses ?? []) if (sec >= w.atSec && sec < w.atSec + 0.05) clock.witnessStep(w.deltaMs, clock.timeToPerfMs(sec * 1000));
     o.after?.(consumed, cbMs);
   }
   return rendered;
@@ -159,9 +162,9 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: (sec) => (sec >= stepAtSec ? 5 : 0),
+      witnesses: [{ atSec: stepAtSec, deltaMs: 5.4 }],
       after: (consumed, truthMs) => {
         const sec = consumed / SR;
-        if (sec >= stepAtSec && sec < stepAtSec + 0.05) clock.witnessStep(5.4, clock.timeToPerfMs(sec * 1000));
         if (sec < 20) return;
         samples.push({ sec, errorMs: clock.timeToPerfMs(sec * 1000) - truthMs, sdMs: clock.sdAtMs(sec * 1000) });
       },
@@ -199,10 +202,9 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: moveMs,
+      witnesses: [{ atSec: 30, deltaMs: 3 }, { atSec: 41, deltaMs: 4 }],
       after: (consumed, truthMs) => {
         const sec = consumed / SR;
-        if (sec >= 30 && sec < 30.05) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
-        if (sec >= 41 && sec < 41.05) clock.witnessStep(4, clock.timeToPerfMs(sec * 1000));
         const errorMs = clock.timeToPerfMs(sec * 1000) - truthMs;
         if (sec > 20 && sec < 30) leads.push(errorMs);
         if (sec >= 30 && Number.isNaN(leadMs)) leadMs = leads.reduce((a, b) => a + b, 0) / leads.length;
@@ -234,10 +236,9 @@ describe('RenderClock', () => {
       ratePpm: 300,
       arrivalDelayMs: () => delay(rng, 'heavy'),
       shiftMs: moveMs,
+      witnesses: [{ atSec: 30, deltaMs: 5 }, { atSec: 30.5, deltaMs: 3 }],
       after: (consumed, truthMs) => {
         const sec = consumed / SR;
-        if (sec >= 30 && sec < 30.05) clock.witnessStep(5, clock.timeToPerfMs(sec * 1000));
-        if (sec >= 30.5 && sec < 30.55) clock.witnessStep(3, clock.timeToPerfMs(sec * 1000));
         const errorMs = clock.timeToPerfMs(sec * 1000) - truthMs;
         if (sec >= 29.9 && sec < 30 && Number.isNaN(leadMs)) leadMs = errorMs;
         if (sec >= 34 && Number.isNaN(versionAt34)) versionAt34 = clock.version;
