@@ -37,6 +37,8 @@ export interface PlayoutSimOptions {
   readonly knownSteps: readonly ErrorStep[];
   /** The skew moves linearly from skewPpm at fromMs to toPpm at toMs (a busy sink's clock), then stays. */
   readonly skewRamp?: { readonly fromMs: Milliseconds; readonly toMs: Milliseconds; readonly toPpm: Ppm };
+  /** The skew also wanders as a random walk of this many ppm per √s (a sink's clock under load). */
+  readonly skewWanderPpmPerSqrtS?: Ppm;
   readonly policy: Partial<DriftPolicyOptions>;
   /** After each resync the policy's rate is seeded with this (the engine's measured rate), ppm; NaN: not. */
   readonly seedOnResyncPpm: Ppm;
@@ -91,12 +93,14 @@ export function simulatePlayout(options: Partial<PlayoutSimOptions> = {}): Playo
   const trace: PlayoutSample[] = [];
   let rate = Math.fround(1 + policy.ratePpm * 1e-6);
   let errorMs = o.initialErrorMs;
+  let wanderPpm = 0;
   for (let atMs = o.tickMs; atMs <= o.durationMs; atMs += o.tickMs) {
     const ramp = o.skewRamp;
     const skewPpm = ramp === undefined || atMs <= ramp.fromMs ? o.skewPpm
       : atMs >= ramp.toMs ? ramp.toPpm
       : o.skewPpm + ((atMs - ramp.fromMs) / (ramp.toMs - ramp.fromMs)) * (ramp.toPpm - o.skewPpm);
-    const playedMs = o.tickMs * (1 + skewPpm * 1e-6) * rate;
+    if (o.skewWanderPpmPerSqrtS !== undefined) wanderPpm += rng.normal(0, o.skewWanderPpmPerSqrtS * Math.sqrt(o.tickMs / 1000));
+    const playedMs = o.tickMs * (1 + (skewPpm + wanderPpm) * 1e-6) * rate;
     errorMs += o.tickMs - playedMs;
     for (const step of o.steps) if (step.atMs > atMs - o.tickMs && step.atMs <= atMs) errorMs += step.deltaMs;
     for (const step of o.knownSteps) {
