@@ -14,8 +14,8 @@ import { rms, simulateRecording, type SimSource } from './calibration-room.js';
 
 /** One simulated speaker. */
 export interface SimSpeaker {
-  /** Its real output delay beyond what its engine compensates, ms (unknown to the app). */
-  readonly trueDelayMs: number;
+  /** Its real output delay beyond what its engine compensates, ms (unknown to the app; it may move). */
+  trueDelayMs: number;
   readonly trimMs: number;
   correctionMs: number;
   /** Direct-path gain at the microphone. */

@@ -10,7 +10,7 @@ import { simulatePass, type SimSpeaker } from '../sim/calibration-run.js';
  * A room in simulation behind the runner's injected services: speakers answer probe and apply
  * requests; `sleep` advances shared time and renders what the microphone heard meanwhile.
  */
-function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPass?: number } = {}) {
+function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPass?: number; moveAfterPass?: { pass: number; speaker: number; deltaMs: number } } = {}) {
   const ids = sim.map((_, k) => `s${k}`);
   let nowMs = 100_000;
   const blocks: CapturedBlock[] = [];
@@ -27,7 +27,8 @@ function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPa
     sleep: async (ms) => {
       nowMs += ms;
       if (requested.length === 0) return;
-      if (passes++ >= (options.deafFromPass ?? Number.POSITIVE_INFINITY)) {
+      const pass = passes++;
+      if (pass >= (options.deafFromPass ?? Number.POSITIVE_INFINITY)) {
         // The microphone stalled: nothing is recorded from here on.
         requested = [];
         return;
@@ -38,6 +39,9 @@ function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPa
       blocks.push(...capture.blocks);
       marks.push(...capture.marks.map((m) => ({ frame: m.frame, perfMs: m.sharedMs })));
       requested = [];
+      // A speaker's output moves once this pass is heard (its latency model changed, say).
+      const move = options.moveAfterPass;
+      if (move !== undefined && move.pass === pass) sim[move.speaker]!.trueDelayMs += move.deltaMs;
     },
     requestProbe: async (speakerId, message: CalibrateProbeMessage) => {
       const k = ids.indexOf(speakerId);
@@ -78,6 +82,44 @@ describe('runCalibration', () => {
     // The heard (trim-free) outputs now coincide.
     const heard = sim.map((s) => s.trueDelayMs + s.correctionMs);
     expect(Math.max(...heard) - Math.min(...heard)).to.be.below(0.05);
+  });
+
+  it('corrects once more when the verification finds a speaker that moved while it was measured', async () => {
+    const sim: SimSpeaker[] = [
+      { trueDelayMs: 3, trimMs: 0, correctionMs: 0, gain: 0.2 },
+      { trueDelayMs: 5, trimMs: 0, correctionMs: 0, gain: 0.2 },
+      { trueDelayMs: 4, trimMs: 0, correctionMs: 0, gain: 0.2 },
+    ];
+    const room = simulatedRoom(sim, { moveAfterPass: { pass: 0, speaker: 1, deltaMs: -0.3 } });
+    const report = await runCalibration(room.deps, room.speakers, 12);
+    expect(report.ok, report.message).to.equal(true);
+    expect(report.message).to.match(/^all speakers within 0\.0\d ms$/);
+    expect(report.passes).to.have.length(3);
+    expect(room.phases).to.deep.equal([
+      CalibrationPhase.microphone, CalibrationPhase.measuring, CalibrationPhase.applying, CalibrationPhase.verifying,
+      CalibrationPhase.applying, CalibrationPhase.verifying, CalibrationPhase.done,
+    ]);
+    const heard = sim.map((s) => s.trueDelayMs + s.correctionMs);
+    expect(Math.max(...heard) - Math.min(...heard)).to.be.below(0.05);
+    expect(report.rows.map((r) => r.correctionMs)).to.deep.equal(sim.map((s) => s.correctionMs));
+  });
+
+  it('keeps the verified corrections when the refining verification cannot be made', async () => {
+    const sim: SimSpeaker[] = [
+      { trueDelayMs: 3, trimMs: 0, correctionMs: 0, gain: 0.2 },
+      { trueDelayMs: 5, trimMs: 0, correctionMs: 0, gain: 0.2 },
+      { trueDelayMs: 4, trimMs: 0, correctionMs: 0, gain: 0.2 },
+    ];
+    const room = simulatedRoom(sim, { moveAfterPass: { pass: 0, speaker: 1, deltaMs: -0.3 }, deafFromPass: 2 });
+    const report = await runCalibration(room.deps, room.speakers, 13);
+    expect(report.ok, report.message).to.equal(true);
+    expect(report.message).to.match(/^all speakers within 0\.[23]\d ms$/);
+    expect(report.passes).to.have.length(2);
+    // Back to the first corrections (2 ms and 1 ms onto the earlier speakers), which the first verification checked.
+    expect(sim[0]!.correctionMs).to.be.closeTo(2, 0.05);
+    expect(sim[1]!.correctionMs).to.be.closeTo(0, 0.05);
+    expect(sim[2]!.correctionMs).to.be.closeTo(1, 0.05);
+    expect(report.rows.map((r) => r.correctionMs)).to.deep.equal(sim.map((s) => s.correctionMs));
   });
 
   it('names a speaker that could not play or answer, and corrects the others', async () => {
