@@ -199,8 +199,13 @@ async function refine(run: PassRun, speakers: readonly CalibrationSpeaker[], ver
   const second = typeof again === 'string' ? null : summarizeResiduals(again);
   const confirmed = [...refined.values()].every((a) => a.error === null);
   if (second !== null && second.ok && confirmed) return { applied: refined, summary: second };
-  await restoreCorrections(deps, runId, verified, decision.corrections);
-  return kept;
+  const restored = await restoreCorrections(deps, runId, verified, decision.corrections);
+  const back = new Map([...applied].map(([id, a]) => {
+    const ms = restored.get(id) ?? Number.NaN;
+    const name = speakers.find((s) => s.speakerId === id)?.name ?? id;
+    return [id, Number.isFinite(ms) ? { correctionMs: ms, error: a.error } : { correctionMs: ms, error: `${name} did not confirm its verified correction back` }];
+  }));
+  return { applied: back, summary };
 }
 
 /** A correction to show: null when unknown (not applied, or not confirmed). */
