@@ -6,7 +6,7 @@
  * A verification that finds the speakers within its tolerance but more than
  * {@link REFINE_ABOVE_MS} apart corrects them once more from its own measurements and verifies
  * again: in bench:calibrate a speaker's latency model moved 0.36 ms during the measuring pass, the
- * verification saw it 0.14 ms early, and it played 0.11–0.27 ms early for the next 2 minutes. If
+ * verification saw it 0.14 ms early, and it played 0.08–0.26 ms early for the next 2 minutes. If
  * that second verification fails, the verified corrections are put back.
  *
  * A pass: every speaker is asked to play its probe at its slot (calibration-plan.ts) starting

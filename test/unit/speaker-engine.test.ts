@@ -349,7 +349,9 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const layout = readWavLayout(BYTES.subarray(0, 4096), BYTES.byteLength)!;
     const fromByte = wavByteAt(layout, 4.003);
     const partUntil = (endSec: number): ReturnType<typeof wavSlice> => wavSlice(layout, { offsetBytes: fromByte, bytes: BYTES.slice(fromByte, wavByteAt(layout, endSec)) });
-    const part = partUntil(14)!;
+    // 30 s of part: a check disturbed at its start waits for the correction and measures again
+    // (a 10 s part once ran out during that wait, and the re-check waited for markers never played).
+    const part = partUntil(34)!;
     expect(part.startSec).to.be.closeTo(4.01, 1e-9);
     engine.offerPart(TRACK_ID, part.bytes, part.startSec, layout.durationSec);
     await until('playing the part', () => phase() === 'playing');
@@ -358,7 +360,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const m = await steadyMarkerOffsetSamples(p, 0);
     expect(m.positionSec).to.be.at.least(5);
     expect(Math.abs(m.offset), `markers of the part: ${m.offsets.map((o) => o.toFixed(1)).join(', ')} samples`).to.be.below(44);
-    const longer = partUntil(40)!;
+    const longer = partUntil(64)!;
     engine.offerPart(TRACK_ID, longer.bytes, longer.startSec, layout.durationSec);
     await until('moved to the longer part', () => engine.timingDiagnostics()['partUpgrades'] === 1);
     expect(engine.timingDiagnostics()['audioSpanSec']).to.deep.equal([longer.startSec, longer.endSec]);
@@ -375,7 +377,7 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     const later = await markerOffsetSamples(p, (output.context.currentTime + 0.2) * SR);
     console.log(`part: markers from ${m.positionSec} s offsets ${m.offsets.map((o) => o.toFixed(1)).join(', ')} samples; on the longer part at ${onLonger.positionSec} s ${onLonger.offset.toFixed(1)}; on the whole track at ${later.positionSec} s ${later.offset.toFixed(1)} samples`);
     expect(Math.abs(later.offset), 'a marker of the whole track').to.be.below(AFTER_SWITCH_SAMPLES);
-    expect(later.positionSec).to.be.below(40);
+    expect(later.positionSec).to.be.below(64);
     expect(phase()).to.equal('playing');
   });
 
