@@ -17,7 +17,7 @@ import type { SourceVoice } from './source-voice.js';
 const HISTORY_MS = 60_000;
 /**
  * An error this large (ms), known to better than a quarter of itself, re-schedules at once (the
- * policy ignores estimates vaguer than 2 ms: a speaker of bench:sync whose start-up latency came
+ * policy ignores estimates vaguer than 3 ms: a speaker of bench:sync whose start-up latency came
  * down 17 ms knew it was 12–21 ms early, ±2.2–3.7 ms, and played so for 7 s)…
  */
 export const GROSS_ERROR_MS = 10;

@@ -42,8 +42,10 @@ export interface DriftPolicyOptions {
   /** A measurement is an outlier if it misses the prediction by > max(outlierMinMs, outlierSigmas·σ). */
   readonly outlierMinMs: Milliseconds;
   readonly outlierSigmas: number;
-  /** Measurements less certain than this (ms, 1σ) are ignored. */
+  /** Measurements less certain than this (ms, 1σ) are ignored… */
   readonly maxUncertaintyMs: Milliseconds;
+  /** …and a hard resync needs the latest `medianWindow` known at least to this (ms, 1σ). */
+  readonly maxResyncUncertaintyMs: Milliseconds;
   /** Prior standard deviation of the rate that holds the error constant (the skew), ppm. */
   readonly priorRateSdPpm: Ppm;
   /** Random walk of that rate (temperature drift, a busy sink's clock), ppm per √s. */
@@ -76,13 +78,19 @@ export interface DriftPolicyOptions {
  * noise (0–126 rate changes in 10 minutes, |error| ≤ 0.1 ms on noise of up to 0.1 ms, where 4σ
  * made none). A busy PulseAudio sink's clock was also measured ramping from ~40 to ~740 ppm within
  * 40 s; with the 0.01 ppm/√s of a crystal's temperature drift the learned rate froze and the
- * simulated error stood at 6.7 ms long after such a ramp.
+ * simulated error stood at 6.7 ms long after such a ramp. maxUncertaintyMs 3 (was 2): in a
+ * 10-minute bench:sync one speaker's estimates were ±2.1–2.5 ms (its latency model doubted) for
+ * 25 s while they read a smooth −0.1 → −2.2 ms; ignored, it drifted 3.5 ms from the others, which
+ * corrected the same move (their estimates ±1.0–1.7 ms). The filter weighs a measurement by its
+ * scatter anyway, so such estimates steer the rate; a hard resync, a jump by the median, still
+ * needs estimates known to 2 ms (vaguer large errors are the drift loop's, which waits for five
+ * that agree).
  */
 export const DEFAULT_DRIFT_POLICY_OPTIONS: DriftPolicyOptions = {
   deadbandMs: 0.02, engageSigmas: 3, releaseMs: 0.01, gainPpmPerMs: 400,
   maxRatePpm: 1_000, largeErrorMs: 1, maxLargeRatePpm: 5_000, maxSkewPpm: 2_000, minRateStepPpm: 1, minRateIntervalMs: 1_000,
   hardResyncMs: 2, minResyncIntervalMs: 5_000, resyncSettleMs: 500,
-  medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 2,
+  medianWindow: 5, minSamples: 3, outlierMinMs: 0.3, outlierSigmas: 5, maxUncertaintyMs: 3, maxResyncUncertaintyMs: 2,
   priorRateSdPpm: 300, rateWanderPpmPerSqrtS: 6, initialRatePpm: 0,
 };
 
@@ -157,6 +165,8 @@ export class DriftPolicy {
   private lastAtMs = Number.NaN;
   /** The latest measurements (enough for the median filter and for their scatter), oldest first. */
   private history: Milliseconds[] = [];
+  /** The latest measurements' uncertainties, ms, as many as the median window. */
+  private recentUncertainties: Milliseconds[] = [];
   private correcting = false;
   private lastRateChangeMs = -Infinity;
   private lastResyncMs = -Infinity;
@@ -222,12 +232,14 @@ export class DriftPolicy {
     if (m.atMs <= this.lastAtMs) return KEEP;
     this.predict(m.atMs);
     this.history = [...this.history, m.errorMs].slice(-Math.max(o.medianWindow, JITTER_WINDOW));
+    this.recentUncertainties = [...this.recentUncertainties, m.uncertaintyMs].slice(-o.medianWindow);
     const recentMedian = median(this.recent);
     const varMs2 = Math.max(Math.min(m.uncertaintyMs, JITTER_MARGIN * this.jitterMs()) ** 2, 1e-8);
     if (!this.seeded) this.seed(m.errorMs, varMs2);
     else this.correct(m.errorMs, recentMedian, varMs2);
     if (this.recent.length < o.minSamples) return KEEP;
-    if (Math.abs(recentMedian) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
+    const precise = this.recentUncertainties.every((u) => u <= o.maxResyncUncertaintyMs);
+    if (precise && Math.abs(recentMedian) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
       return this.resync(m.atMs, recentMedian);
     }
     return this.steer(m.atMs);
@@ -289,6 +301,7 @@ export class DriftPolicy {
     const o = this.o;
     this.applied = representableRatePpm(this.skewRate);
     this.history = [];
+    this.recentUncertainties = [];
     this.seeded = false;
     this.correcting = false;
     this.lastResyncMs = atMs;

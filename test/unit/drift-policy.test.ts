@@ -86,6 +86,18 @@ describe('DriftPolicy', () => {
     expect(summarizeAbs(errors).p95).to.be.at.most(0.09);
   });
 
+  it('steers on smooth estimates reported only to ±2.5 ms, without a hard resync on them', () => {
+    // bench:sync: a speaker whose latency model was in doubt (±2.1–2.5 ms) read a smooth drift to
+    // −2.2 ms for 25 s; ignored at the former 2 ms gate, it drifted 3.5 ms from the others.
+    for (const seed of [1, 2, 3]) {
+      const result = simulatePlayout({ seed, durationMs: 60_000, skewPpm: 100, noiseSdMs: 0.02, reportedUncertaintyMs: 2.5, outlierProbability: 0 });
+      expect(result.resyncs, `seed ${seed}`).to.have.length(0);
+      expect(errorAfter(result, 0).max, `seed ${seed}`).to.be.below(0.3);
+      expect(errorAfter(result, 30_000).max, `seed ${seed}`).to.be.below(0.1);
+      expectRateLimited(result);
+    }
+  });
+
   it('follows a 0.5 ms change of the estimate within seconds though its reported uncertainty is mostly bias', () => {
     // The output latency is known to ±0.3 ms (reported), while the estimate scatters by 0.03 ms
     // from one measurement to the next; the fine latency moves it 0.5 ms over 5 s.
