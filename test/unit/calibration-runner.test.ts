@@ -59,6 +59,9 @@ function simulatedRoom(sim: SimSpeaker[], options: { refuse?: string; deafFromPa
   return { deps, speakers, phases };
 }
 
+/** Speakers at these true delays (ms), no trim or correction yet, equally loud. */
+const speakersAt = (delaysMs: readonly number[]): SimSpeaker[] => delaysMs.map((trueDelayMs) => ({ trueDelayMs, trimMs: 0, correctionMs: 0, gain: 0.2 }));
+
 describe('runCalibration', () => {
   it('measures, applies, verifies and reports every speaker', async () => {
     const sim: SimSpeaker[] = [
@@ -85,11 +88,7 @@ describe('runCalibration', () => {
   });
 
   it('corrects once more when the verification finds a speaker that moved while it was measured', async () => {
-    const sim: SimSpeaker[] = [
-      { trueDelayMs: 3, trimMs: 0, correctionMs: 0, gain: 0.2 },
-      { trueDelayMs: 5, trimMs: 0, correctionMs: 0, gain: 0.2 },
-      { trueDelayMs: 4, trimMs: 0, correctionMs: 0, gain: 0.2 },
-    ];
+    const sim = speakersAt([3, 5, 4]);
     const room = simulatedRoom(sim, { moveAfterPass: { pass: 0, speaker: 1, deltaMs: -0.3 } });
     const report = await runCalibration(room.deps, room.speakers, 12);
     expect(report.ok, report.message).to.equal(true);
@@ -105,11 +104,7 @@ describe('runCalibration', () => {
   });
 
   it('keeps the verified corrections when the refining verification cannot be made', async () => {
-    const sim: SimSpeaker[] = [
-      { trueDelayMs: 3, trimMs: 0, correctionMs: 0, gain: 0.2 },
-      { trueDelayMs: 5, trimMs: 0, correctionMs: 0, gain: 0.2 },
-      { trueDelayMs: 4, trimMs: 0, correctionMs: 0, gain: 0.2 },
-    ];
+    const sim = speakersAt([3, 5, 4]);
     const room = simulatedRoom(sim, { moveAfterPass: { pass: 0, speaker: 1, deltaMs: -0.3 }, deafFromPass: 2 });
     const report = await runCalibration(room.deps, room.speakers, 13);
     expect(report.ok, report.message).to.equal(true);
