@@ -51,8 +51,8 @@ export async function restoreCorrections(
 }
 
 /**
- * Where each speaker should be heard in the verification, from its first measurement and its
- * change of correction; null unless every speaker was measured and confirmed its correction.
+ * Where each speaker should be heard in the next (verifying) pass, from its latest measurement and
+ * its change of correction since; null unless every speaker was measured and confirmed it.
  */
 export function predictDelays(
   speakers: readonly CalibrationSpeaker[],

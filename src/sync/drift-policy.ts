@@ -72,7 +72,7 @@ export interface DriftPolicyOptions {
  * resyncs from a 20-sample median > 50 ms and Sendspin > 200 ms. Here the rate is the learned skew
  * plus the correction, so the error is held within the deadband. Deadband 0.02 ms (one sample at
  * 48 kHz), engageSigmas 3, rate wander 6 ppm/√s: in bench:sync the pairs' error wandered with
- * periods over 10 s (σ 0.05 ms, most of it the speakers' own estimated error) inside the former
+ * periods over 10 s (σ 0.05 ms, much of it the speakers' own estimated error) inside the former
  * 0.05 ms, 4σ deadband; simulated against a sink clock wandering 6 ppm/√s (0.04 ms noise, 6 seeds),
  * |error| p95 fell from 0.10–0.13 ms to 0.075–0.083 ms. The price is a few corrections on pure
  * noise (0–126 rate changes in 10 minutes, |error| ≤ 0.1 ms on noise of up to 0.1 ms, where 4σ
