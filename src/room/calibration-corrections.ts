@@ -26,24 +26,24 @@ export async function applyCorrections(deps: Pick<CalibrationRunnerDeps, 'reques
 }
 
 /**
- * Sends every corrected speaker the correction it had when it was measured. Returns the
- * corrections now in effect by speaker id (NaN where a speaker did not confirm).
+ * Sends every corrected speaker the correction it had when it was measured. Returns what each
+ * confirmed by speaker id (NaN, with the speaker named, where one did not confirm).
  */
 export async function restoreCorrections(
   deps: Pick<CalibrationRunnerDeps, 'requestApply'>,
   runId: number,
   measured: readonly SpeakerMeasurement[],
   corrections: readonly SpeakerCorrection[],
-): Promise<Map<string, Milliseconds>> {
-  const restored = new Map<string, Milliseconds>();
+): Promise<Applied> {
+  const restored = new Map<string, { correctionMs: Milliseconds; error: string | null }>();
   await Promise.all(
     corrections.map(async (c) => {
       const previousMs = measured.find((m) => m.speakerId === c.speakerId)?.correctionMs ?? 0;
       try {
         const answer = await deps.requestApply(c.speakerId, { type: 'calibrate-apply', runId, correctionMs: previousMs });
-        restored.set(c.speakerId, answer.correctionMs);
+        restored.set(c.speakerId, { correctionMs: answer.correctionMs, error: null });
       } catch {
-        restored.set(c.speakerId, Number.NaN);
+        restored.set(c.speakerId, { correctionMs: Number.NaN, error: `${c.name} did not confirm its previous correction back` });
       }
     }),
   );

@@ -168,7 +168,7 @@ export async function runCalibration(deps: CalibrationRunnerDeps, speakers: read
       // Unverified corrections stay out: in bench:calibrate, one measured during a speaker's
       // underrun (25 ms) left another speaker 24 ms off for good once the underrun was repaired.
       const restored = await restoreCorrections(deps, runId, first, decision.corrections);
-      const back = rows.map((r) => (restored.has(r.speakerId) ? { ...r, correctionMs: finiteOrNull(restored.get(r.speakerId)) } : r));
+      const back = rows.map((r) => (restored.has(r.speakerId) ? { ...r, correctionMs: finiteOrNull(restored.get(r.speakerId)?.correctionMs) } : r));
       return finish(false, `Verification failed (${String(second)}): the previous corrections are back in place — try again`, back);
     }
     const allGood = decision.failures.length === 0 && summary.ok && rows.every((r) => r.error === null);
@@ -199,13 +199,7 @@ async function refine(run: PassRun, speakers: readonly CalibrationSpeaker[], ver
   const second = typeof again === 'string' ? null : summarizeResiduals(again);
   const confirmed = [...refined.values()].every((a) => a.error === null);
   if (second !== null && second.ok && confirmed) return { applied: refined, summary: second };
-  const restored = await restoreCorrections(deps, runId, verified, decision.corrections);
-  const back = new Map([...applied].map(([id, a]) => {
-    const ms = restored.get(id) ?? Number.NaN;
-    const name = speakers.find((s) => s.speakerId === id)?.name ?? id;
-    return [id, Number.isFinite(ms) ? { correctionMs: ms, error: a.error } : { correctionMs: ms, error: `${name} did not confirm its verified correction back` }];
-  }));
-  return { applied: back, summary };
+  return { applied: await restoreCorrections(deps, runId, verified, decision.corrections), summary };
 }
 
 /** A correction to show: null when unknown (not applied, or not confirmed). */

@@ -165,7 +165,7 @@ export class DriftPolicy {
   private lastAtMs = Number.NaN;
   /** The latest measurements (enough for the median filter and for their scatter), oldest first. */
   private history: Milliseconds[] = [];
-  /** The latest measurements' uncertainties, ms, as many as the median window. */
+  /** The uncertainties of the latest `medianWindow` measurements, ms. */
   private recentUncertainties: Milliseconds[] = [];
   private correcting = false;
   private lastRateChangeMs = -Infinity;
@@ -238,8 +238,7 @@ export class DriftPolicy {
     if (!this.seeded) this.seed(m.errorMs, varMs2);
     else this.correct(m.errorMs, recentMedian, varMs2);
     if (this.recent.length < o.minSamples) return KEEP;
-    const precise = this.recentUncertainties.every((u) => u <= o.maxResyncUncertaintyMs);
-    if (precise && Math.abs(recentMedian) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs) {
+    if (Math.abs(recentMedian) > o.hardResyncMs && m.atMs - this.lastResyncMs >= o.minResyncIntervalMs && this.recentPrecise) {
       return this.resync(m.atMs, recentMedian);
     }
     return this.steer(m.atMs);
@@ -254,6 +253,11 @@ export class DriftPolicy {
     if (w.length < MIN_JITTER_SAMPLES) return Number.POSITIVE_INFINITY;
     const steps = w.slice(1).map((v, i) => Math.abs(v - w[i]!));
     return Math.max(JITTER_FLOOR_MS, (1.4826 * median(steps)) / Math.SQRT2);
+  }
+
+  /** The latest `medianWindow` measurements are all known to maxResyncUncertaintyMs (a resync may act on their median). */
+  private get recentPrecise(): boolean {
+    return this.recentUncertainties.every((u) => u <= this.o.maxResyncUncertaintyMs);
   }
 
   /** The latest `medianWindow` measurements. */
