@@ -12,9 +12,12 @@
  * Bounds, since readings are not trusted blindly:
  * - only plausible readings on a mature line, not settling, that the judge accepted or rejected
  *   count;
- * - the offset is the median of the readings within `bandMs` of the latency, at most `maxDownMs`
- *   down (beyond, the rules follow down) and `maxUpMs` up: the ramp bug only makes readings late,
- *   and a ramp passes through the band before the rules reject it. (0.25 ms up cost nothing in one
+ * - the offset is the median of the readings at most `bandDownMs` below the latency and
+ *   `bandUpMs` above it, at most `maxDownMs` down (beyond, the rules follow down) and `maxUpMs` up:
+ *   the ramp bug only makes readings late, and a ramp passes through the band before the rules
+ *   reject it. (Down: in two 10-minute bench:sync runs every speaker's readings fell 1.4–1.75 ms
+ *   after the press and came back over ~30 s; the speakers that followed stayed together, and the
+ *   one whose offset stood at its then 1 ms cap played 1.5 ms apart from them for ~30 s. Up: 0.25 ms cost nothing in one
  *   trace, whose upward offsets had p95 0.21–0.29 ms; in three later 10-minute runs a start-up
  *   step had set some latencies 0.3–0.65 ms low for minutes, and 0.5 ms up, applied offline, gave
  *   pair p95 0.37 / 0.34 → 0.20 / 0.28 ms and 0.72 / 0.70 → 0.52 / 0.46 ms, none worse by more
@@ -26,20 +29,29 @@
  *   the span may be a ramp: the offset does not rise then (the traces' natural wander rose at most
  *   0.035 ms/s over 30 s; the ramp bug's slowest is 0.03 ms/s, typically more). It is held, not
  *   sent to 0: in a 10-minute bench:sync a 3 s dip of the readings, then their return, read as a
- *   rise; the offset went from +0.46 to 0 and back, and the speaker played 0.45 ms late for 15 s;
+ *   rise; the offset went from +0.46 to 0 and back, and the speaker played 0.45 ms late for 15 s.
+ *   Readings rising back to a latency heard (rules' latency + offset) in the last `returnMemoryMs`
+ *   are a return, not a ramp, and are followed up to it, past `maxUpMs` too: the heard latency does
+ *   not follow a ramp, so a ramp cannot raise that memory (the dip above, taken by the rules at its
+ *   bottom, came back as a rise);
  * - when more than `maxOutsideFraction` of the latest readings lie outside the band, the readings
- *   are the rules' business (a ramp, a step, a glitch) and the offset is held: a step sets the
+ *   are the rules' business (a ramp, a step, a glitch) and the offset is held, and for
+ *   `outsideHoldMs` after, while a glitch's tail comes back through the band (readings 11.5 ms low
+ *   at the press, the output put, recovering over a minute, moved the offset 1.4 ms): a step sets the
  *   latency anew ({@link latencySet}), a ramp or glitch leaves the output where it was. (Sending it
  *   to 0 instead moved the speaker by the offset and back; counting the judge's rejections as
  *   outside, readings 0.95 ms below the latency, on the tolerance's edge, sent it to 0 in
  *   bench:sync, and the speaker played 1 ms early for 20 s.)
  * - the offset moves at most `slewMsPerSec`, so the drift loop corrects it inaudibly;
  * - with too few readings (after a restart, say) the offset is held;
- * - an offset held at its cap for `absorbAfterMs` while the readings' level stayed within
- *   `absorbMaxMoveMs` of where it was at the start of that time is handed to the rules' latency
- *   ({@link takeAbsorbable}), and the offset may go on from 0: in a 10-minute bench:sync a glitch
- *   left one speaker's latency ~0.8 ms low, its offset stood at +0.5 ms for the last 460 s, and
- *   it played 0.2–0.3 ms late all that time. A ramp moves the level far more than that in a minute.
+ * - an offset at least `absorbMinMs` from 0 that stood at its aim, while the readings' level
+ *   stayed within `absorbMaxMoveMs` of where it was, for `absorbUpAfterMs` (above the latency) or
+ *   `absorbDownAfterMs` (below) is handed to the rules' latency ({@link takeAbsorbable}), and the
+ *   offset may go on from 0: in a 10-minute bench:sync a glitch left one speaker's latency ~0.8 ms
+ *   low, its offset stood at +0.5 ms for the last 460 s, and it played 0.2–0.3 ms late all that
+ *   time. A ramp moves the level far more than that in a minute. Below is no ramp: in simulation,
+ *   a speaker whose latency stood 2 ms high when the common dip came played up to 0.68–0.82 ms
+ *   apart from the others when its offset waited a minute, 0.08–0.14 ms after 20 s.
  * Pure: inputs carry their own timestamps.
  */
 import { median } from './median.js';
@@ -54,26 +66,34 @@ export interface FineLatencyOptions {
   readonly minReadings: number;
   /** …spanning this long, ms. */
   readonly minSpanMs: Milliseconds;
-  /** Readings within this of the latency count, ms… */
-  readonly bandMs: Milliseconds;
-  /** …and above this fraction of the latest readings outside it, the offset returns to 0. */
+  /** Readings at most this far below and above the latency count, ms… */
+  readonly bandDownMs: Milliseconds;
+  readonly bandUpMs: Milliseconds;
+  /** …and above this fraction of the latest readings outside it, the offset is held… */
   readonly maxOutsideFraction: number;
+  /** …and for this long after, ms. */
+  readonly outsideHoldMs: Milliseconds;
   /** Largest offsets, down and up, ms. */
   readonly maxDownMs: Milliseconds;
   readonly maxUpMs: Milliseconds;
-  /** Readings rising faster than this (ms per s, beyond 2 standard errors) allow no upward offset. */
+  /** Readings rising faster than this (ms per s, beyond 2 standard errors) allow no upward offset… */
   readonly maxRiseMsPerSec: number;
+  /** …above the highest latency heard (rules' latency + offset) in the latest this long, ms. */
+  readonly returnMemoryMs: Milliseconds;
   /** Fastest change of the offset, ms per s. */
   readonly slewMsPerSec: number;
-  /** An offset held at a cap this long, ms… */
-  readonly absorbAfterMs: Milliseconds;
+  /** An offset at least this far from 0 (ms), within `absorbMaxMoveMs` of its aim… */
+  readonly absorbMinMs: Milliseconds;
+  /** …and stood there this long above the latency, or below it, ms… */
+  readonly absorbUpAfterMs: Milliseconds;
+  readonly absorbDownAfterMs: Milliseconds;
   /** …with the readings' level moved less than this meanwhile, ms, becomes part of the latency. */
   readonly absorbMaxMoveMs: Milliseconds;
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
-  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandMs: 2, maxOutsideFraction: 0.1, maxDownMs: 1, maxUpMs: 1, maxRiseMsPerSec: 0.03, slewMsPerSec: 0.1,
-  absorbAfterMs: 60_000, absorbMaxMoveMs: 0.15,
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
+  absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -93,6 +113,10 @@ export class FineLatency {
   private lastAtMs = Number.NaN;
   /** Since when (ms) the offset has stood at a cap that its target exceeds, and the readings' level then (ms); null: not. */
   private pinned: { readonly sinceMs: Milliseconds; readonly levelMs: Milliseconds } | null = null;
+  /** The latency heard (rules' latency + offset, ms) after each reading of the latest `returnMemoryMs`, oldest first. */
+  private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
+  /** Until when (ms) the offset is held after too many readings lay outside the band. */
+  private holdUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
 
@@ -110,14 +134,19 @@ export class FineLatency {
     const atMs = reading.readAtMs;
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
-    const aim = this.target(latencyMs, impliedOf);
+    this.heard = this.heard.filter((h) => atMs - h.atMs <= this.o.returnMemoryMs);
+    const aim = this.target(atMs, latencyMs, impliedOf);
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
-    if (aim === null) return;
-    const maxStep = this.o.slewMsPerSec * elapsedSec;
-    this.offset += Math.max(-maxStep, Math.min(maxStep, aim.targetMs - this.offset));
-    const capped = (aim.targetMs === this.o.maxUpMs && aim.levelMs > aim.targetMs) || (aim.targetMs === -this.o.maxDownMs && aim.levelMs < aim.targetMs);
-    if (!capped || this.offset !== aim.targetMs) this.pinned = null;
+    if (aim !== null) this.moveTo(aim, atMs, this.o.slewMsPerSec * elapsedSec);
+    this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
+  }
+
+  /** Slews the offset toward the aim by at most `maxStepMs` and notes whether it stands held far from 0. */
+  private moveTo(aim: { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds }, atMs: Milliseconds, maxStepMs: Milliseconds): void {
+    this.offset += Math.max(-maxStepMs, Math.min(maxStepMs, aim.targetMs - this.offset));
+    const held = Math.abs(this.offset) >= this.o.absorbMinMs && Math.abs(aim.targetMs - this.offset) <= this.o.absorbMaxMoveMs;
+    if (!held) this.pinned = null;
     else if (this.pinned === null || Math.abs(aim.levelMs - this.pinned.levelMs) > this.o.absorbMaxMoveMs) this.pinned = { sinceMs: atMs, levelMs: aim.levelMs };
   }
 
@@ -127,7 +156,7 @@ export class FineLatency {
    */
   takeAbsorbable(): Milliseconds {
     const p = this.pinned;
-    if (p === null || this.lastAtMs - p.sinceMs < this.o.absorbAfterMs) return 0;
+    if (p === null || this.lastAtMs - p.sinceMs < (this.offset > 0 ? this.o.absorbUpAfterMs : this.o.absorbDownAfterMs)) return 0;
     const absorbedMs = this.offset;
     this.offset = 0;
     this.pinned = null;
@@ -148,16 +177,21 @@ export class FineLatency {
   }
 
   /** Where the offset should go and the readings' level (the median gap), ms; null: hold it. */
-  private target(latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
+  private target(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
-    const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => Math.abs(g.valueMs) <= this.o.bandMs);
-    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) return null;
+    const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => g.valueMs >= -this.o.bandDownMs && g.valueMs <= this.o.bandUpMs);
+    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) {
+      this.holdUntilMs = atMs + this.o.outsideHoldMs;
+      return null;
+    }
+    if (atMs < this.holdUntilMs) return null;
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
     const rising = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec;
-    const maxUpMs = rising ? Math.min(this.o.maxUpMs, Math.max(0, this.offset)) : this.o.maxUpMs;
+    const returnMs = Math.max(0, ...this.heard.map((h) => h.latencyMs - latencyMs));
+    const maxUpMs = Math.max(returnMs, rising ? Math.max(0, this.offset) : this.o.maxUpMs);
     return { targetMs: Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level)), levelMs: level };
   }
 }

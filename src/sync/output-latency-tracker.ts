@@ -235,7 +235,7 @@ export class LatencyTracker {
   }
 
   /**
-   * The fine offset held at its cap for a minute becomes part of the latency (FineLatency): the
+   * A fine offset that stood far from 0 long enough becomes part of the latency (FineLatency): the
    * mapping stays put, the latency stays proven, and the offset may go on from 0.
    */
   private absorbFine(deltaMs: Milliseconds, atMs: Milliseconds): void {

@@ -124,10 +124,11 @@ export interface OutputTimingOptions {
   readonly maxSteadySlopeMsPerSec: number;
   /**
    * The flat net moves the latency down only by more than this, ms: less is the fine offset's to
-   * follow (it reaches 1 ms down; output-fine-latency.ts). In a 10-minute bench:sync a late join
+   * follow (it reaches 3 ms down; output-fine-latency.ts). In a 10-minute bench:sync a late join
    * dipped every speaker's readings ~1.1 ms for 25 s; the net moved one speaker's latency down
    * 1.13 ms, the readings came back, and its fine offset, then capped 0.25 ms up, left it 0.4–0.5 ms off
-   * the others for 80 s.
+   * the others for 80 s. Later runs dipped every speaker's readings 1.4–1.75 ms after the press:
+   * the net (then from 1.5 ms) moved some latencies and not others.
    */
   readonly flatMinDownMs: Milliseconds;
   /** A latency above the browser's outputLatency plus this (ms), or below −1 ms, is implausible… */
@@ -164,7 +165,7 @@ export interface OutputTimingOptions {
 export const DEFAULT_OUTPUT_TIMING_OPTIONS: Omit<OutputTimingOptions, 'sampleRateHz'> = {
   render: {}, fine: {}, baselineReadings: 16, minBaselineReadings: 4, toleranceMs: 1, stepMinMs: 2, stepConfirmReadings: 6, slowStepConfirmReadings: 24, bigDownStepMs: 6,
   maxAgeMs: 1_000, fallbackAfterReadings: 20, floorMs: 0.05, minRenderSpanMs: 1_000, readyLineSdMs: 0.3, readyBucketSpanMs: 300, youngLineSpanMs: 200, youngLineSdMs: 3,
-  steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, flatMinDownMs: 1.5, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
+  steadyWindowMs: 10_000, maxSteadyWindowMs: 30_000, maxSteadySlopeMsPerSec: 0.03, flatMinDownMs: 3, maxExtraLatencyMs: 250, implausibleReadings: 8, followReadings: 16,
   maxRampMsPerSec: 0.2, grossReadings: 4, grossMs: 5, contradictMs: 10, provenReadings: 40,
   followDownReadings: 8, followDownMinMs: 1, followDownMaxSpreadMs: 0.5, followDownMinSpanMs: 1_500, bigStepReadingMs: 15, settleWindowMs: 3_000, settleMinSpanMs: 1_500, maxSettlingMsPerSec: 1,
   mode: 'cross-checked',

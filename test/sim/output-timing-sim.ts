@@ -36,6 +36,8 @@ export interface SimOptions {
   latencyRise?: { fromMs: number; untilMs: number; deltaMs: number };
   /** The real latency (heard and read alike) wanders: a sine of this amplitude and period, ms. */
   latencyWave?: { amplitudeMs: number; periodMs: number };
+  /** The real latency (heard and read alike) moves by `deltaMs`, linear between these points (held before the first and after the last), ms. */
+  latencyPath?: readonly { atMs: number; deltaMs: number }[];
   /** From `atMs` on, frames are rendered `deltaMs` later and heard at the same time (a render buffer shrank). */
   renderShift?: { atMs: number; deltaMs: number };
   /** The context is suspended for a while. */
@@ -128,6 +130,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
     const wave = o.latencyWave;
     if (wave !== undefined) latencyMs = o.latencyMs + wave.amplitudeMs * Math.sin((2 * Math.PI * (cbMs - startMs)) / wave.periodMs);
+    if (o.latencyPath !== undefined) latencyMs = o.latencyMs + pathAt(o.latencyPath, cbMs);
     if (readyAtMs === null && timing.ready) readyAtMs = cbMs;
     while (dueMs(cbMs) <= cbMs) {
       const atMs = dueMs(cbMs);
@@ -165,6 +168,16 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     consumed += o.callbackFrames;
   }
   return { errors, youngErrors, timing, verdicts, readyAtMs };
+}
+
+/** The path's value at `atMs`: linear between its points, held outside them, ms. */
+function pathAt(path: readonly { atMs: number; deltaMs: number }[], atMs: number): number {
+  const next = path.findIndex((p) => p.atMs > atMs);
+  if (next === -1) return path[path.length - 1]?.deltaMs ?? 0;
+  if (next === 0) return path[0]!.deltaMs;
+  const a = path[next - 1]!;
+  const b = path[next]!;
+  return a.deltaMs + ((b.deltaMs - a.deltaMs) * (atMs - a.atMs)) / (b.atMs - a.atMs);
 }
 
 /**

@@ -93,7 +93,7 @@ describe('OutputTiming', () => {
     for (const seed of [1, 2, 3]) {
       const scene = { durationMs: 240_000, badStart: { untilMs: 8_000, offsetMs: -0.8 }, seed };
       const r = simulate(scene);
-      const capped = simulate({ ...scene, timing: { fine: { maxUpMs: 0.5, absorbAfterMs: Number.POSITIVE_INFINITY } } });
+      const capped = simulate({ ...scene, timing: { fine: { maxUpMs: 0.5, absorbUpAfterMs: Number.POSITIVE_INFINITY } } });
       const rules = r.timing.diagnostics().latencyChanges.map((c) => c.rule);
       console.log(`seed ${seed}: max |error| from 30 s ${maxAbsAfter(r, 30_000).toFixed(3)} ms (held at a 0.5 ms cap: ${maxAbsAfter(capped, 30_000).toFixed(3)}); latency changes: ${rules.join(', ')}`);
       expect(rules).to.deep.equal([]);
