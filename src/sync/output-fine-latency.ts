@@ -52,6 +52,14 @@
  *   time. A ramp moves the level far more than that in a minute. Below is no ramp: in simulation,
  *   a speaker whose latency stood 2 ms high when the common dip came played up to 0.68–0.82 ms
  *   apart from the others when its offset waited a minute, 0.08–0.14 ms after 20 s.
+ * - after a disturbance ({@link disturbed}: an underrun was counted, the render line restarted)
+ *   the offset follows the readings since, over `quickWindowMs` and at `quickSlewMsPerSec`, for
+ *   `quickForMs`, within `quickBandMs` either way. In a 10-minute bench:sync, twice an underrun
+ *   with no render restart moved a speaker's output 1.7–1.8 ms late and back over ~10 s; its
+ *   readings showed it (+1.4–2.2 ms), the slow offset lagged, and the speaker played 1.7 ms late,
+ *   then 0.6 ms early. The glitches whose readings are garbage jumped 4–40 ms: beyond the band, or
+ *   still settling ({@link settling}), they end the quick following. The price: a small glitch
+ *   after an underrun, with the output put, is followed too.
  * Pure: inputs carry their own timestamps.
  */
 import { median } from './median.js';
@@ -89,11 +97,20 @@ export interface FineLatencyOptions {
   readonly absorbDownAfterMs: Milliseconds;
   /** …with the readings' level moved less than this meanwhile, ms, becomes part of the latency. */
   readonly absorbMaxMoveMs: Milliseconds;
+  /** After a disturbance (an underrun, a render restart), for this long (ms)… */
+  readonly quickForMs: Milliseconds;
+  /** …the offset follows the median of the readings since, of the latest this long (ms; at least `quickMinReadings`)… */
+  readonly quickWindowMs: Milliseconds;
+  readonly quickMinReadings: number;
+  /** …within this of the latency either way (ms), at most this fast (ms per s). */
+  readonly quickBandMs: Milliseconds;
+  readonly quickSlewMsPerSec: number;
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
   windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
+  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 3, quickSlewMsPerSec: 1,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -117,6 +134,8 @@ export class FineLatency {
   private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
   /** Until when (ms) the offset is held after too many readings lay outside the band. */
   private holdUntilMs = Number.NEGATIVE_INFINITY;
+  /** The quick following after a disturbance: due to start at the next reading, or its time span (ms); null: none. */
+  private quick: 'pending' | { readonly sinceMs: Milliseconds; readonly untilMs: Milliseconds } | null = null;
 
   constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
 
@@ -135,11 +154,29 @@ export class FineLatency {
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
     this.heard = this.heard.filter((h) => atMs - h.atMs <= this.o.returnMemoryMs);
-    const aim = this.target(atMs, latencyMs, impliedOf);
+    if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs };
+    if (this.quick !== null && atMs >= this.quick.untilMs) this.quick = null;
+    const quick = this.quick !== null;
+    const aim = quick ? this.quickTarget(atMs, latencyMs, impliedOf) : this.target(atMs, latencyMs, impliedOf);
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
-    if (aim !== null) this.moveTo(aim, atMs, this.o.slewMsPerSec * elapsedSec);
+    if (aim !== null) this.moveTo(aim, atMs, (quick ? this.o.quickSlewMsPerSec : this.o.slewMsPerSec) * elapsedSec);
+    if (quick) this.pinned = null;
     this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
+  }
+
+  /** The output may have moved (an underrun, a render restart): follow the readings quickly from the next one on. */
+  disturbed(): void {
+    this.quick = 'pending';
+  }
+
+  /**
+   * The readings still settle (they trend fast): a quick following ends, since a glitch's readings
+   * settling back come through the band (readings 40 ms up, decaying over 12 s, were followed on
+   * their way down through the band).
+   */
+  settling(): void {
+    this.quick = null;
   }
 
   /** Slews the offset toward the aim by at most `maxStepMs` and notes whether it stands held far from 0. */
@@ -167,6 +204,7 @@ export class FineLatency {
   latencySet(): void {
     this.lineRestarted();
     this.offset = 0;
+    this.holdUntilMs = Number.NEGATIVE_INFINITY;
   }
 
   /** The render line restarted: readings on it are judged afresh; the offset is held meanwhile. */
@@ -176,7 +214,31 @@ export class FineLatency {
     this.pinned = null;
   }
 
-  /** Where the offset should go and the readings' level (the median gap), ms; null: hold it. */
+  /**
+   * The quick following's aim: the median of the readings since the disturbance, of the latest
+   * `quickWindowMs`, within `quickBandMs` either way; null: hold it. Too many readings outside the
+   * band end the quick following and start the hold, as in {@link target}.
+   */
+  private quickTarget(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
+    const sinceMs = this.quick === null || this.quick === 'pending' ? atMs : this.quick.sinceMs;
+    const recent = this.points.filter((p) => p.readAtMs >= sinceMs && atMs - p.readAtMs <= this.o.quickWindowMs);
+    if (recent.length < this.o.quickMinReadings) return null;
+    const gaps = recent.map((p) => impliedOf(p.ctxMs, p.perfMs) - latencyMs);
+    const inside = gaps.filter((g) => Math.abs(g) <= this.o.quickBandMs);
+    if (recent.length - inside.length > this.o.maxOutsideFraction * recent.length || inside.length === 0) {
+      this.holdUntilMs = atMs + this.o.outsideHoldMs;
+      this.quick = null;
+      return null;
+    }
+    if (atMs < this.holdUntilMs) return null;
+    const levelMs = median(inside);
+    return { targetMs: Math.max(-this.o.quickBandMs, Math.min(this.o.quickBandMs, levelMs)), levelMs };
+  }
+
+  /**
+   * Where the offset should go and the readings' level (the median gap), ms; null: hold it (too
+   * many readings outside the band also start the hold that `outsideHoldMs` extends).
+   */
   private target(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;

@@ -105,7 +105,8 @@ export class LatencyTracker {
     const settling = this.settling;
     const ruling = this.judge.rule(reading, latencyMs, { mature, settling });
     if (ruling.kind === 'accepted' || ruling.kind === 'rejected') {
-      if (mature && plausible && !settling) {
+      if (settling) this.fine.settling();
+      else if (mature && plausible) {
         this.fine.add(reading, latencyMs, this.impliedOf);
         const absorbedMs = this.fine.takeAbsorbable();
         if (absorbedMs !== 0) this.absorbFine(absorbedMs, r.readAtMs);
@@ -261,10 +262,16 @@ export class LatencyTracker {
     return !this.render.stepPending;
   }
 
+  /** The output may have moved (an underrun was counted): the fine offset follows the next readings quickly (FineLatency). */
+  outputDisturbed(): void {
+    this.fine.disturbed();
+  }
+
   /** The line restarted: anchors no longer lie on it. Keep their latency, or start over if too few. */
   private lineRestarted(): void {
     this.trend.restarted();
     this.fine.lineRestarted();
+    this.fine.disturbed();
     this.lastJudgedMs = null;
     this.baseline.lineRestarted(this.o.minBaselineReadings);
     this.judge.lineRestarted(this.baseline.size > 0);

@@ -68,7 +68,10 @@ export class OutputTiming {
   addUnderrunCount(events: number, atPerfMs: Milliseconds): void {
     if (!Number.isFinite(events) || !Number.isFinite(atPerfMs)) return;
     this.render.expectHints();
-    if (this.underrunEvents !== null && events > this.underrunEvents) this.render.hintDiscontinuity(atPerfMs);
+    if (this.underrunEvents !== null && events > this.underrunEvents) {
+      this.render.hintDiscontinuity(atPerfMs);
+      this.latency.outputDisturbed();
+    }
     this.underrunEvents = events;
   }
 

@@ -82,6 +82,12 @@ describe('FineLatency', () => {
     expect(fine.offsetMs).to.be.closeTo(-0.5, 1e-9);
     feed(fine, 60_250, 90_000, () => -0.2);
     expect(fine.offsetMs).to.be.closeTo(-0.2, 1e-9);
+    // When a rule took such readings as the latency, they are no longer outside: no hold.
+    const stepped = new FineLatency();
+    feed(stepped, 0, 20_000, () => 3);
+    stepped.latencySet();
+    feed(stepped, 20_250, 30_000, () => -0.2);
+    expect(stepped.offsetMs).to.be.closeTo(-0.2, 1e-9);
   });
 
   it('returns to a latency heard lately through a rise it would take for a ramp, even above maxUpMs', () => {
@@ -150,6 +156,38 @@ describe('FineLatency', () => {
     expect(fine.offsetMs).to.be.within(-1, -0.85);
     feed(fine, 30_250, 70_000, () => -3.5 + rng.normal(0, 0.1));
     expect(fine.offsetMs).to.be.closeTo(-DEFAULT_FINE_LATENCY_OPTIONS.maxDownMs, 1e-9);
+  });
+
+  it('follows the readings quickly for quickForMs after a disturbance, then slowly again', () => {
+    const fine = new FineLatency();
+    const rng = new Rng(14);
+    feed(fine, 0, 20_000, () => rng.normal(0, 0.05));
+    fine.disturbed();
+    feed(fine, 20_250, 24_000, () => 1.7 + rng.normal(0, 0.05));
+    // A 2 s median at 1 ms/s: there within ~4 s, past maxUpMs (quickBandMs is the bound).
+    expect(fine.offsetMs).to.be.closeTo(1.7, 0.1);
+    const { quickForMs } = DEFAULT_FINE_LATENCY_OPTIONS;
+    feed(fine, 24_250, 20_000 + quickForMs - 250, () => rng.normal(0, 0.05));
+    expect(fine.offsetMs).to.be.closeTo(0, 0.1);
+    // Quick no more: a new level is followed at the slow slew.
+    feed(fine, 20_000 + quickForMs, 20_000 + quickForMs + 3_000, () => -0.8 + rng.normal(0, 0.05));
+    expect(fine.offsetMs).to.be.above(-0.35);
+  });
+
+  it('ends the quick following when the readings leave its band or still settle', () => {
+    const out = new FineLatency();
+    feed(out, 0, 20_000, () => 0);
+    out.disturbed();
+    // A glitch: readings 6 ms up, then back inside the band. Held (outsideHoldMs), not followed.
+    feed(out, 20_250, 22_000, () => 6);
+    feed(out, 22_250, 30_000, () => 1.5);
+    expect(out.offsetMs).to.equal(0);
+    const settling = new FineLatency();
+    feed(settling, 0, 20_000, () => 0);
+    settling.disturbed();
+    settling.settling();
+    feed(settling, 20_250, 23_000, () => 1.5);
+    expect(settling.offsetMs).to.be.below(0.1);
   });
 
   it('judges readings against the current render line, not the one they were read on', () => {
