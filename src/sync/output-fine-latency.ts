@@ -57,9 +57,10 @@
  *   `quickForMs`, within `quickBandMs` either way. In a 10-minute bench:sync, twice an underrun
  *   with no render restart moved a speaker's output 1.7–1.8 ms late and back over ~10 s; its
  *   readings showed it (+1.4–2.2 ms), the slow offset lagged, and the speaker played 1.7 ms late,
- *   then 0.6 ms early. The glitches whose readings are garbage jumped 4–40 ms: beyond the band, or
- *   still settling ({@link settling}), they end the quick following. The price: a small glitch
- *   after an underrun, with the output put, is followed too.
+ *   then 0.6 ms early; a third time the output moved 2.0 ms. The glitches whose readings are
+ *   garbage jumped 4–40 ms: readings beyond the band, settling or not ({@link unsettled}), abandon
+ *   the quick following and put the offset back. The price: a small glitch after an underrun,
+ *   with the output put, is followed too.
  * Pure: inputs carry their own timestamps.
  */
 import { median } from './median.js';
@@ -110,7 +111,7 @@ export interface FineLatencyOptions {
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
   windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
-  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 3, quickSlewMsPerSec: 1,
+  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -134,8 +135,8 @@ export class FineLatency {
   private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
   /** Until when (ms) the offset is held after too many readings lay outside the band. */
   private holdUntilMs = Number.NEGATIVE_INFINITY;
-  /** The quick following after a disturbance: due to start at the next reading, or its time span (ms); null: none. */
-  private quick: 'pending' | { readonly sinceMs: Milliseconds; readonly untilMs: Milliseconds } | null = null;
+  /** The quick following after a disturbance: due to start at the next reading, or its time span and the offset before it (ms); null: none. */
+  private quick: 'pending' | { readonly sinceMs: Milliseconds; readonly untilMs: Milliseconds; readonly fromOffsetMs: Milliseconds } | null = null;
 
   constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
 
@@ -154,7 +155,7 @@ export class FineLatency {
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
     this.heard = this.heard.filter((h) => atMs - h.atMs <= this.o.returnMemoryMs);
-    if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs };
+    if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs, fromOffsetMs: this.offset };
     if (this.quick !== null && atMs >= this.quick.untilMs) this.quick = null;
     const quick = this.quick !== null;
     const aim = quick ? this.quickTarget(atMs, latencyMs, impliedOf) : this.target(atMs, latencyMs, impliedOf);
@@ -171,11 +172,23 @@ export class FineLatency {
   }
 
   /**
-   * The readings still settle (they trend fast): a quick following ends, since a glitch's readings
-   * settling back come through the band (readings 40 ms up, decaying over 12 s, were followed on
-   * their way down through the band).
+   * A reading while the readings still settle (they trend fast): not followed, but one beyond the
+   * quick band abandons a quick following, since a glitch's readings settling back come through
+   * the band (readings 40 ms up, decaying over 12 s, were followed on their way down).
    */
-  settling(): void {
+  unsettled(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
+    if (this.quick === null || ![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
+    if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - latencyMs) <= this.o.quickBandMs) return;
+    this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
+    this.abandonQuick();
+  }
+
+  /**
+   * Ends a quick following that the readings disown, with the offset back where it was before it:
+   * one half-followed left a speaker 1.4 ms off for 25 s in bench:sync, while the output came back.
+   */
+  private abandonQuick(): void {
+    if (this.quick !== null && this.quick !== 'pending') this.offset = this.quick.fromOffsetMs;
     this.quick = null;
   }
 
@@ -217,7 +230,7 @@ export class FineLatency {
   /**
    * The quick following's aim: the median of the readings since the disturbance, of the latest
    * `quickWindowMs`, within `quickBandMs` either way; null: hold it. Too many readings outside the
-   * band end the quick following and start the hold, as in {@link target}.
+   * band abandon the quick following and start the hold, as in {@link target}.
    */
   private quickTarget(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
     const sinceMs = this.quick === null || this.quick === 'pending' ? atMs : this.quick.sinceMs;
@@ -227,7 +240,7 @@ export class FineLatency {
     const inside = gaps.filter((g) => Math.abs(g) <= this.o.quickBandMs);
     if (recent.length - inside.length > this.o.maxOutsideFraction * recent.length || inside.length === 0) {
       this.holdUntilMs = atMs + this.o.outsideHoldMs;
-      this.quick = null;
+      this.abandonQuick();
       return null;
     }
     if (atMs < this.holdUntilMs) return null;

@@ -105,7 +105,7 @@ export class LatencyTracker {
     const settling = this.settling;
     const ruling = this.judge.rule(reading, latencyMs, { mature, settling });
     if (ruling.kind === 'accepted' || ruling.kind === 'rejected') {
-      if (settling) this.fine.settling();
+      if (settling) this.fine.unsettled(reading, latencyMs, this.impliedOf);
       else if (mature && plausible) {
         this.fine.add(reading, latencyMs, this.impliedOf);
         const absorbedMs = this.fine.takeAbsorbable();

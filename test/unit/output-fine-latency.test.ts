@@ -174,20 +174,34 @@ describe('FineLatency', () => {
     expect(fine.offsetMs).to.be.above(-0.35);
   });
 
-  it('ends the quick following when the readings leave its band or still settle', () => {
+  it('abandons the quick following, offset put back, when readings leave its band, settling or not', () => {
     const out = new FineLatency();
-    feed(out, 0, 20_000, () => 0);
+    feed(out, 0, 20_000, () => -0.3);
     out.disturbed();
-    // A glitch: readings 6 ms up, then back inside the band. Held (outsideHoldMs), not followed.
-    feed(out, 20_250, 22_000, () => 6);
-    feed(out, 22_250, 30_000, () => 1.5);
-    expect(out.offsetMs).to.equal(0);
+    // Readings 1.5 ms up, then a glitch 6 ms up: the offset went part of the way, and goes back.
+    feed(out, 20_250, 21_500, () => 1.5);
+    expect(out.offsetMs).to.be.above(-0.3);
+    feed(out, 21_750, 22_500, () => 6);
+    expect(out.offsetMs).to.be.closeTo(-0.3, 1e-9);
+    // Back inside the band: held (outsideHoldMs), not followed.
+    feed(out, 22_750, 30_000, () => 1.5);
+    expect(out.offsetMs).to.be.closeTo(-0.3, 1e-9);
+    // The same glitch while the readings settle (the tracker does not feed them to add()).
     const settling = new FineLatency();
-    feed(settling, 0, 20_000, () => 0);
+    feed(settling, 0, 20_000, () => -0.3);
     settling.disturbed();
-    settling.settling();
-    feed(settling, 20_250, 23_000, () => 1.5);
-    expect(settling.offsetMs).to.be.below(0.1);
+    feed(settling, 20_250, 21_500, () => 1.5);
+    settling.unsettled({ ctxMs: 21_750, perfMs: 21_750 + LATENCY_MS + 6, readAtMs: 21_750 }, LATENCY_MS, line(0));
+    expect(settling.offsetMs).to.be.closeTo(-0.3, 1e-9);
+    feed(settling, 22_000, 30_000, () => 1.5);
+    expect(settling.offsetMs).to.be.closeTo(-0.3, 1e-9);
+    // A settling reading inside the band leaves the quick following on.
+    const inside = new FineLatency();
+    feed(inside, 0, 20_000, () => -0.3);
+    inside.disturbed();
+    inside.unsettled({ ctxMs: 20_250, perfMs: 20_250 + LATENCY_MS + 2.5, readAtMs: 20_250 }, LATENCY_MS, line(0));
+    feed(inside, 20_500, 25_000, () => 2.5);
+    expect(inside.offsetMs).to.be.closeTo(2.5, 0.05);
   });
 
   it('judges readings against the current render line, not the one they were read on', () => {
