@@ -106,12 +106,14 @@ export interface FineLatencyOptions {
   /** …within this of the latency either way (ms), at most this fast (ms per s). */
   readonly quickBandMs: Milliseconds;
   readonly quickSlewMsPerSec: number;
+  /** Readings that settle later than this after the quick following began are a new event, not its move (ms). */
+  readonly quickSettleGraceMs: Milliseconds;
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
   windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
-  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1,
+  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1, quickSettleGraceMs: 3_000,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -172,14 +174,18 @@ export class FineLatency {
   }
 
   /**
-   * A reading while the readings still settle (they trend fast): not followed, but one beyond the
+   * A reading while the readings still settle (they trend fast): not followed. One beyond the
    * quick band abandons a quick following, since a glitch's readings settling back come through
-   * the band (readings 40 ms up, decaying over 12 s, were followed on their way down).
+   * the band (readings 40 ms up, decaying over 12 s, were followed on their way down); so does one
+   * `quickSettleGraceMs` after it began: a new jump is a new event (bench:sync: 17 s after an
+   * underrun, readings dipped 2.8 ms for ~2 s with the output put; followed, the speaker played
+   * 1.5 ms late for ~15 s).
    */
   unsettled(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
-    if (this.quick === null || ![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
-    if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - latencyMs) <= this.o.quickBandMs) return;
-    this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
+    const quick = this.quick;
+    if (quick === null || ![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
+    if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - latencyMs) > this.o.quickBandMs) this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
+    else if (quick === 'pending' || reading.readAtMs - quick.sinceMs <= this.o.quickSettleGraceMs) return;
     this.abandonQuick();
   }
 

@@ -202,6 +202,9 @@ describe('FineLatency', () => {
     inside.unsettled({ ctxMs: 20_250, perfMs: 20_250 + LATENCY_MS + 2.5, readAtMs: 20_250 }, LATENCY_MS, line(0));
     feed(inside, 20_500, 25_000, () => 2.5);
     expect(inside.offsetMs).to.be.closeTo(2.5, 0.05);
+    // Later than quickSettleGraceMs into it, a settling reading is a new event: abandoned, put back.
+    inside.unsettled({ ctxMs: 25_250, perfMs: 25_250 + LATENCY_MS - 1, readAtMs: 25_250 }, LATENCY_MS, line(0));
+    expect(inside.offsetMs).to.be.closeTo(-0.3, 1e-9);
   });
 
   it('judges readings against the current render line, not the one they were read on', () => {
