@@ -191,7 +191,7 @@ export class FineLatency {
 
   /**
    * Ends a quick following that the readings disown, with the offset back where it was before it:
-   * one half-followed left a speaker 1.4 ms off for 25 s in bench:sync, while the output came back.
+   * one half-followed left a speaker 1.0–1.5 ms early for 25 s in bench:sync, while its output came back.
    */
   private abandonQuick(): void {
     if (this.quick !== null && this.quick !== 'pending') this.offset = this.quick.fromOffsetMs;

@@ -63,7 +63,8 @@ export class OutputTiming {
 
   /**
    * The browser's underrun count (the context's playbackStats.underrunEvents) read at `atPerfMs`.
-   * Once given, a big step of the render line is only taken at once near a counted underrun.
+   * Once given, a big step of the render line is only taken at once near a counted underrun, and
+   * each new underrun lets the fine latency follow the readings quickly for a while.
    */
   addUnderrunCount(events: number, atPerfMs: Milliseconds): void {
     if (!Number.isFinite(events) || !Number.isFinite(atPerfMs)) return;

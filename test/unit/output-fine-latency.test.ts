@@ -13,6 +13,19 @@ function feed(fine: FineLatency, fromMs: number, toMs: number, gap: (atMs: numbe
   }
 }
 
+/** A fine offset standing at `offsetMs` after 20 s of readings there, then disturbed (an underrun). */
+function disturbedFrom(offsetMs: number): FineLatency {
+  const fine = new FineLatency();
+  feed(fine, 0, 20_000, () => offsetMs);
+  fine.disturbed();
+  return fine;
+}
+
+/** A reading at `atMs`, implying `gapMs` above the latency, while the readings still settle. */
+function unsettle(fine: FineLatency, atMs: number, gapMs: number): void {
+  fine.unsettled({ ctxMs: atMs, perfMs: atMs + LATENCY_MS + gapMs, readAtMs: atMs }, LATENCY_MS, line(0));
+}
+
 describe('FineLatency', () => {
   it('follows the median of agreeing readings below the latency, at the slew rate', () => {
     const fine = new FineLatency();
@@ -175,9 +188,7 @@ describe('FineLatency', () => {
   });
 
   it('abandons the quick following, offset put back, when readings leave its band, settling or not', () => {
-    const out = new FineLatency();
-    feed(out, 0, 20_000, () => -0.3);
-    out.disturbed();
+    const out = disturbedFrom(-0.3);
     // Readings 1.5 ms up, then a glitch 6 ms up: the offset went part of the way, and goes back.
     feed(out, 20_250, 21_500, () => 1.5);
     expect(out.offsetMs).to.be.above(-0.3);
@@ -187,23 +198,19 @@ describe('FineLatency', () => {
     feed(out, 22_750, 30_000, () => 1.5);
     expect(out.offsetMs).to.be.closeTo(-0.3, 1e-9);
     // The same glitch while the readings settle (the tracker does not feed them to add()).
-    const settling = new FineLatency();
-    feed(settling, 0, 20_000, () => -0.3);
-    settling.disturbed();
+    const settling = disturbedFrom(-0.3);
     feed(settling, 20_250, 21_500, () => 1.5);
-    settling.unsettled({ ctxMs: 21_750, perfMs: 21_750 + LATENCY_MS + 6, readAtMs: 21_750 }, LATENCY_MS, line(0));
+    unsettle(settling, 21_750, 6);
     expect(settling.offsetMs).to.be.closeTo(-0.3, 1e-9);
     feed(settling, 22_000, 30_000, () => 1.5);
     expect(settling.offsetMs).to.be.closeTo(-0.3, 1e-9);
     // A settling reading inside the band leaves the quick following on.
-    const inside = new FineLatency();
-    feed(inside, 0, 20_000, () => -0.3);
-    inside.disturbed();
-    inside.unsettled({ ctxMs: 20_250, perfMs: 20_250 + LATENCY_MS + 2.5, readAtMs: 20_250 }, LATENCY_MS, line(0));
+    const inside = disturbedFrom(-0.3);
+    unsettle(inside, 20_250, 2.5);
     feed(inside, 20_500, 25_000, () => 2.5);
     expect(inside.offsetMs).to.be.closeTo(2.5, 0.05);
     // Later than quickSettleGraceMs into it, a settling reading is a new event: abandoned, put back.
-    inside.unsettled({ ctxMs: 25_250, perfMs: 25_250 + LATENCY_MS - 1, readAtMs: 25_250 }, LATENCY_MS, line(0));
+    unsettle(inside, 25_250, -1);
     expect(inside.offsetMs).to.be.closeTo(-0.3, 1e-9);
   });
 
