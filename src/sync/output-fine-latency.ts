@@ -126,12 +126,29 @@ export interface FineReading {
 /** Implied latency of a reading against the current render line, ms. */
 export type ImpliedOf = (ctxMs: Milliseconds, perfMs: Milliseconds) => Milliseconds;
 
+/** Where the offset should go and the readings' level (the median gap), ms. */
+interface Aim {
+  readonly targetMs: Milliseconds;
+  readonly levelMs: Milliseconds;
+}
+
+/** A reading's gap to the latency in use, and when it was read, ms. */
+interface Gap {
+  readonly atMs: Milliseconds;
+  readonly valueMs: Milliseconds;
+}
+
+/** Whether a reading and the latency it is judged against are finite. */
+function usable(reading: FineReading, latencyMs: Milliseconds): boolean {
+  return [reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite);
+}
+
 /** See the module comment. */
 export class FineLatency {
   private points: FineReading[] = [];
   private offset: Milliseconds = 0;
   private lastAtMs = Number.NaN;
-  /** Since when (ms) the offset has stood at a cap that its target exceeds, and the readings' level then (ms); null: not. */
+  /** Since when (ms) the offset has stood at least `absorbMinMs` from 0 at its aim, and the readings' level then (ms); null: not. */
   private pinned: { readonly sinceMs: Milliseconds; readonly levelMs: Milliseconds } | null = null;
   /** The latency heard (rules' latency + offset, ms) after each reading of the latest `returnMemoryMs`, oldest first. */
   private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
@@ -152,19 +169,27 @@ export class FineLatency {
    * render line. Moves the offset toward its target.
    */
   add(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
-    if (![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
+    if (!usable(reading, latencyMs)) return;
     const atMs = reading.readAtMs;
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
     this.heard = this.heard.filter((h) => atMs - h.atMs <= this.o.returnMemoryMs);
     if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs, fromOffsetMs: this.offset };
     if (this.quick !== null && atMs >= this.quick.untilMs) this.quick = null;
-    const quick = this.quick !== null;
-    const aim = quick ? this.quickTarget(atMs, latencyMs, impliedOf) : this.target(atMs, latencyMs, impliedOf);
+    const quick = this.quick;
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
-    if (aim !== null) this.moveTo(aim, atMs, (quick ? this.o.quickSlewMsPerSec : this.o.slewMsPerSec) * elapsedSec);
-    if (quick) this.pinned = null;
+    if (quick === null) {
+      const aim = this.target(atMs, latencyMs, impliedOf);
+      if (aim !== null) {
+        this.slewTo(aim.targetMs, this.o.slewMsPerSec * elapsedSec);
+        this.notePinned(aim, atMs);
+      }
+    } else {
+      const aim = this.quickTarget(quick.sinceMs, atMs, latencyMs, impliedOf);
+      if (aim !== null) this.slewTo(aim.targetMs, this.o.quickSlewMsPerSec * elapsedSec);
+      this.pinned = null;
+    }
     this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
   }
 
@@ -183,7 +208,7 @@ export class FineLatency {
    */
   unsettled(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
     const quick = this.quick;
-    if (quick === null || ![reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite)) return;
+    if (quick === null || !usable(reading, latencyMs)) return;
     if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - latencyMs) > this.o.quickBandMs) this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
     else if (quick === 'pending' || reading.readAtMs - quick.sinceMs <= this.o.quickSettleGraceMs) return;
     this.abandonQuick();
@@ -198,9 +223,13 @@ export class FineLatency {
     this.quick = null;
   }
 
-  /** Slews the offset toward the aim by at most `maxStepMs` and notes whether it stands held far from 0. */
-  private moveTo(aim: { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds }, atMs: Milliseconds, maxStepMs: Milliseconds): void {
-    this.offset += Math.max(-maxStepMs, Math.min(maxStepMs, aim.targetMs - this.offset));
+  /** Moves the offset toward `targetMs` by at most `maxStepMs`. */
+  private slewTo(targetMs: Milliseconds, maxStepMs: Milliseconds): void {
+    this.offset += Math.max(-maxStepMs, Math.min(maxStepMs, targetMs - this.offset));
+  }
+
+  /** Notes whether the offset stands held far from 0 at its aim (toward {@link takeAbsorbable}). */
+  private notePinned(aim: Aim, atMs: Milliseconds): void {
     const held = Math.abs(this.offset) >= this.o.absorbMinMs && Math.abs(aim.targetMs - this.offset) <= this.o.absorbMaxMoveMs;
     if (!held) this.pinned = null;
     else if (this.pinned === null || Math.abs(aim.levelMs - this.pinned.levelMs) > this.o.absorbMaxMoveMs) this.pinned = { sinceMs: atMs, levelMs: aim.levelMs };
@@ -238,36 +267,40 @@ export class FineLatency {
    * `quickWindowMs`, within `quickBandMs` either way; null: hold it. Too many readings outside the
    * band abandon the quick following and start the hold, as in {@link target}.
    */
-  private quickTarget(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
-    const sinceMs = this.quick === null || this.quick === 'pending' ? atMs : this.quick.sinceMs;
+  private quickTarget(sinceMs: Milliseconds, atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): Aim | null {
     const recent = this.points.filter((p) => p.readAtMs >= sinceMs && atMs - p.readAtMs <= this.o.quickWindowMs);
     if (recent.length < this.o.quickMinReadings) return null;
-    const gaps = recent.map((p) => impliedOf(p.ctxMs, p.perfMs) - latencyMs);
-    const inside = gaps.filter((g) => Math.abs(g) <= this.o.quickBandMs);
-    if (recent.length - inside.length > this.o.maxOutsideFraction * recent.length || inside.length === 0) {
-      this.holdUntilMs = atMs + this.o.outsideHoldMs;
+    const inside = this.inBand(recent, atMs, latencyMs, impliedOf, this.o.quickBandMs, this.o.quickBandMs);
+    if (inside === null) {
       this.abandonQuick();
       return null;
     }
     if (atMs < this.holdUntilMs) return null;
-    const levelMs = median(inside);
+    const levelMs = median(inside.map((g) => g.valueMs));
     return { targetMs: Math.max(-this.o.quickBandMs, Math.min(this.o.quickBandMs, levelMs)), levelMs };
+  }
+
+  /**
+   * The readings' gaps to the latency (ms, with when each was read) that lie within `downMs` below
+   * and `upMs` above it; null, and the hold started, when more than `maxOutsideFraction` lie outside.
+   */
+  private inBand(points: readonly FineReading[], atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf, downMs: Milliseconds, upMs: Milliseconds): Gap[] | null {
+    const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => g.valueMs >= -downMs && g.valueMs <= upMs);
+    if (points.length - gaps.length <= this.o.maxOutsideFraction * points.length && gaps.length > 0) return gaps;
+    this.holdUntilMs = atMs + this.o.outsideHoldMs;
+    return null;
   }
 
   /**
    * Where the offset should go and the readings' level (the median gap), ms; null: hold it (too
    * many readings outside the band also start the hold that `outsideHoldMs` extends).
    */
-  private target(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): { readonly targetMs: Milliseconds; readonly levelMs: Milliseconds } | null {
+  private target(atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): Aim | null {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
-    const gaps = points.map((p) => ({ atMs: p.readAtMs, valueMs: impliedOf(p.ctxMs, p.perfMs) - latencyMs })).filter((g) => g.valueMs >= -this.o.bandDownMs && g.valueMs <= this.o.bandUpMs);
-    if (points.length - gaps.length > this.o.maxOutsideFraction * points.length || gaps.length === 0) {
-      this.holdUntilMs = atMs + this.o.outsideHoldMs;
-      return null;
-    }
-    if (atMs < this.holdUntilMs) return null;
+    const gaps = this.inBand(points, atMs, latencyMs, impliedOf, this.o.bandDownMs, this.o.bandUpMs);
+    if (gaps === null || atMs < this.holdUntilMs) return null;
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
     const rising = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec;

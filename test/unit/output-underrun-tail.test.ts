@@ -1,8 +1,15 @@
 import { expect } from '@open-wc/testing';
-import { maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.js';
+import type { FineLatencyOptions } from '../../src/sync/output-fine-latency.js';
+import { maxAbsAfter, simulate, type SimOptions, type SimResult } from '../sim/output-timing-sim.js';
 
 /** When the underrun is counted in these runs, ms. */
 const UNDERRUN_MS = 100_000;
+
+/** A run with an underrun counted at UNDERRUN_MS (the render line not moved), the real latency on `path` (ms after it), the readings off by `wander`, and these fine-latency options. */
+function afterUnderrun(seed: number, scene: { readonly path?: readonly (readonly [number, number])[]; readonly wander?: SimOptions['wander'] }, fine: Partial<FineLatencyOptions> = {}): SimResult {
+  const latencyPath = scene.path === undefined ? undefined : [{ atMs: UNDERRUN_MS - 1, deltaMs: 0 }, ...scene.path.map(([afterMs, deltaMs]) => ({ atMs: UNDERRUN_MS + afterMs, deltaMs }))];
+  return simulate({ seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0, latencyPath, wander: scene.wander, timing: { fine } });
+}
 
 /**
  * bench:sync (10 minutes): twice an underrun was counted with no render restart, one speaker's
@@ -10,12 +17,8 @@ const UNDERRUN_MS = 100_000;
  * them (1.7–1.8 ms late, then back). The fine offset, following a 10 s median at 0.1 ms/s, lagged:
  * the speaker played 1.7 ms late for ~10 s, then up to 0.6 ms early while it caught up.
  */
-function tail(seed: number, fromMs: number, heldMs: number, quickForMs?: number): SimResult {
-  return simulate({
-    seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0,
-    latencyPath: [{ atMs: UNDERRUN_MS - 1, deltaMs: 0 }, { atMs: UNDERRUN_MS, deltaMs: fromMs }, { atMs: UNDERRUN_MS + heldMs, deltaMs: fromMs }, { atMs: UNDERRUN_MS + heldMs + 10_000, deltaMs: 0 }],
-    timing: quickForMs === undefined ? {} : { fine: { quickForMs } },
-  });
+function tail(seed: number, fromMs: number, heldMs: number, fine?: Partial<FineLatencyOptions>): SimResult {
+  return afterUnderrun(seed, { path: [[0, fromMs], [heldMs, fromMs], [heldMs + 10_000, 0]] }, fine);
 }
 
 /** Errors from 2.5 s after the underrun on (the readings of its first seconds are the quick following's to gather). */
@@ -24,12 +27,8 @@ function settled(r: SimResult): SimResult {
 }
 
 /** bench:sync: the third time, the readings jumped +2.4 ms, rose to +3.0 and came back over ~30 s (a step rule takes part). */
-function longTail(seed: number, quickForMs?: number): SimResult {
-  return simulate({
-    seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0,
-    latencyPath: [{ atMs: UNDERRUN_MS - 1, deltaMs: 0 }, { atMs: UNDERRUN_MS, deltaMs: 2.4 }, { atMs: UNDERRUN_MS + 3_000, deltaMs: 3 }, { atMs: UNDERRUN_MS + 33_000, deltaMs: 0 }],
-    timing: quickForMs === undefined ? {} : { fine: { quickForMs } },
-  });
+function longTail(seed: number, fine?: Partial<FineLatencyOptions>): SimResult {
+  return afterUnderrun(seed, { path: [[0, 2.4], [3_000, 3], [33_000, 0]] }, fine);
 }
 
 describe('OutputTiming after a counted underrun', () => {
@@ -37,14 +36,14 @@ describe('OutputTiming after a counted underrun', () => {
     for (const seed of [1, 2, 3]) {
       for (const [fromMs, heldMs] of [[1.7, 4_000], [-0.9, 2_000]] as const) {
         const quick = maxAbsAfter(settled(tail(seed, fromMs, heldMs)), 0);
-        const slow = maxAbsAfter(settled(tail(seed, fromMs, heldMs, 0)), 0);
+        const slow = maxAbsAfter(settled(tail(seed, fromMs, heldMs, { quickForMs: 0 })), 0);
         console.log(`seed ${seed}, ${fromMs} ms back over 10 s: max |error| from 2.5 s ${quick.toFixed(3)} ms (without the quick following ${slow.toFixed(3)} ms)`);
         // Measured: 0.12–0.25 ms; 0.81–1.69 ms without.
         expect(quick, `seed ${seed}, ${fromMs} ms`).to.be.below(0.4);
         expect(slow, `seed ${seed}, ${fromMs} ms, without`).to.be.above(0.6);
       }
       const quick = maxAbsAfter(settled(longTail(seed)), 0);
-      const slow = maxAbsAfter(settled(longTail(seed, 0)), 0);
+      const slow = maxAbsAfter(settled(longTail(seed, { quickForMs: 0 })), 0);
       console.log(`seed ${seed}, +2.4 → 3 ms back over 30 s: max |error| from 2.5 s ${quick.toFixed(3)} ms (without ${slow.toFixed(3)} ms)`);
       expect(quick, `seed ${seed}, long tail`).to.be.below(1.2);
       expect(slow, `seed ${seed}, long tail, without`).to.be.above(2.5);
@@ -57,9 +56,7 @@ describe('OutputTiming after a counted underrun', () => {
     const dip = [[0, 1_000, -2.5], [1_000, 1_750, -2.8], [1_750, 2_750, -1.9], [2_750, 4_750, -1.1], [4_750, 5_750, -0.5], [5_750, 6_750, -0.3]] as const;
     const wander = dip.map(([fromMs, untilMs, offsetMs]) => ({ fromMs: UNDERRUN_MS + 17_000 + fromMs, untilMs: UNDERRUN_MS + 17_000 + untilMs, offsetMs }));
     for (const seed of [1, 2, 3]) {
-      const run = (quickSettleGraceMs: number): number => maxAbsAfter(simulate({
-        seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0, wander, timing: { fine: { quickSettleGraceMs } },
-      }), UNDERRUN_MS);
+      const run = (quickSettleGraceMs: number): number => maxAbsAfter(afterUnderrun(seed, { wander }, { quickSettleGraceMs }), UNDERRUN_MS);
       const withGrace = run(3_000);
       const without = run(Number.POSITIVE_INFINITY);
       console.log(`seed ${seed}: max |error| ${withGrace.toFixed(3)} ms (a settling jump any time pausing the quick following: ${without.toFixed(3)} ms)`);
