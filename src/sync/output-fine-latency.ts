@@ -59,8 +59,13 @@
  *   readings showed it (+1.4–2.2 ms), the slow offset lagged, and the speaker played 1.7 ms late,
  *   then 0.6 ms early; a third time the output moved 2.0 ms. The glitches whose readings are
  *   garbage jumped 4–40 ms: readings beyond the band, settling or not ({@link unsettled}), abandon
- *   the quick following and put the offset back. The price: a small glitch after an underrun,
- *   with the output put, is followed too.
+ *   the quick following and put the offset back. It takes over from the slow following only once
+ *   the readings since lie `quickEngageMs` from the offset, within `quickEngageWithinMs` of the
+ *   disturbance, and then stays on: twice in bench:sync a speaker's readings alone rose 0.5–0.9 ms
+ *   after an underrun, its output put, and followed quickly it played 0.48 and 0.93 ms early for
+ *   10–15 s (in simulation 0.87–0.89 ms; 0.45–0.56 ms with the threshold, as with no quick
+ *   following). The output moves that came with an underrun were 1.3–3 ms; a smaller one is
+ *   followed slowly.
  * Pure: inputs carry their own timestamps.
  */
 import { median } from './median.js';
@@ -108,12 +113,16 @@ export interface FineLatencyOptions {
   readonly quickSlewMsPerSec: number;
   /** Readings that settle later than this after the quick following began are a new event, not its move (ms). */
   readonly quickSettleGraceMs: Milliseconds;
+  /** The quick following takes over once that median lies at least this far from the offset (ms)… */
+  readonly quickEngageMs: Milliseconds;
+  /** …within this long of the disturbance (ms); until then, and if it does not, the offset follows slowly. */
+  readonly quickEngageWithinMs: Milliseconds;
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
   windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
-  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1, quickSettleGraceMs: 3_000,
+  quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1, quickSettleGraceMs: 3_000, quickEngageMs: 1, quickEngageWithinMs: 5_000,
 };
 
 /** A reading the judge ruled on: its context time, when it is heard and when it was read, ms. */
@@ -138,6 +147,14 @@ interface Gap {
   readonly valueMs: Milliseconds;
 }
 
+/** A quick following under way: its time span, the offset before it (ms), and whether it has taken over from the slow following. */
+interface Quick {
+  readonly sinceMs: Milliseconds;
+  readonly untilMs: Milliseconds;
+  readonly fromOffsetMs: Milliseconds;
+  engaged: boolean;
+}
+
 /** Whether a reading and the latency it is judged against are finite. */
 function usable(reading: FineReading, latencyMs: Milliseconds): boolean {
   return [reading.ctxMs, reading.perfMs, reading.readAtMs, latencyMs].every(Number.isFinite);
@@ -154,8 +171,8 @@ export class FineLatency {
   private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
   /** Until when (ms) the offset is held after too many readings lay outside the band. */
   private holdUntilMs = Number.NEGATIVE_INFINITY;
-  /** The quick following after a disturbance: due to start at the next reading, or its time span and the offset before it (ms); null: none. */
-  private quick: 'pending' | { readonly sinceMs: Milliseconds; readonly untilMs: Milliseconds; readonly fromOffsetMs: Milliseconds } | null = null;
+  /** The quick following after a disturbance: due to start at the next reading, or under way; null: none. */
+  private quick: 'pending' | Quick | null = null;
 
   constructor(private readonly o: FineLatencyOptions = DEFAULT_FINE_LATENCY_OPTIONS) {}
 
@@ -174,20 +191,21 @@ export class FineLatency {
     this.points.push(reading);
     this.points = this.points.filter((p) => atMs - p.readAtMs <= this.o.windowMs);
     this.heard = this.heard.filter((h) => atMs - h.atMs <= this.o.returnMemoryMs);
-    if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs, fromOffsetMs: this.offset };
-    if (this.quick !== null && atMs >= this.quick.untilMs) this.quick = null;
+    if (this.quick === 'pending') this.quick = { sinceMs: atMs, untilMs: atMs + this.o.quickForMs, fromOffsetMs: this.offset, engaged: false };
+    if (this.quick !== null && (atMs >= this.quick.untilMs || (!this.quick.engaged && atMs - this.quick.sinceMs > this.o.quickEngageWithinMs))) this.quick = null;
+    const quickAim = this.quick === null ? null : this.quickTarget(this.quick.sinceMs, atMs, latencyMs, impliedOf);
     const quick = this.quick;
+    if (quick !== null && quickAim !== null && Math.abs(quickAim.levelMs - this.offset) >= this.o.quickEngageMs) quick.engaged = true;
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
-    if (quick === null) {
+    if (quick === null || !quick.engaged) {
       const aim = this.target(atMs, latencyMs, impliedOf);
       if (aim !== null) {
         this.slewTo(aim.targetMs, this.o.slewMsPerSec * elapsedSec);
         this.notePinned(aim, atMs);
       }
     } else {
-      const aim = this.quickTarget(quick.sinceMs, atMs, latencyMs, impliedOf);
-      if (aim !== null) this.slewTo(aim.targetMs, this.o.quickSlewMsPerSec * elapsedSec);
+      if (quickAim !== null) this.slewTo(quickAim.targetMs, this.o.quickSlewMsPerSec * elapsedSec);
       this.pinned = null;
     }
     this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
@@ -219,7 +237,7 @@ export class FineLatency {
    * one half-followed left a speaker 1.0–1.5 ms early for 25 s in bench:sync, while its output came back.
    */
   private abandonQuick(): void {
-    if (this.quick !== null && this.quick !== 'pending') this.offset = this.quick.fromOffsetMs;
+    if (this.quick !== null && this.quick !== 'pending' && this.quick.engaged) this.offset = this.quick.fromOffsetMs;
     this.quick = null;
   }
 
