@@ -19,8 +19,11 @@
  * "ownInSync" dates it by the joiner's own measurements instead of the polls: the first of 3 in a
  * row within 1 ms (error and σ), at the shared time heard (its drift ticks, ~200 ms apart). A page
  * busy joining answers a poll 300–400 ms late, so 3 polls in a row lag the speaker by up to ~1 s.
- * "main" and "output" are the page's own performance marks (ms from its navigation start): the app's
- * entry code runs, and its audio output's frame counter has loaded (the render clock starts).
+ * A second table gives the page's own performance marks (ms from its navigation start, no poll
+ * lag): "main" the app's entry code runs, "output" its audio output's frame counter has loaded (the
+ * render clock starts), "joined" registered with signaling, "ready" the controls are up, then the
+ * join's steps (src/shell/join-marks.ts): a leader known, the clock converged on it, a transfer
+ * receiving, the music scheduled, playing.
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
  */
@@ -47,6 +50,8 @@ interface PlaybackView {
 }
 
 const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync', 'ownInSync'] as const;
+/** The joiner's `tutti-*` performance marks (src/main.ts, src/shell/join-marks.ts), in join order. */
+const MARKS = ['main', 'output', 'joined', 'ready', 'leader', 'clock', 'receiving', 'scheduled', 'playing'] as const;
 type Step = (typeof STEPS)[number];
 
 const roomSize = numberArg('speakers', 3);
@@ -212,6 +217,7 @@ try {
   const roomLeader = (await playbackOf(first))!.leaderId!;
   console.error(`room of ${roomSize} playing ${(bytes.length / 1e6).toFixed(1)} MB track; ${joins} joins…`);
   const rows: string[] = [];
+  const markRows: string[] = [];
   for (let j = 0; j < joins; j++) {
     // Restart the 60 s track so the joiner finds it playing (and 55 s of runway). A press that
     // crosses the track's end (the queue moves on to the demo) is pressed again.
@@ -245,17 +251,25 @@ try {
     if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
-    const markCell = (name: string): string => (marks[name] === undefined ? '—' : marks[name]!.toFixed(0));
-    rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${markCell('tutti-main')} | ${markCell('tutti-output')} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
+    const markCell = (name: string): string => (marks[`tutti-${name}`] === undefined ? '—' : marks[`tutti-${name}`]!.toFixed(0));
+    rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
+    markRows.push(`| ${j + 1} | ${MARKS.map(markCell).join(' | ')} | ${cell('ownInSync')} |`);
     console.error(rows.at(-1));
+    console.error(markRows.at(-1));
     await joiner.close();
     unguard();
   }
   console.log(`### Late join: room of ${roomSize} playing a ${(bytes.length / 1e6).toFixed(1)} MB WAV; ms from opening the URL (target: in sync ≤ 2000 ms)`);
   console.log('');
-  console.log(`| join | launch | main | output | ${STEPS.join(' | ')} | joiner led | leaders seen | room kept its leader | room kept its schedule | room re-schedules |`);
-  console.log(`|---:|---:|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|---|---|`);
+  console.log(`| join | launch | ${STEPS.join(' | ')} | joiner led | leaders seen | room kept its leader | room kept its schedule | room re-schedules |`);
+  console.log(`|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|---|---|`);
   for (const row of rows) console.log(row);
+  console.log('');
+  console.log("The joiner's own performance marks (ms from its navigation start: no poll lag), and ownInSync again:");
+  console.log('');
+  console.log(`| join | ${MARKS.join(' | ')} | ownInSync |`);
+  console.log(`|---:|${MARKS.map(() => '---:').join('|')}|---:|`);
+  for (const row of markRows) console.log(row);
 } finally {
   await disposeAllGuarded();
 }

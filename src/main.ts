@@ -13,6 +13,7 @@ import { IdbDeviceStore, MemoryDeviceStore, type DeviceStore } from './shell/dev
 import { installDiagnostics } from './shell/diagnostics.js';
 import { BrowserInstallPrompt } from './shell/install-prompt.js';
 import { IdbLastRoom, MemoryLastRoom, type LastRoomStore } from './shell/last-room.js';
+import { markJoinSteps } from './shell/join-marks.js';
 import type { AppUpdater } from './shell/service-worker.js';
 import { IdbSpeakerSettingsStore, MemorySpeakerSettingsStore, type SpeakerSettingsStore } from './shell/speaker-settings-store.js';
 import { defaultSpeakerName } from './sync/device-name.js';
@@ -42,6 +43,8 @@ const READY_MARK = 'tutti-ready';
 /** Performance marks: main() starts (the entry bundle ran); the audio output's frame counter has loaded (or failed to). */
 const MAIN_MARK = 'tutti-main';
 const OUTPUT_MARK = 'tutti-output';
+/** Performance mark: registered with signaling (or running alone, signaling unreachable). */
+const JOINED_MARK = 'tutti-joined';
 
 async function main(): Promise<void> {
   const app = document.querySelector('tutti-app');
@@ -156,6 +159,7 @@ async function main(): Promise<void> {
   const unlock = (): void => engine?.unlock();
   for (const type of ['pointerdown', 'pointerup', 'touchend', 'keydown', 'click'] as const) addEventListener(type, unlock, { capture: true });
   const joined = await joining;
+  performance.mark(JOINED_MARK);
   session = joined.session;
   const room = joined.session;
   const showReachability = (): void => {
@@ -168,9 +172,11 @@ async function main(): Promise<void> {
   app.session = session;
   app.playback = playback;
   const stopFeatures = startFeatures({ app, session: room, playback, engine, library, clock, params });
+  const stopMarks = markJoinSteps(room, playback);
   void customElements.whenDefined('tutti-music').then(() => app.updateComplete).then(() => performance.mark(READY_MARK));
   addEventListener('pagehide', () => {
     stopFeatures();
+    stopMarks();
     room.removeEventListener('change', showReachability);
     session?.sayGoodbye();
     playback?.dispose();
