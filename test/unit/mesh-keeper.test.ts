@@ -24,14 +24,27 @@ describe('MeshKeeper', () => {
   it('dials higher ids at once and lower ones only after two rounds without a link', () => {
     const { transport, calls } = recordingTransport(new Set());
     const keeper = new MeshKeeper('b', transport, () => undefined);
-    keeper.reconcile(['a', 'b', 'c'], { alive: new Set(), known: [] });
-    expect(calls).to.deep.equal(['dial c']);
-    for (const round of [2, 3]) {
-      transport.hangUp('c');
+    keeper.reconcile(['b'], { alive: new Set(), known: [] });
+    expect(calls, 'alone').to.deep.equal([]);
+    keeper.reconcile(['b', 'd'], { alive: new Set(), known: [] });
+    expect(calls, 'first round with another peer: dials it').to.deep.equal(['dial d']);
+    for (const round of [1, 2, 3]) {
+      for (const id of ['c', 'd']) transport.hangUp(id);
       calls.length = 0;
-      keeper.reconcile(['a', 'b', 'c'], { alive: new Set(), known: [] });
-      expect(calls, `round ${round}`).to.deep.equal(round === 3 ? ['dial a', 'dial c'] : ['dial c']);
+      keeper.reconcile(['a', 'b', 'c', 'd'], { alive: new Set(), known: [] });
+      expect(calls, `round ${round}`).to.deep.equal(round === 3 ? ['dial a', 'dial c', 'dial d'] : ['dial c', 'dial d']);
     }
+  });
+
+  it('dials every listed peer in its first round (the room hears of a joiner only at its next discovery)', () => {
+    const { transport, calls } = recordingTransport(new Set(['c']));
+    const keeper = new MeshKeeper('b', transport, () => undefined);
+    keeper.reconcile(['a', 'b', 'c', 'd'], { alive: new Set(), known: [] });
+    expect(calls).to.deep.equal(['dial a', 'dial d']);
+    transport.hangUp('a');
+    calls.length = 0;
+    keeper.reconcile(['a', 'b', 'c', 'd'], { alive: new Set(), known: [] });
+    expect(calls, 'second round: the lower id waits again').to.deep.equal([]);
   });
 
   it('forgets a silent peer that signaling no longer lists', () => {
