@@ -43,7 +43,8 @@ const READY_MARK = 'tutti-ready';
 /** Performance marks: main() starts (the entry bundle ran); the audio output's frame counter has loaded (or failed to). */
 const MAIN_MARK = 'tutti-main';
 const OUTPUT_MARK = 'tutti-output';
-/** Performance mark: registered with signaling (or running alone, signaling unreachable). */
+/** Performance marks: registering with signaling starts (the room's code and the stores are in); registered (or running alone, signaling unreachable). */
+const SIGNALING_MARK = 'tutti-signaling';
 const JOINED_MARK = 'tutti-joined';
 
 async function main(): Promise<void> {
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
   const output = await outputP;
   // A tab keeps the device's speaker id unless another tab of this browser holds it.
+  performance.mark(SIGNALING_MARK);
   const joining = joinRoom({
     roomId,
     name,
