@@ -21,7 +21,8 @@
  * busy joining answers a poll 300–400 ms late, so 3 polls in a row lag the speaker by up to ~1 s.
  * A second table gives the page's own performance marks (ms from its navigation start, no poll
  * lag): "main" the app's entry code runs, "output" its audio output's frame counter has loaded (the
- * render clock starts), "signaling" registering with signaling starts, "joined" registered,
+ * render clock starts), "stores" its device record read from IndexedDB, "code" the room's code
+ * loaded, "signaling" registering with signaling starts, "joined" registered,
  * "ready" the controls are up, then the join's steps (src/shell/join-marks.ts): a leader known,
  * the clock converged on it, a transfer receiving, the music scheduled, playing.
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
@@ -51,7 +52,7 @@ interface PlaybackView {
 
 const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync', 'ownInSync'] as const;
 /** The joiner's `tutti-*` performance marks (src/main.ts, src/shell/join-marks.ts), in join order. */
-const MARKS = ['main', 'output', 'signaling', 'joined', 'ready', 'leader', 'clock', 'receiving', 'scheduled', 'playing'] as const;
+const MARKS = ['main', 'output', 'stores', 'code', 'signaling', 'joined', 'ready', 'leader', 'clock', 'receiving', 'scheduled', 'playing'] as const;
 type Step = (typeof STEPS)[number];
 
 const roomSize = numberArg('speakers', 3);

@@ -43,7 +43,10 @@ const READY_MARK = 'tutti-ready';
 /** Performance marks: main() starts (the entry bundle ran); the audio output's frame counter has loaded (or failed to). */
 const MAIN_MARK = 'tutti-main';
 const OUTPUT_MARK = 'tutti-output';
-/** Performance marks: registering with signaling starts (the room's code and the stores are in); registered (or running alone, signaling unreachable). */
+/** Performance marks: this device's record is read from IndexedDB; the room's code has loaded (both needed to join). */
+const STORES_MARK = 'tutti-stores';
+const CODE_MARK = 'tutti-code';
+/** Performance marks: registering with signaling starts; registered (or running alone, signaling unreachable). */
 const SIGNALING_MARK = 'tutti-signaling';
 const JOINED_MARK = 'tutti-joined';
 
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
 
   const store = await storeP;
   const device = await store.load();
+  performance.mark(STORES_MARK);
   const name = params.name ?? device.name ?? defaultSpeakerName(navigator.userAgent, navigator.maxTouchPoints);
   if (params.name !== null && params.name !== device.name) void store.saveName(params.name);
   app.addEventListener('name-change', (event) => void store.saveName(event.name));
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
   // Offline, the session starts alone (this tab leads a room of one) and joins the others when
   // the network returns.
   const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
+  performance.mark(CODE_MARK);
   const output = await outputP;
   // A tab keeps the device's speaker id unless another tab of this browser holds it.
   performance.mark(SIGNALING_MARK);
