@@ -3,8 +3,8 @@
  * left signaling, and dials the ones without a link. The lower id dials first; the other side
  * dials too when nothing arrived after two discovery rounds. A tab that just joined dials every
  * listed peer in its first round: the room's members hear of it only at their next discovery
- * round, up to a second later (bench:late-join: a joiner knew the room's leader 900 ms after
- * registering with signaling, against ~400 ms when it dialled). Both sides dialling at once is the
+ * round, up to a second later (bench:late-join: joiners knew the room's leader 383–902 ms after
+ * registering with signaling, 278–537 ms when they dialled). Both sides dialling at once is the
  * transport's to settle (it keeps the connection the lower id dialled).
  */
 import { shouldDial } from '../sync/election.js';

@@ -19,9 +19,10 @@ type Steps = readonly (readonly [name: string, reached: () => boolean])[];
 
 function joinSteps(session: RoomSession, playback: RoomPlayback): Steps {
   const phase = (): string => playback.speaker.report().phase;
+  const following = (): boolean => session.leaderId !== null && session.leaderId !== session.selfId;
   return [
-    ['tutti-leader', () => session.leaderId !== null && session.leaderId !== session.selfId],
-    ['tutti-clock', () => session.leaderId !== session.selfId && session.timeline.state().converged],
+    ['tutti-leader', following],
+    ['tutti-clock', () => following() && session.timeline.state().converged],
     ['tutti-receiving', () => playback.exchange.transfers().some((t) => t.phase === 'receiving')],
     ['tutti-scheduled', () => phase() === 'scheduled' || phase() === 'playing'],
     ['tutti-playing', () => phase() === 'playing'],

@@ -50,7 +50,17 @@ describe('markJoinSteps', () => {
     }
   });
 
-  it('never marks a leader (or its clock) while this tab leads', async () => {
+  it('marks no clock before a leader is known, and no leader (or its clock) while this tab leads', async () => {
+    const alone: JoinState = { leaderId: null, converged: true, receiving: false, phase: 'scheduled' };
+    const first = fakes(alone);
+    const stopAlone = markJoinSteps(first.session, first.playback);
+    try {
+      await waitUntil(() => marked('tutti-scheduled') === 1, 'scheduled marked', { timeout: 5_000 });
+      expect(marked('tutti-clock'), 'no leader yet').to.equal(0);
+    } finally {
+      stopAlone();
+    }
+    performance.clearMarks();
     const state: JoinState = { leaderId: 'self', converged: true, receiving: false, phase: 'playing' };
     const { session, playback } = fakes(state);
     const stop = markJoinSteps(session, playback);
