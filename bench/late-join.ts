@@ -252,7 +252,7 @@ try {
     if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
-    const markCell = (name: string): string => (marks[`tutti-${name}`] === undefined ? '—' : marks[`tutti-${name}`]!.toFixed(0));
+    const markCell = (name: string): string => marks[`tutti-${name}`]?.toFixed(0) ?? '—';
     rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
     markRows.push(`| ${j + 1} | ${MARKS.map(markCell).join(' | ')} | ${cell('ownInSync')} |`);
     console.error(rows.at(-1));

@@ -97,8 +97,8 @@ async function main(): Promise<void> {
   const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
   performance.mark(CODE_MARK);
   const output = await outputP;
-  // A tab keeps the device's speaker id unless another tab of this browser holds it.
   performance.mark(SIGNALING_MARK);
+  // A tab keeps the device's speaker id unless another tab of this browser holds it.
   const joining = joinRoom({
     roomId,
     name,

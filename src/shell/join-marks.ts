@@ -14,28 +14,42 @@ import type { Milliseconds } from '../sync/units.js';
 const CHECK_EVERY_MS: Milliseconds = 20;
 const CHECK_FOR_MS: Milliseconds = 60_000;
 
-/** The join's steps, each with the test that it was reached. */
-type Steps = readonly (readonly [name: string, reached: () => boolean])[];
+/** What one check sees of the join; each part is read at most once per check (the engine's report is not free). */
+interface JoinView {
+  following(): boolean;
+  converged(): boolean;
+  receiving(): boolean;
+  phase(): string;
+}
 
-function joinSteps(session: RoomSession, playback: RoomPlayback): Steps {
-  const phase = (): string => playback.speaker.report().phase;
-  const following = (): boolean => session.leaderId !== null && session.leaderId !== session.selfId;
-  return [
-    ['tutti-leader', following],
-    ['tutti-clock', () => following() && session.timeline.state().converged],
-    ['tutti-receiving', () => playback.exchange.transfers().some((t) => t.phase === 'receiving')],
-    ['tutti-scheduled', () => phase() === 'scheduled' || phase() === 'playing'],
-    ['tutti-playing', () => phase() === 'playing'],
-  ];
+/** The join's steps, each with the test that it was reached. */
+const STEPS: readonly (readonly [name: string, reached: (view: JoinView) => boolean])[] = [
+  ['tutti-leader', (v) => v.following()],
+  ['tutti-clock', (v) => v.following() && v.converged()],
+  ['tutti-receiving', (v) => v.receiving()],
+  ['tutti-scheduled', (v) => v.phase() === 'scheduled' || v.phase() === 'playing'],
+  ['tutti-playing', (v) => v.phase() === 'playing'],
+];
+
+/** A view of the join for one check. */
+function viewOf(session: RoomSession, playback: RoomPlayback): JoinView {
+  let phase: string | undefined;
+  return {
+    following: () => session.leaderId !== null && session.leaderId !== session.selfId,
+    converged: () => session.timeline.state().converged,
+    receiving: () => playback.exchange.transfers().some((t) => t.phase === 'receiving'),
+    phase: () => (phase ??= playback.speaker.report().phase),
+  };
 }
 
 /** Starts marking the join's steps; returns the stop (idempotent). */
 export function markJoinSteps(session: RoomSession, playback: RoomPlayback): () => void {
-  const pending = new Map(joinSteps(session, playback));
+  const pending = new Map(STEPS);
   const startedMs = performance.now();
   const check = (): void => {
+    const view = viewOf(session, playback);
     for (const [name, reached] of pending) {
-      if (!reached()) continue;
+      if (!reached(view)) continue;
       performance.mark(name);
       pending.delete(name);
     }

@@ -1,14 +1,21 @@
 import { expect } from '@open-wc/testing';
 import type { FineLatencyOptions } from '../../src/sync/output-fine-latency.js';
-import { maxAbsAfter, simulate, type SimOptions, type SimResult } from '../sim/output-timing-sim.js';
+import { maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.js';
 
 /** When the underrun is counted in these runs, ms. */
 const UNDERRUN_MS = 100_000;
 
-/** A run with an underrun counted at UNDERRUN_MS (the render line not moved), the real latency on `path` (ms after it), the readings off by `wander`, and these fine-latency options. */
-function afterUnderrun(seed: number, scene: { readonly path?: readonly (readonly [number, number])[]; readonly wander?: SimOptions['wander'] }, fine: Partial<FineLatencyOptions> = {}): SimResult {
+/** A run's scene, times in ms after the underrun: the real latency's `path` ([at, delta ms]), and the readings alone off by `wander` ([from, until, offset ms]). */
+interface Scene {
+  readonly path?: readonly (readonly [number, number])[];
+  readonly wander?: readonly (readonly [number, number, number])[];
+}
+
+/** A run with an underrun counted at UNDERRUN_MS (the render line not moved), this scene, and these fine-latency options. */
+function afterUnderrun(seed: number, scene: Scene, fine: Partial<FineLatencyOptions> = {}): SimResult {
   const latencyPath = scene.path === undefined ? undefined : [{ atMs: UNDERRUN_MS - 1, deltaMs: 0 }, ...scene.path.map(([afterMs, deltaMs]) => ({ atMs: UNDERRUN_MS + afterMs, deltaMs }))];
-  return simulate({ seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0, latencyPath, wander: scene.wander, timing: { fine } });
+  const wander = scene.wander?.map(([fromMs, untilMs, offsetMs]) => ({ fromMs: UNDERRUN_MS + fromMs, untilMs: UNDERRUN_MS + untilMs, offsetMs }));
+  return simulate({ seed, durationMs: UNDERRUN_MS + 60_000, underruns: [UNDERRUN_MS], underrunMs: 0, latencyPath, wander, timing: { fine } });
 }
 
 /**
@@ -55,7 +62,7 @@ describe('OutputTiming after a counted underrun', () => {
     // the output put; the quick following took the dip, and the speaker played 1.5 ms late for ~15 s.
     // Here the underrun moved the output too (1.7 ms, back over 10 s), so the quick following is on.
     const dip = [[0, 1_000, -2.5], [1_000, 1_750, -2.8], [1_750, 2_750, -1.9], [2_750, 4_750, -1.1], [4_750, 5_750, -0.5], [5_750, 6_750, -0.3]] as const;
-    const wander = dip.map(([fromMs, untilMs, offsetMs]) => ({ fromMs: UNDERRUN_MS + 17_000 + fromMs, untilMs: UNDERRUN_MS + 17_000 + untilMs, offsetMs }));
+    const wander = dip.map(([fromMs, untilMs, offsetMs]) => [17_000 + fromMs, 17_000 + untilMs, offsetMs] as const);
     const path = [[0, 1.7], [4_000, 1.7], [14_000, 0]] as const;
     for (const seed of [1, 2, 3]) {
       const run = (quickSettleGraceMs: number): number => maxAbsAfter(afterUnderrun(seed, { path, wander }, { quickSettleGraceMs }), UNDERRUN_MS + 16_000);
@@ -72,8 +79,7 @@ describe('OutputTiming after a counted underrun', () => {
     // bench:sync: twice after an underrun a speaker's readings alone rose 0.5–0.9 ms for ~10 s, its
     // output put; followed quickly, it played 0.48 and 0.93 ms early for 10–15 s. The output moves
     // that came with underrun counts were 1.3–3 ms.
-    const rise = [[0, 4_000, 0.85], [4_000, 7_000, 0.6], [7_000, 10_000, 0.3]] as const;
-    const wander = rise.map(([fromMs, untilMs, offsetMs]) => ({ fromMs: UNDERRUN_MS + fromMs, untilMs: UNDERRUN_MS + untilMs, offsetMs }));
+    const wander = [[0, 4_000, 0.85], [4_000, 7_000, 0.6], [7_000, 10_000, 0.3]] as const;
     for (const seed of [1, 2, 3]) {
       const run = (fine: Partial<FineLatencyOptions>): number => maxAbsAfter(afterUnderrun(seed, { wander }, fine), UNDERRUN_MS);
       const engaged = run({});
