@@ -12,11 +12,13 @@
 import type { Page } from 'playwright-core';
 import { diagnostics, waitForDiagnostics } from '../test/e2e/harness.js';
 import type { Milliseconds } from '../src/sync/units.js';
+import type { StartWaitStep } from '../src/sync/start-wait-log.js';
 import { countDiscontinuities, dropLoneOutliers, errorsVsOthersMs, firstInSync, firstOnsetFrame, pairwiseOffsetsMs } from './playout-compare.js';
 import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
 import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, plannedPositionSec, sharedZeroHostMsNear, startTrace, tracedPlans, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
 import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
+import { JOIN_MARKS, markCell, pageMarks } from './page-marks.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
@@ -83,6 +85,10 @@ export interface AppSyncReport {
   readonly pressToSoundMs: { first: Milliseconds | null; all: Milliseconds | null; each: ReadonlyArray<Milliseconds | null>; plannedLeadMs: Milliseconds | null } | null;
   /** Opening the late joiner's URL → first of 3 consecutive windows within 1 ms of the others, ms. */
   readonly lateJoinMs: Milliseconds | null | undefined;
+  /** The late joiner's own `tutti-*` marks, ms from its navigation start (page-marks.ts; empty without one). */
+  readonly lateJoinMarks: Readonly<Record<string, number>>;
+  /** What held the late joiner's first voice back, from when (page ms, as the marks; src/sync/start-wait-log.ts). */
+  readonly lateJoinStartWait: readonly StartWaitStep[];
   /** Windows per speaker nulled as lone correlation outliers (playout-compare.ts dropLoneOutliers). */
   readonly loneOutliers: readonly number[];
   /** How long the press waited, once the recorder ran, for steady outputs (null: it did not wait), ms. */
@@ -118,8 +124,13 @@ function engineSummary(d: unknown): string {
   const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
   return JSON.stringify({
     ...pick(r, ['phase', 'errorMs', 'uncertaintyMs', 'outputLatencyMs', 'ratePpm', 'rateChanges', 'reschedules']),
-    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'renderShifts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs', 'quickPart']),
+    timing: pick(t, ['mode', 'latencyMs', 'renderRestarts', 'renderShifts', 'readings', 'baselineResets', 'lastImpliedLatencyMs', 'browserOutputLatencyMs', 'slips', 'underrunEvents', 'underrunMs', 'quickPart', 'startWait']),
   });
+}
+
+/** What held a page's first voice back (its engine's startWait), from its diagnostics. */
+function startWaitOf(d: unknown): readonly StartWaitStep[] {
+  return (d as { playback?: { timing?: { startWait?: StartWaitStep[] } } } | null)?.playback?.timing?.startWait ?? [];
 }
 
 /** The track ids in a page's library, from its diagnostics. */
@@ -235,6 +246,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     if (options.realtimeAudioService) await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
 
     let lateOpenHostMs: number | null = null;
+    let lateJoinMarks: Record<string, number> = {};
     if (lateJoin) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + (seconds * 1000) / 3 - hostNowMs())));
       const late = await launchAudioSpeaker(room, n, options.pulseLatencyMs);
@@ -250,9 +262,12 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
     const rounds: TraceRound[] = await trace.stop();
+    const late = lateJoin ? speakers[n] : undefined;
+    if (late !== undefined) lateJoinMarks = await pageMarks(late.page);
     const finals = await Promise.all(speakers.map((s) => diagnostics(s.page).catch(() => null)));
     const states = finals.map((d) => phaseOf(d) ?? '?');
     for (const [k, d] of finals.entries()) console.error(`S${k} engine: ${engineSummary(d)}`);
+    const lateJoinStartWait = lateJoin ? startWaitOf(finals[n]) : [];
     const recording = await recorder.stop();
     console.error(`the room sink's clock ran ${recording.sinkRatePpm.toFixed(1)} ppm fast against the host clock (from the recording's arrivals)`);
     await disposeAllGuarded();
@@ -321,14 +336,14 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
     if (options.traceFile !== undefined) {
-      writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
+      writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     if (options.recordingFile !== undefined) {
       const channels = [...monos, reference];
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, steadyWaitMs, loneOutliers, estimates, absolute };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, lateJoinMarks, lateJoinStartWait, steadyWaitMs, loneOutliers, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
@@ -374,6 +389,8 @@ export function formatAppSyncReport(report: AppSyncReport): string {
   if (report.lateJoinMs !== undefined) {
     const ms = report.lateJoinMs;
     lines.push('', `Late join (open URL → within 1 ms of the others for 3 windows): ${f(ms, 0)} ms (target ≤ 2000 ms: ${ms !== null && ms <= 2000 ? 'met' : 'MISSED'})`);
+    lines.push('', `The late joiner's own marks (ms from its navigation start): ${JOIN_MARKS.map((name) => `${name} ${markCell(report.lateJoinMarks, name)}`).join(', ')}`);
+    lines.push('', `What held its first voice back, from when (same ms): ${report.lateJoinStartWait.map((w) => `${w.blocker} ${w.atMs.toFixed(0)}`).join(', ') || '—'}`);
   }
   return lines.join('\n');
 }

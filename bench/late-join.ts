@@ -35,6 +35,7 @@ import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDia
 import type { Diagnostics } from '../src/shell/diagnostics.js';
 import { roundTrip, type ClockSample } from '../src/sync/envelope.js';
 import { libraryIds } from './app-sync.js';
+import { JOIN_MARKS, markCell, pageMarks } from './page-marks.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { hasFlag, numberArg } from './cli-args.js';
 import { percentile } from './stats.js';
@@ -51,8 +52,6 @@ interface PlaybackView {
 }
 
 const STEPS = ['page', 'leader', 'clock', 'receiving', 'received', 'decoded', 'playing', 'inSync', 'ownInSync'] as const;
-/** The joiner's `tutti-*` performance marks (src/main.ts, src/shell/join-marks.ts), in join order. */
-const MARKS = ['main', 'output', 'stores', 'code', 'signaling', 'joined', 'ready', 'leader', 'clock', 'receiving', 'scheduled', 'playing'] as const;
 type Step = (typeof STEPS)[number];
 
 const roomSize = numberArg('speakers', 3);
@@ -104,13 +103,6 @@ function rttSummary(samples: readonly ClockSample[]): string {
   if (samples.length === 0) return '0';
   const rtts = samples.map(roundTrip).sort((a, b) => a - b);
   return `${rtts.length}, rtt ${rtts[0]!.toFixed(1)}/${percentile(rtts, 0.5).toFixed(1)}/${rtts.at(-1)!.toFixed(1)} ms`;
-}
-
-/** The page's `tutti-*` performance marks, ms from its navigation start (empty when unavailable). */
-async function pageMarks(page: Page): Promise<Record<string, number>> {
-  return page
-    .evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tutti-')).map((m) => [m.name, m.startTime])))
-    .catch(() => ({}));
 }
 
 /** Polls the joiner every 50 ms; returns ms from opening the URL to each step. */
@@ -252,9 +244,8 @@ try {
     if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
-    const markCell = (name: string): string => marks[`tutti-${name}`]?.toFixed(0) ?? '—';
     rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
-    markRows.push(`| ${j + 1} | ${MARKS.map(markCell).join(' | ')} | ${cell('ownInSync')} |`);
+    markRows.push(`| ${j + 1} | ${JOIN_MARKS.map((name) => markCell(marks, name)).join(' | ')} | ${cell('ownInSync')} |`);
     console.error(rows.at(-1));
     console.error(markRows.at(-1));
     await joiner.close();
@@ -268,8 +259,8 @@ try {
   console.log('');
   console.log("The joiner's own performance marks (ms from its navigation start: no poll lag), and ownInSync again:");
   console.log('');
-  console.log(`| join | ${MARKS.join(' | ')} | ownInSync |`);
-  console.log(`|---:|${MARKS.map(() => '---:').join('|')}|---:|`);
+  console.log(`| join | ${JOIN_MARKS.join(' | ')} | ownInSync |`);
+  console.log(`|---:|${JOIN_MARKS.map(() => '---:').join('|')}|---:|`);
   for (const row of markRows) console.log(row);
 } finally {
   await disposeAllGuarded();

@@ -32,10 +32,14 @@ const DEMO_MAX_WAIT_MS = 60_000;
 const IN_SYNC_MS = 1;
 /** After joining, the room settles (peers, clock, play state) this long before the demo is made, ms. */
 const SETTLE_MS = 4_000;
-/** How long the room's state takes to arrive before "not busy" means anything, ms. */
-const QUIET_GRACE_MS = 1_500;
-/** A speaker joining the demo renders it first from the position due this far ahead, ms. */
-const DEMO_PART_LEAD_MS = 1_000;
+/** How often the demo checks whether the tab is still busy joining, ms. */
+const QUIET_CHECK_MS = 100;
+/**
+ * A speaker joining the demo renders it first from the position due this far ahead, ms: its first
+ * part (3 s) came 0.6 s after the order in bench:sync, and plays from the position due then (a
+ * part may start before it). From 1 s ahead, the joiner waited 0.5 s more, silent, for the start.
+ */
+const DEMO_PART_LEAD_MS = 500;
 /** It waits up to this long for its clock to know the room's time (RoomPlayback.roomTimeNow), ms. */
 const DEMO_SYNC_WAIT_MS = 3_000;
 /** Performance mark set once the app can play (room joined or running alone, controls rendered). */
@@ -49,6 +53,9 @@ const CODE_MARK = 'tutti-code';
 /** Performance marks: registering with signaling starts; registered (or running alone, signaling unreachable). */
 const SIGNALING_MARK = 'tutti-signaling';
 const JOINED_MARK = 'tutti-joined';
+/** Performance marks: a tab joining the demo starts rendering it from the room's position; the demo is in the library (made or found). */
+const RENDER_MARK = 'tutti-render';
+const DEMO_MARK = 'tutti-demo';
 
 async function main(): Promise<void> {
   const app = document.querySelector('tutti-app');
@@ -139,11 +146,13 @@ async function main(): Promise<void> {
     const plan = demoPlan();
     const roomNowMs = playback?.roomTimeNow() ?? null;
     const firstSec = plan !== null && roomNowMs !== null ? Math.max(0, expectedPositionSec(roomNowMs + DEMO_PART_LEAD_MS, plan)) : 0;
+    if (plan !== null) performance.mark(RENDER_MARK);
     return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
   };
   void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)
     .then(demoOrder)
     .then((order) => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction), order))
+    .then(() => performance.mark(DEMO_MARK))
     .catch((error: unknown) => console.warn('[tutti] could not make the demo track', error))
     .finally(() => (app.demoProgress = null));
   installDiagnostics(() => session, clock, params.debug, () => playback);
@@ -270,11 +279,10 @@ function shareUrl(roomId: string): string {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resolves once `busy()` is false (checked every 250 ms after a grace period), or after `maxWaitMs`. */
+/** Resolves once `busy()` is false (checked every {@link QUIET_CHECK_MS}), or after `maxWaitMs`. */
 async function whenQuiet(busy: () => boolean, maxWaitMs: number): Promise<void> {
   const startMs = performance.now();
-  await delay(QUIET_GRACE_MS);
-  while (busy() && performance.now() - startMs < maxWaitMs) await delay(250);
+  while (busy() && performance.now() - startMs < maxWaitMs) await delay(QUIET_CHECK_MS);
 }
 
 void main();

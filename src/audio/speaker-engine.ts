@@ -11,6 +11,7 @@
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
 import { JoinGate } from '../sync/join-gate.js';
+import { StartWaitLog, type StartBlocker } from '../sync/start-wait-log.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { PlayoutOffset } from '../sync/playout-offset.js';
 import { expectedPositionSec, playoutErrorMs } from '../sync/playout-schedule.js';
@@ -74,6 +75,7 @@ export class SpeakerEngine extends EventTarget {
   /** The output mapping's latency at the previous drift measurement, ms (NaN: none). */
   private measuredLatencyMs = Number.NaN;
   private readonly joinGate = new JoinGate();
+  private readonly startWait = new StartWaitLog();
   private readonly ticks: EngineTicks;
   private disposed = false;
 
@@ -218,6 +220,7 @@ export class SpeakerEngine extends EventTarget {
       audioSpanSec: this.loader.audio === null ? null : [this.loader.audio.startSec, audioEndSec(this.loader.audio)],
       decodedTrackIds: this.loader.decodedTrackIds,
       quickPart: this.loader.lastQuickPart,
+      startWait: this.startWait.steps,
       ...this.drift.diagnostics(),
     };
   }
@@ -265,14 +268,28 @@ export class SpeakerEngine extends EventTarget {
     const plan = this.plan;
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const audio = this.loader.audio;
-    const timing = this.output.timing;
-    if (audio === null || this.output.state !== 'running' || !timing.startable || timing.contradicted) return;
-    const nowSharedMs = this.scheduleClock.contextToSharedMs(this.output.context.currentTime);
-    const check = { plan, nowSharedMs, nowMs: performance.now(), latencyConfirmed: timing.confirmed, uncertaintyMs: this.scheduleClock.uncertaintyMs() };
-    if (this.joinGate.holds(check)) return;
+    const nowMs = performance.now();
+    const hold = audio === null ? 'no-audio' : this.startHold(plan, nowMs);
+    if (hold !== null || audio === null) {
+      this.startWait.note(plan, nowMs, hold ?? 'no-audio');
+      return;
+    }
     const outcome = this.voices.start(plan, audio, this.offset.totalMs);
     if (outcome === 'over') this.ended = true;
-    if (outcome === 'started') this.measureSoonAfterStart();
+    if (outcome === 'started') {
+      this.startWait.note(plan, nowMs, 'started');
+      this.measureSoonAfterStart();
+    }
+  }
+
+  /** What holds a start of `plan` at page time `nowMs` once its audio is there (start-wait-log.ts), or null. */
+  private startHold(plan: PlaybackPlan, nowMs: Milliseconds): StartBlocker | null {
+    const timing = this.output.timing;
+    if (this.output.state !== 'running') return 'output-stopped';
+    if (!timing.startable) return timing.ready ? 'settling' : 'timing-unready';
+    if (timing.contradicted) return 'contradicted';
+    const nowSharedMs = this.scheduleClock.contextToSharedMs(this.output.context.currentTime);
+    return this.joinGate.holdReason({ plan, nowSharedMs, nowMs, latencyConfirmed: timing.confirmed, uncertaintyMs: this.scheduleClock.uncertaintyMs() });
   }
 
   /**

@@ -20,6 +20,9 @@ export const JOIN_GATE = {
   maxClockWaitMs: 3_000,
 } as const;
 
+/** Why a join waits at the gate. */
+export type JoinHold = 'unconfirmed' | 'unsure';
+
 /** What the gate judges a start by. */
 export interface JoinCheck {
   readonly plan: PlaybackPlan;
@@ -37,12 +40,15 @@ export class JoinGate {
   /** Since when a join of this plan waits for its schedule's uncertainty (local ms). */
   private wait: { readonly plan: PlaybackPlan; readonly sinceMs: Milliseconds } | null = null;
 
-  /** Whether starting the plan must wait (see the module comment). */
-  holds(c: JoinCheck): boolean {
-    if (c.nowSharedMs - c.plan.startSharedMs <= JOIN_GATE.confirmAfterMs) return false;
-    if (!c.latencyConfirmed) return true;
+  /**
+   * Why starting the plan must wait (see the module comment): no fresh reading confirms the
+   * latency yet, or the schedule is still unsure; null when it may start.
+   */
+  holdReason(c: JoinCheck): JoinHold | null {
+    if (c.nowSharedMs - c.plan.startSharedMs <= JOIN_GATE.confirmAfterMs) return null;
+    if (!c.latencyConfirmed) return 'unconfirmed';
     // Keyed by schedule: the room hands over an equal plan object on every change.
     if (this.wait === null || !sameSchedule(this.wait.plan, c.plan)) this.wait = { plan: c.plan, sinceMs: c.nowMs };
-    return c.uncertaintyMs > JOIN_GATE.startUncertaintyMs && c.nowMs - this.wait.sinceMs < JOIN_GATE.maxClockWaitMs;
+    return c.uncertaintyMs > JOIN_GATE.startUncertaintyMs && c.nowMs - this.wait.sinceMs < JOIN_GATE.maxClockWaitMs ? 'unsure' : null;
   }
 }

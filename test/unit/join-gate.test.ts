@@ -11,24 +11,24 @@ describe('JoinGate', () => {
 
   it('never holds a fresh start, however unsure', () => {
     const gate = new JoinGate();
-    expect(gate.holds(check({ nowSharedMs: JOIN_GATE.confirmAfterMs, latencyConfirmed: false, uncertaintyMs: 50 }))).to.equal(false);
+    expect(gate.holdReason(check({ nowSharedMs: JOIN_GATE.confirmAfterMs, latencyConfirmed: false, uncertaintyMs: 50 }))).to.equal(null);
   });
 
   it('holds a join until a reading confirms the latency and the schedule is sure', () => {
     const gate = new JoinGate();
-    expect(gate.holds(check({ latencyConfirmed: false }))).to.equal(true);
-    expect(gate.holds(check({ uncertaintyMs: 1.5 }))).to.equal(true);
-    expect(gate.holds(check({ uncertaintyMs: 0.9 }))).to.equal(false);
+    expect(gate.holdReason(check({ latencyConfirmed: false, uncertaintyMs: 1.5 }))).to.equal('unconfirmed');
+    expect(gate.holdReason(check({ uncertaintyMs: 1.5 }))).to.equal('unsure');
+    expect(gate.holdReason(check({ uncertaintyMs: 0.9 }))).to.equal(null);
   });
 
   it('lets an unsure join start after waiting maxClockWaitMs, counted afresh for a new schedule', () => {
     const gate = new JoinGate();
     const unsure = { uncertaintyMs: 2 };
-    expect(gate.holds(check({ ...unsure, nowMs: 100 }))).to.equal(true);
-    expect(gate.holds(check({ ...unsure, nowMs: 100 + JOIN_GATE.maxClockWaitMs - 1 }))).to.equal(true);
-    expect(gate.holds(check({ ...unsure, nowMs: 100 + JOIN_GATE.maxClockWaitMs }))).to.equal(false);
+    expect(gate.holdReason(check({ ...unsure, nowMs: 100 }))).to.equal('unsure');
+    expect(gate.holdReason(check({ ...unsure, nowMs: 100 + JOIN_GATE.maxClockWaitMs - 1 }))).to.equal('unsure');
+    expect(gate.holdReason(check({ ...unsure, nowMs: 100 + JOIN_GATE.maxClockWaitMs }))).to.equal(null);
     // An equal plan object keeps the wait; a new schedule restarts it.
-    expect(gate.holds(check({ ...unsure, plan: plan(0), nowMs: 100 + JOIN_GATE.maxClockWaitMs + 1 }))).to.equal(false);
-    expect(gate.holds(check({ ...unsure, plan: plan(500), nowMs: 100 + JOIN_GATE.maxClockWaitMs + 1 }))).to.equal(true);
+    expect(gate.holdReason(check({ ...unsure, plan: plan(0), nowMs: 100 + JOIN_GATE.maxClockWaitMs + 1 }))).to.equal(null);
+    expect(gate.holdReason(check({ ...unsure, plan: plan(500), nowMs: 100 + JOIN_GATE.maxClockWaitMs + 1 }))).to.equal('unsure');
   });
 });

@@ -1,0 +1,20 @@
+/**
+ * A joining page's own `tutti-*` performance marks (src/main.ts, src/shell/join-marks.ts): ms from
+ * its navigation start, set by the page as each step happens, so free of the lag of a poll.
+ */
+import type { Page } from 'playwright-core';
+
+/** The marks in join order (`demo`: the demo track made, after the join when it plays the demo). */
+export const JOIN_MARKS = ['main', 'output', 'stores', 'code', 'signaling', 'joined', 'ready', 'leader', 'clock', 'render', 'receiving', 'scheduled', 'playing', 'demo'] as const;
+
+/** The page's `tutti-*` marks by name, ms from its navigation start (empty when unavailable). */
+export async function pageMarks(page: Page): Promise<Record<string, number>> {
+  return page
+    .evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tutti-')).map((m) => [m.name, m.startTime])))
+    .catch(() => ({}));
+}
+
+/** One mark as a table cell: whole ms, or '—' when the page never reached it. */
+export function markCell(marks: Readonly<Record<string, number>>, name: (typeof JOIN_MARKS)[number]): string {
+  return marks[`tutti-${name}`]?.toFixed(0) ?? '—';
+}
