@@ -38,7 +38,7 @@ export interface SweptSinePatch {
 /** Kick and tom voice. */
 export class SweptSineVoice implements Voice {
   readonly startFrame: number;
-  private readonly endFrame: number;
+  readonly endFrame: number;
   private readonly gainLeft: number;
   private readonly gainRight: number;
   private readonly endIncrement: number;
@@ -110,7 +110,7 @@ export interface NoiseDrumPatch {
 /** Snare, hi-hat and shaker voice. */
 export class NoiseDrumVoice implements Voice {
   readonly startFrame: number;
-  private readonly endFrame: number;
+  readonly endFrame: number;
   private readonly gainLeft: number;
   private readonly gainRight: number;
   private readonly f: number;

@@ -43,7 +43,7 @@ export class NoiseBedVoice implements Voice {
   constructor(
     seed: number,
     sampleRateHz: number,
-    private readonly endFrame: number,
+    readonly endFrame: number,
     private readonly gain: number,
     crackleChancePerFrame: number,
     private readonly crackleLevel: number,

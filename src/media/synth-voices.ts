@@ -58,7 +58,7 @@ export interface FmPatch {
 /** Bass and pad voice (see {@link WavetablePatch}). */
 export class WavetableVoice implements Voice {
   readonly startFrame: number;
-  private readonly endFrame: number;
+  readonly endFrame: number;
   private readonly envelope: Envelope;
   private readonly gainLeft: number;
   private readonly gainRight: number;
@@ -134,7 +134,7 @@ export class WavetableVoice implements Voice {
 /** Keys, arpeggio and lead voice (see {@link FmPatch}). */
 export class FmVoice implements Voice {
   readonly startFrame: number;
-  private readonly endFrame: number;
+  readonly endFrame: number;
   private readonly envelope: Envelope;
   private readonly gainLeft: number;
   private readonly gainRight: number;

@@ -8,6 +8,8 @@ import { decayPerSample } from './exact-math.js';
 export interface Voice {
   /** First absolute frame (sample index per channel) the voice writes. */
   readonly startFrame: number;
+  /** First absolute frame from which it is silent for good (what `render` returns false after). */
+  readonly endFrame: number;
   /**
    * Adds the voice into `left`/`right` (chunk-relative, `frameCount` long) for the absolute frames
    * [chunkStartFrame, chunkStartFrame + frameCount). Returns false once it is silent for good.
