@@ -10,8 +10,6 @@
  * Hard resyncs crossfade (equal-power, 10 ms).
  */
 import { sameSchedule, type PlaybackPlan } from '../sync/speaker-plan.js';
-import { JoinGate } from '../sync/join-gate.js';
-import { StartWaitLog, type StartBlocker } from '../sync/start-wait-log.js';
 import type { PlayoutReport } from '../sync/playout-report.js';
 import { PlayoutOffset } from '../sync/playout-offset.js';
 import { expectedPositionSec, playoutErrorMs } from '../sync/playout-schedule.js';
@@ -24,6 +22,7 @@ import { engineReport } from './engine-report.js';
 import { EngineTicks } from './engine-ticks.js';
 import { EngineVoices } from './engine-voices.js';
 import { playOneShot } from './probe-voice.js';
+import { StartGuard } from './start-guard.js';
 import { audioEndSec, reachesTrackEnd } from './track-audio.js';
 import { TrackLoader } from './track-loader.js';
 
@@ -74,8 +73,7 @@ export class SpeakerEngine extends EventTarget {
   private partsOffered = 0;
   /** The output mapping's latency at the previous drift measurement, ms (NaN: none). */
   private measuredLatencyMs = Number.NaN;
-  private readonly joinGate = new JoinGate();
-  private readonly startWait = new StartWaitLog();
+  private readonly startGuard: StartGuard;
   private readonly ticks: EngineTicks;
   private disposed = false;
 
@@ -92,6 +90,7 @@ export class SpeakerEngine extends EventTarget {
     this.bus = this.output.context.createGain();
     this.channels = new ChannelPicker(this.output.context, this.bus, this.output.input);
     this.scheduleClock = new EngineScheduleClock(this.output.timing, options.clock, options.timeline);
+    this.startGuard = new StartGuard(this.output, this.scheduleClock);
     this.voices = new EngineVoices(this.output.context, this.bus, this.scheduleClock, this.drift, MIN_LEAD_SEC);
     this.output.addEventListener('statechange', this.onOutputChange);
     this.output.addEventListener('timing', this.onTiming);
@@ -220,7 +219,7 @@ export class SpeakerEngine extends EventTarget {
       audioSpanSec: this.loader.audio === null ? null : [this.loader.audio.startSec, audioEndSec(this.loader.audio)],
       decodedTrackIds: this.loader.decodedTrackIds,
       quickPart: this.loader.lastQuickPart,
-      startWait: this.startWait.steps,
+      startWait: this.startGuard.steps,
       ...this.drift.diagnostics(),
     };
   }
@@ -269,27 +268,13 @@ export class SpeakerEngine extends EventTarget {
     if (this.disposed || plan === null || plan.status !== 'playing' || this.voices.voice !== null || this.ended) return;
     const audio = this.loader.audio;
     const nowMs = performance.now();
-    const hold = audio === null ? 'no-audio' : this.startHold(plan, nowMs);
-    if (hold !== null || audio === null) {
-      this.startWait.note(plan, nowMs, hold ?? 'no-audio');
-      return;
-    }
+    if (this.startGuard.hold(plan, audio !== null, nowMs) !== null || audio === null) return;
     const outcome = this.voices.start(plan, audio, this.offset.totalMs);
     if (outcome === 'over') this.ended = true;
     if (outcome === 'started') {
-      this.startWait.note(plan, nowMs, 'started');
+      this.startGuard.started(plan, nowMs);
       this.measureSoonAfterStart();
     }
-  }
-
-  /** What holds a start of `plan` at page time `nowMs` once its audio is there (start-wait-log.ts), or null. */
-  private startHold(plan: PlaybackPlan, nowMs: Milliseconds): StartBlocker | null {
-    const timing = this.output.timing;
-    if (this.output.state !== 'running') return 'output-stopped';
-    if (!timing.startable) return timing.ready ? 'settling' : 'timing-unready';
-    if (timing.contradicted) return 'contradicted';
-    const nowSharedMs = this.scheduleClock.contextToSharedMs(this.output.context.currentTime);
-    return this.joinGate.holdReason({ plan, nowSharedMs, nowMs, latencyConfirmed: timing.confirmed, uncertaintyMs: this.scheduleClock.uncertaintyMs() });
   }
 
   /**
