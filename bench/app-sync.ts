@@ -246,7 +246,6 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     if (options.realtimeAudioService) await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
 
     let lateOpenHostMs: number | null = null;
-    let lateJoinMarks: Record<string, number> = {};
     if (lateJoin) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + (seconds * 1000) / 3 - hostNowMs())));
       const late = await launchAudioSpeaker(room, n, options.pulseLatencyMs);
@@ -262,8 +261,8 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
     const rounds: TraceRound[] = await trace.stop();
-    const late = lateJoin ? speakers[n] : undefined;
-    if (late !== undefined) lateJoinMarks = await pageMarks(late.page);
+    const lateJoiner = lateJoin ? speakers[n] : undefined;
+    const lateJoinMarks = lateJoiner === undefined ? {} : await pageMarks(lateJoiner.page);
     const finals = await Promise.all(speakers.map((s) => diagnostics(s.page).catch(() => null)));
     const states = finals.map((d) => phaseOf(d) ?? '?');
     for (const [k, d] of finals.entries()) console.error(`S${k} engine: ${engineSummary(d)}`);

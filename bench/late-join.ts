@@ -24,7 +24,8 @@
  * render clock starts), "stores" its device record read from IndexedDB, "code" the room's code
  * loaded, "signaling" registering with signaling starts, "joined" registered,
  * "ready" the controls are up, then the join's steps (src/shell/join-marks.ts): a leader known,
- * the clock converged on it, a transfer receiving, the music scheduled, playing.
+ * the clock converged on it, the demo's render ordered (a join of the demo), a transfer receiving,
+ * the music scheduled, playing, and the demo made (bench/page-marks.ts).
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
  */

@@ -1,8 +1,8 @@
 /**
  * Whether the speaker engine may start a plan's first voice now, and the log of what held it back
- * (start-wait-log.ts): the output must run, its timing be startable and not contradicted, and a
- * join pass the join gate (join-gate.ts) with the voice's correction rate and the schedule's
- * uncertainty as the engine knows them.
+ * (start-wait-log.ts): some of its track decoded, the output running, its timing startable and
+ * not contradicted, and a join past the join gate (join-gate.ts) with the schedule's uncertainty
+ * as the engine knows it.
  */
 import { JoinGate } from '../sync/join-gate.js';
 import type { PlaybackPlan } from '../sync/speaker-plan.js';
