@@ -18,7 +18,7 @@ import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
 import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, plannedPositionSec, sharedZeroHostMsNear, startTrace, tracedPlans, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
 import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
-import { JOIN_MARKS, markCell, pageMarks } from './page-marks.js';
+import { JOIN_MARKS, markCell, pageMarks, startWaitOf, startWaitText } from './page-marks.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
@@ -128,10 +128,6 @@ function engineSummary(d: unknown): string {
   });
 }
 
-/** What held a page's first voice back (its engine's startWait), from its diagnostics. */
-function startWaitOf(d: unknown): readonly StartWaitStep[] {
-  return (d as { playback?: { timing?: { startWait?: StartWaitStep[] } } } | null)?.playback?.timing?.startWait ?? [];
-}
 
 /** The track ids in a page's library, from its diagnostics. */
 export const libraryIds = (d: unknown): readonly string[] =>
@@ -389,7 +385,7 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     const ms = report.lateJoinMs;
     lines.push('', `Late join (open URL → within 1 ms of the others for 3 windows): ${f(ms, 0)} ms (target ≤ 2000 ms: ${ms !== null && ms <= 2000 ? 'met' : 'MISSED'})`);
     lines.push('', `The late joiner's own marks (ms from its navigation start): ${JOIN_MARKS.map((name) => `${name} ${markCell(report.lateJoinMarks, name)}`).join(', ')}`);
-    lines.push('', `What held its first voice back, from when (same ms): ${report.lateJoinStartWait.map((w) => `${w.blocker} ${w.atMs.toFixed(0)}`).join(', ') || '—'}`);
+    lines.push('', `What held its first voice back, from when (same ms): ${startWaitText(report.lateJoinStartWait)}`);
   }
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@
  * loaded, "signaling" registering with signaling starts, "joined" registered,
  * "ready" the controls are up, then the join's steps (src/shell/join-marks.ts): a leader known,
  * the clock converged on it, the demo's render ordered (a join of the demo), a transfer receiving,
- * the music scheduled, playing, and the demo made (bench/page-marks.ts).
+ * the music scheduled, playing, and the demo made (bench/page-marks.ts); then what held its first
+ * voice back, from when (src/sync/start-wait-log.ts).
  * The joiner's Chromium is started first with a blank page ("launch": the machine, not the app);
  * the clock starts when that page opens the room URL, as on a device whose browser is running.
  */
@@ -36,7 +37,7 @@ import { diagnostics, launchBlankSpeaker, launchSpeaker, startServer, waitForDia
 import type { Diagnostics } from '../src/shell/diagnostics.js';
 import { roundTrip, type ClockSample } from '../src/sync/envelope.js';
 import { libraryIds } from './app-sync.js';
-import { JOIN_MARKS, markCell, pageMarks } from './page-marks.js';
+import { JOIN_MARKS, markCell, pageMarks, startWaitOf, startWaitText } from './page-marks.js';
 import { disposeAllGuarded, guard } from './process-guard.js';
 import { hasFlag, numberArg } from './cli-args.js';
 import { percentile } from './stats.js';
@@ -237,6 +238,7 @@ try {
     void joiner.page.goto(url(`J${j}`, '&clockOffsetMs=-999&clockRatePpm=90&debug=1')).catch(() => undefined);
     const { steps, everLed, leaders } = await timeJoin(joiner, opened, trackId, roomLeader, first);
     const marks = await pageMarks(joiner.page);
+    const startWait = startWaitOf(await diagnostics(joiner.page).catch(() => null));
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);
@@ -246,7 +248,7 @@ try {
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');
     const cell = (step: Step): string => (steps[step] === undefined ? '—' : steps[step]!.toFixed(0));
     rows.push(`| ${j + 1} | ${launchMs.toFixed(0)} | ${STEPS.map(cell).join(' | ')} | ${everLed ? 'yes' : 'no'} | ${leaders.size} | ${leaderKept ? 'yes' : 'NO'} | ${scheduleKept ? 'yes' : 'NO'} | ${reschedules} |`);
-    markRows.push(`| ${j + 1} | ${JOIN_MARKS.map((name) => markCell(marks, name)).join(' | ')} | ${cell('ownInSync')} |`);
+    markRows.push(`| ${j + 1} | ${JOIN_MARKS.map((name) => markCell(marks, name)).join(' | ')} | ${cell('ownInSync')} | ${startWaitText(startWait)} |`);
     console.error(rows.at(-1));
     console.error(markRows.at(-1));
     await joiner.close();
@@ -258,10 +260,10 @@ try {
   console.log(`|---:|---:|${STEPS.map(() => '---:').join('|')}|---|---:|---|---|---|`);
   for (const row of rows) console.log(row);
   console.log('');
-  console.log("The joiner's own performance marks (ms from its navigation start: no poll lag), and ownInSync again:");
+  console.log("The joiner's own performance marks (ms from its navigation start: no poll lag), ownInSync again, and what held its first voice back from when (its engine's start-wait log, same ms):");
   console.log('');
-  console.log(`| join | ${JOIN_MARKS.join(' | ')} | ownInSync |`);
-  console.log(`|---:|${JOIN_MARKS.map(() => '---:').join('|')}|---:|`);
+  console.log(`| join | ${JOIN_MARKS.join(' | ')} | ownInSync | held by |`);
+  console.log(`|---:|${JOIN_MARKS.map(() => '---:').join('|')}|---:|---|`);
   for (const row of markRows) console.log(row);
 } finally {
   await disposeAllGuarded();

@@ -12,6 +12,7 @@ import { ZoneStatus, currentEntry, getZone, zoneOfSpeaker, type PlayCommand, typ
 import type { KnownSpeaker } from '../sync/groups-view.js';
 import { EVERYWHERE_ZONE_ID, gatherMoves, speakerZoneId } from '../sync/zone-targets.js';
 import { ControlError, TargetKind, type ControlTarget, type ControlTrack, type NowPlaying, type RoomControl, type TransportAction } from './room-control.js';
+import { compareText } from '../sync/text-order.js';
 
 export interface RoomControlDeps {
   readonly groups: GroupCoordinator;
@@ -33,7 +34,7 @@ export function knownSpeakers(deps: Pick<RoomControlDeps, 'groups' | 'snapshot'>
   for (const [speakerId, entry] of Object.entries(deps.groups.state().speakers)) {
     if (!byId.has(speakerId)) byId.set(speakerId, { speakerId, name: entry.name, connected: false });
   }
-  return [...byId.values()].sort((a, b) => Number(b.connected) - Number(a.connected) || a.name.localeCompare(b.name));
+  return [...byId.values()].sort((a, b) => Number(b.connected) - Number(a.connected) || compareText(a.name, b.name));
 }
 
 export function createRoomControl(deps: RoomControlDeps): RoomControl {

@@ -2,6 +2,7 @@
 import type { ClockReport, MemberRole, StatusMessage } from '../sync/protocol.js';
 import type { Milliseconds } from '../sync/units.js';
 import { MemberState, type MemberView } from './room-snapshot.js';
+import { compareText } from '../sync/text-order.js';
 
 export interface PeerRecord {
   name: string | null;
@@ -69,6 +70,6 @@ export class MemberRegistry {
         clock: record.clock,
       });
     }
-    return peers.sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId));
+    return peers.sort((a, b) => compareText(a.name, b.name) || compareText(a.peerId, b.peerId));
   }
 }

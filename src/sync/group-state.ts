@@ -13,6 +13,7 @@
  *   revision that entry had, so of two copies of one entry the higher revision is the newer.
  */
 import type { Milliseconds } from './units.js';
+import { compareText } from './text-order.js';
 
 /** Most groups (deleted ones included, as tombstones, until pruned). */
 export const MAX_GROUPS = 32;
@@ -71,7 +72,7 @@ export function emptyRoomGroups(): RoomGroups {
 export function liveGroups(state: RoomGroups): SpeakerGroup[] {
   return Object.values(state.groups)
     .filter((g) => !g.deleted)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }
 
 /** The live group a speaker belongs to, or undefined. */

@@ -4,6 +4,7 @@
  * older version, or corrupt). Pure: no browser globals.
  */
 import { MAX_TRACK_BYTES, SHA256_HEX_PATTERN } from './track-manifest.js';
+import { compareText } from './text-order.js';
 
 /** Where a track came from. */
 export const LibrarySource = { file: 'file', peer: 'peer', demo: 'demo' } as const;
@@ -51,7 +52,7 @@ export function titleFromFileName(fileName: string | undefined): string {
 
 /** Library order: oldest first (`addedAtMs`), then title, then trackId (a total order). */
 export function compareTracks(a: LibraryTrack, b: LibraryTrack): number {
-  return a.addedAtMs - b.addedAtMs || a.title.localeCompare(b.title) || (a.trackId < b.trackId ? -1 : a.trackId > b.trackId ? 1 : 0);
+  return a.addedAtMs - b.addedAtMs || compareText(a.title, b.title) || compareText(a.trackId, b.trackId);
 }
 
 /** A record read back from storage, checked field by field; `undefined` when it is not a valid track. Never throws. */

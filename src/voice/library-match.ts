@@ -7,6 +7,7 @@
 import type { ControlTrack } from '../features/room-control.js';
 import { NameScorer, prepareName, wordSimilarity, type PreparedName } from './fuzzy-match.js';
 import type { PlayMatch, PlayQuery } from './voice-intent.js';
+import { compareText } from '../sync/text-order.js';
 
 /** Below this, a query does not name an artist, album or title. */
 export const QUERY_MIN_SCORE = 0.65;
@@ -99,7 +100,7 @@ const CANDIDATE_WORD_SCORE = 0.6;
 
 /** Ties between equally good readings go to artist, then album, then title. */
 const KIND_ORDER: Readonly<Record<PlayMatch, number>> = { library: 0, artist: 0, album: -0.001, title: -0.002 };
-const byAlbumThenTitle = (a: ControlTrack, b: ControlTrack): number => a.album.localeCompare(b.album) || a.title.localeCompare(b.title);
+const byAlbumThenTitle = (a: ControlTrack, b: ControlTrack): number => compareText(a.album, b.album) || compareText(a.title, b.title);
 
 function groupBy(tracks: readonly ControlTrack[], keyOf: (track: ControlTrack) => string): ControlTrack[][] {
   const groups = new Map<string, ControlTrack[]>();
