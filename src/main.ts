@@ -23,7 +23,7 @@ import type { PlaybackPlan } from './sync/speaker-plan.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
-import type { BrowserAudioOutput } from './audio/audio-output.js';
+import { BrowserAudioOutput } from './audio/audio-output.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
@@ -32,8 +32,15 @@ const DEMO_MAX_WAIT_MS = 60_000;
 const IN_SYNC_MS = 1;
 /** After joining, the room settles (peers, clock, play state) this long before the demo is made, ms. */
 const SETTLE_MS = 4_000;
-/** How often the demo checks whether the tab is still busy joining, ms. */
+/** How often the demo and the service worker check whether the tab is still busy joining, ms. */
 const QUIET_CHECK_MS = 100;
+/**
+ * Longest the service worker's registration waits for the join to settle, ms. Installing it
+ * precaches the whole app (57 files, ~0.8 MB): on a first visit that ran through the join, a busy
+ * thread of the joiner's process (bench:late-join's traces: ~90 ms of CPU in every 0.5 s) on a
+ * machine already short of CPU.
+ */
+const PWA_MAX_WAIT_MS = 30_000;
 /**
  * A speaker joining the demo renders it first from the position due this far ahead, ms: its first
  * part (3 s) came 0.6 s after the order in bench:sync, and plays from the position due then (a
@@ -62,15 +69,12 @@ async function main(): Promise<void> {
   if (app === null) throw new Error('index.html lacks <tutti-app>');
   performance.mark(MAIN_MARK);
   const params = parseRoomParams(location.search);
-  // A speaker's output starts first: its render clock needs ~1.3 s of rendered audio before the
-  // output time is known to 1 ms, and a joiner plays in sync no sooner (the frame counter's
-  // reports are stamped in a worker, so the page loading meanwhile does not bend that clock).
-  const outputP = params.role === 'remote' ? null : startOutput(params.outputTiming);
   // The room's code (session, playback, audio, features, PeerJS) is not needed for first paint:
   // fetch it while IndexedDB opens, then wait for it below.
   const roomCode = loadRoomCode();
   for (const problem of params.problems) console.warn(`[tutti] ignoring URL parameter: ${problem}`);
-  const disposePwa = startPwa(app);
+  let joinSettled: () => void = () => undefined;
+  const disposePwa = startPwa(app, new Promise<void>((resolve) => (joinSettled = resolve)));
 
   // IndexedDB stores open in parallel (each is a round trip to the database); only the room id and
   // this device's identity are needed to start joining.
@@ -78,6 +82,12 @@ async function main(): Promise<void> {
   const storeP = durableOr<DeviceStore>(new IdbDeviceStore(), () => new MemoryDeviceStore(), 'this speaker will not be remembered');
   const libraryP = openLibrary();
   const settingsStoreP = durableOr<SpeakerSettingsStore>(new IdbSpeakerSettingsStore(), () => new MemorySpeakerSettingsStore(), 'speaker settings will not be remembered');
+  // A speaker's output starts once those requests are out (creating its AudioContext blocks this
+  // thread: 60–210 ms in bench:late-join's joiners). Its render clock needs ~1 s of rendered audio
+  // before the output time is known to 1 ms, and a joiner plays no sooner: its module is in the
+  // entry's static imports (fetched with it), not loaded after it. The frame counter's reports are
+  // stamped in a worker, so the page loading meanwhile does not bend that clock.
+  const output = params.role === 'remote' ? null : startOutput(params.outputTiming);
 
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
   const lastRoom = await lastRoomP;
@@ -103,7 +113,6 @@ async function main(): Promise<void> {
   // the network returns.
   const [{ joinRoom, unreachableMessage }, { RoomPlayback }, { SpeakerEngine }, { startFeatures }] = await roomCode;
   performance.mark(CODE_MARK);
-  const output = await outputP;
   performance.mark(SIGNALING_MARK);
   // A tab keeps the device's speaker id unless another tab of this browser holds it.
   const joining = joinRoom({
@@ -123,12 +132,12 @@ async function main(): Promise<void> {
   let session: RoomSession | null = null;
   let playback: RoomPlayback | null = null;
   // The demo track costs seconds of CPU: make it once this tab is not busy joining the music,
-  // or at once when the demo is what its zone plays (it is never fetched from peers).
+  // or at once when the demo is what its zone plays (it is never fetched from peers). The service
+  // worker registers once the join is over.
   let joinedAtMs = Number.POSITIVE_INFINITY;
-  const joiningMusic = (): boolean => {
+  const busyJoining = (): boolean => {
     if (playback === null) return true;
     const report = playback.speaker.report();
-    if (report.trackId === library.demoId) return false;
     if (performance.now() - joinedAtMs < SETTLE_MS) return true;
     if (report.phase === 'playing' && Math.abs(report.errorMs ?? Infinity) > IN_SYNC_MS) return true;
     return playback.exchange.transfers().length > 0 || report.phase === 'loading' || report.phase === 'decoding' || report.phase === 'scheduled';
@@ -149,7 +158,9 @@ async function main(): Promise<void> {
     if (plan !== null) performance.mark(RENDER_MARK);
     return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
   };
-  void whenQuiet(joiningMusic, DEMO_MAX_WAIT_MS)
+  void whenQuiet(busyJoining, PWA_MAX_WAIT_MS).then(() => joinSettled());
+  const joiningOtherMusic = (): boolean => playback?.speaker.report().trackId !== library.demoId && busyJoining();
+  void whenQuiet(joiningOtherMusic, DEMO_MAX_WAIT_MS)
     .then(demoOrder)
     .then((order) => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction), order))
     .then(() => performance.mark(DEMO_MARK))
@@ -204,9 +215,10 @@ async function main(): Promise<void> {
 
 /**
  * Install prompt and (production builds only) the service worker with its update prompt; the
- * worker's code (workbox-window) loads lazily. Returns a function that disposes both.
+ * worker's code (workbox-window) loads lazily, and registers once `settled` resolves. Returns a
+ * function that disposes both.
  */
-function startPwa(app: TuttiApp): () => void {
+function startPwa(app: TuttiApp, settled: Promise<void>): () => void {
   const install = new BrowserInstallPrompt();
   app.installMode = install.mode;
   install.onChange((mode) => (app.installMode = mode));
@@ -214,7 +226,8 @@ function startPwa(app: TuttiApp): () => void {
   if (!import.meta.env.PROD) return () => install.dispose();
   let updater: AppUpdater | null = null;
   let disposed = false;
-  void import('./shell/service-worker.js')
+  void settled
+    .then(() => import('./shell/service-worker.js'))
     .then(async ({ serviceWorkerSupported, WorkboxUpdater }) => {
       if (disposed || !serviceWorkerSupported()) return;
       const workbox = new WorkboxUpdater();
@@ -231,9 +244,8 @@ function startPwa(app: TuttiApp): () => void {
   };
 }
 
-/** The tab's audio output (its module loads lazily), marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
-async function startOutput(timingMode: 'cross-checked' | 'readings'): Promise<BrowserAudioOutput> {
-  const { BrowserAudioOutput } = await import('./audio/audio-output.js');
+/** The tab's audio output, marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
+function startOutput(timingMode: 'cross-checked' | 'readings'): BrowserAudioOutput {
   const output = new BrowserAudioOutput({ timingMode });
   void output.whenLoaded().then(() => performance.mark(OUTPUT_MARK));
   return output;
