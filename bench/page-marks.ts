@@ -5,8 +5,11 @@
 import type { Page } from 'playwright-core';
 import type { StartWaitStep } from '../src/sync/start-wait-log.js';
 
-/** The marks in join order (`demo`: the demo track made, after the join when it plays the demo). */
-export const JOIN_MARKS = ['main', 'output', 'stores', 'code', 'signaling', 'joined', 'ready', 'leader', 'clock', 'render', 'receiving', 'scheduled', 'playing', 'demo'] as const;
+/**
+ * The marks in join order (`sw`: the service worker registers, once the join settled; `demo`: the
+ * demo track made, after the join when it plays the demo).
+ */
+export const JOIN_MARKS = ['main', 'output', 'stores', 'code', 'signaling', 'joined', 'ready', 'leader', 'clock', 'render', 'receiving', 'scheduled', 'playing', 'sw', 'demo'] as const;
 
 /** The page's `tutti-*` marks by name, ms from its navigation start (empty when unavailable). */
 export async function pageMarks(page: Page): Promise<Record<string, number>> {

@@ -63,6 +63,8 @@ const JOINED_MARK = 'tutti-joined';
 /** Performance marks: a tab joining the demo starts rendering it from the room's position; the demo is in the library (made or found). */
 const RENDER_MARK = 'tutti-render';
 const DEMO_MARK = 'tutti-demo';
+/** Performance mark: the service worker's registration starts (the join settled). */
+const SW_MARK = 'tutti-sw';
 
 async function main(): Promise<void> {
   const app = document.querySelector('tutti-app');
@@ -234,6 +236,7 @@ function startPwa(app: TuttiApp, settled: Promise<void>): () => void {
       updater = workbox;
       workbox.onUpdateReady(() => (app.updateReady = true));
       app.addEventListener('update-accept', () => workbox.applyUpdate());
+      performance.mark(SW_MARK);
       await workbox.start();
     })
     .catch((error: unknown) => console.warn('[tutti] service worker not registered:', error));
