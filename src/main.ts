@@ -211,6 +211,7 @@ async function main(): Promise<void> {
     playback?.dispose();
     output?.dispose();
     session?.dispose();
+    library.dispose();
     disposePwa();
   });
 }

@@ -44,39 +44,66 @@ export type DemoWorkerMessage =
 /** Longest main-thread slice of the fallback before yielding to the event loop. */
 const SLICE_MS = 30;
 
-/** Renders in a module Web Worker; falls back to `renderDemoTrackOnMainThread` when the worker cannot start or fails. */
-export const renderDemoTrackInWorker: RenderDemoTrack = (onProgress, order = {}) => {
-  let worker: Worker;
+/** Starts the demo's module Web Worker (it waits for a {@link DemoWorkerRequest}), or null when none can start. */
+function startDemoWorker(): Worker | null {
   try {
-    worker = new Worker(new URL('./demo-track.worker.ts', import.meta.url), { type: 'module', name: 'tutti-demo-track' });
+    return new Worker(new URL('./demo-track.worker.ts', import.meta.url), { type: 'module', name: 'tutti-demo-track' });
   } catch (error) {
     console.warn('[tutti] demo track: no worker, rendering on the main thread', error);
-    return renderDemoTrackOnMainThread(onProgress, order);
+    return null;
   }
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const fallBack = (why: unknown): void => {
-      worker.terminate();
-      console.warn('[tutti] demo track: worker failed, rendering on the main thread', why);
-      renderDemoTrackOnMainThread(onProgress, order).then(resolve, reject);
-    };
-    worker.onmessage = (event: MessageEvent<DemoWorkerMessage>) => {
-      const message = event.data;
-      if (message.type === 'progress') onProgress(message.fraction);
-      else if (message.type === 'part') order.onPart?.(message.part);
-      else if (message.type === 'error') fallBack(message.message);
-      else {
+}
+
+/**
+ * Renders the demo track in a module Web Worker, falling back to `renderDemoTrackOnMainThread` when
+ * the worker cannot start or fails. A worker started ahead ({@link warm}) has loaded its code when
+ * the render is ordered: a joiner of a room playing the demo orders it ~0.1 s after it learns so,
+ * and a cold worker's first part came 0.27–0.36 s after the order on an idle machine (0.17–0.29 s
+ * warm); in bench:sync joins, 1.07 s cold and 0.61 s warm. One render at a time; {@link dispose}
+ * ends a spare worker (not one rendering).
+ */
+export class DemoWorkerRenderer {
+  private spare: Worker | null = null;
+
+  /** Starts a worker now for the next render (no-op when one waits). */
+  warm(): void {
+    this.spare ??= startDemoWorker();
+  }
+
+  readonly render: RenderDemoTrack = (onProgress, order = {}) => {
+    const worker = this.spare ?? startDemoWorker();
+    this.spare = null;
+    if (worker === null) return renderDemoTrackOnMainThread(onProgress, order);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const fallBack = (why: unknown): void => {
         worker.terminate();
-        resolve(message.bytes);
-      }
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      fallBack(event.message);
-    };
-    const request: DemoWorkerRequest = { type: 'start', firstSec: order.firstSec ?? 0, parts: order.onPart !== undefined };
-    worker.postMessage(request);
-  });
-};
+        console.warn('[tutti] demo track: worker failed, rendering on the main thread', why);
+        renderDemoTrackOnMainThread(onProgress, order).then(resolve, reject);
+      };
+      worker.onmessage = (event: MessageEvent<DemoWorkerMessage>) => {
+        const message = event.data;
+        if (message.type === 'progress') onProgress(message.fraction);
+        else if (message.type === 'part') order.onPart?.(message.part);
+        else if (message.type === 'error') fallBack(message.message);
+        else {
+          worker.terminate();
+          resolve(message.bytes);
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        fallBack(event.message);
+      };
+      const request: DemoWorkerRequest = { type: 'start', firstSec: order.firstSec ?? 0, parts: order.onPart !== undefined };
+      worker.postMessage(request);
+    });
+  };
+
+  dispose(): void {
+    this.spare?.terminate();
+    this.spare = null;
+  }
+}
 
 /** Renders on the main thread in slices of about `SLICE_MS`, yielding between them (the synthesizer loads lazily). */
 export async function renderDemoTrackOnMainThread(onProgress: (fraction: number) => void, order: DemoRenderOrder = {}): Promise<Uint8Array> {

@@ -32,6 +32,8 @@ export interface TrackLibraryOptions {
   readonly probeAudio: ProbeAudio;
   readonly readTags: ReadTags;
   readonly renderDemo: RenderDemoTrack;
+  /** Ends what `renderDemo` holds (e.g. a worker started ahead); called by {@link TrackLibrary.dispose}. */
+  readonly disposeDemo?: () => void;
   /** Content id `renderDemo` produces. Default `DEMO_TRACK_ID`. */
   readonly demoTrackId?: string;
   /** Wall clock for `addedAtMs`, epoch ms. Default `Date.now`. */
@@ -200,7 +202,9 @@ export class TrackLibrary extends EventTarget {
 
   /** Stops change events; later imports are refused. Stored data stays. */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.options.disposeDemo?.();
   }
 
   /** Hash (checking `expectedTrackId` if given), then duplicate check, then `ingest` (shared per trackId). */
