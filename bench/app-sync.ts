@@ -128,7 +128,6 @@ function engineSummary(d: unknown): string {
   });
 }
 
-
 /** The track ids in a page's library, from its diagnostics. */
 export const libraryIds = (d: unknown): readonly string[] =>
   (d as { playback?: { libraryTrackIds?: string[] } | null } | null)?.playback?.libraryTrackIds ?? [];

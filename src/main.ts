@@ -137,9 +137,8 @@ async function main(): Promise<void> {
   // or at once when the demo is what its zone plays (it is never fetched from peers). The service
   // worker registers once the join is over.
   let joinedAtMs = Number.POSITIVE_INFINITY;
-  const busyJoining = (): boolean => {
-    if (playback === null) return true;
-    const report = playback.speaker.report();
+  const busyJoining = (report = playback?.speaker.report()): boolean => {
+    if (playback === null || report === undefined) return true;
     if (performance.now() - joinedAtMs < SETTLE_MS) return true;
     if (report.phase === 'playing' && Math.abs(report.errorMs ?? Infinity) > IN_SYNC_MS) return true;
     return playback.exchange.transfers().length > 0 || report.phase === 'loading' || report.phase === 'decoding' || report.phase === 'scheduled';
@@ -161,7 +160,10 @@ async function main(): Promise<void> {
     return { firstSec, onPart: engine === null ? undefined : (part) => engine.offerPart(library.demoId, part.bytes, part.startSec, part.durationSec) };
   };
   void whenQuiet(busyJoining, PWA_MAX_WAIT_MS).then(() => joinSettled());
-  const joiningOtherMusic = (): boolean => playback?.speaker.report().trackId !== library.demoId && busyJoining();
+  const joiningOtherMusic = (): boolean => {
+    const report = playback?.speaker.report();
+    return report?.trackId !== library.demoId && busyJoining(report);
+  };
   void whenQuiet(joiningOtherMusic, DEMO_MAX_WAIT_MS)
     .then(demoOrder)
     .then((order) => library.ensureDemoTrack((_phase, fraction) => (app.demoProgress = fraction), order))

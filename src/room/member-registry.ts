@@ -2,6 +2,7 @@
 import type { ClockReport, MemberRole, StatusMessage } from '../sync/protocol.js';
 import type { Milliseconds } from '../sync/units.js';
 import { MemberState, type MemberView } from './room-snapshot.js';
+import { compareIds } from '../sync/succession.js';
 import { compareText } from '../sync/text-order.js';
 
 export interface PeerRecord {
@@ -70,6 +71,6 @@ export class MemberRegistry {
         clock: record.clock,
       });
     }
-    return peers.sort((a, b) => compareText(a.name, b.name) || compareText(a.peerId, b.peerId));
+    return peers.sort((a, b) => compareText(a.name, b.name) || compareIds(a.peerId, b.peerId));
   }
 }

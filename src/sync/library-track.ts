@@ -4,6 +4,7 @@
  * older version, or corrupt). Pure: no browser globals.
  */
 import { MAX_TRACK_BYTES, SHA256_HEX_PATTERN } from './track-manifest.js';
+import { compareIds } from './succession.js';
 import { compareText } from './text-order.js';
 
 /** Where a track came from. */
@@ -52,7 +53,7 @@ export function titleFromFileName(fileName: string | undefined): string {
 
 /** Library order: oldest first (`addedAtMs`), then title, then trackId (a total order). */
 export function compareTracks(a: LibraryTrack, b: LibraryTrack): number {
-  return a.addedAtMs - b.addedAtMs || compareText(a.title, b.title) || compareText(a.trackId, b.trackId);
+  return a.addedAtMs - b.addedAtMs || compareText(a.title, b.title) || compareIds(a.trackId, b.trackId);
 }
 
 /** A record read back from storage, checked field by field; `undefined` when it is not a valid track. Never throws. */
