@@ -14,21 +14,14 @@
  * at most 60 s of waiting): the start-up transient is not what calibration is for.
  */
 import type { Page } from 'playwright-core';
-import { waitForDiagnostics } from '../test/e2e/harness.js';
 import type { CalibrationReport } from '../src/room/calibration-runner.js';
-import { CLOCKS } from './clock-live.js';
 import { writeFileSync } from 'node:fs';
-import { libraryIds } from './app-sync.js';
-import { dropLoneOutliers, errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
-import { compareEstimates, formatEstimates, startTrace } from './playout-trace.js';
-import { trackPlayout } from './playout-analysis.js';
+import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
+import { compareEstimates, formatEstimates } from './playout-trace.js';
 import { disposeAllGuarded } from './process-guard.js';
-import { PulseRoom } from './pulse-room.js';
-import { ReferenceTrack } from './reference-track.js';
+import { HOP_SEC, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
-import { waitForSteadyOutputs } from './steady-outputs.js';
 import { percentile } from './stats.js';
-import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeaker } from './sync-rig.js';
 import { numberArg, stringArg } from './cli-args.js';
 
 const n = numberArg('speakers', 3);
@@ -39,21 +32,7 @@ const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 const traceFile = stringArg('trace');
 const steadySec = numberArg('steady-seconds', 15);
 
-/** Analysis hop of the recording, s: the truth has a sample every this long. */
-const HOP_SEC = 0.25;
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const phaseOf = (d: unknown): string | undefined => (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
-
-/** A Chromium whose microphone is the room's `mic` source (its own silent output goes to sink `index`). */
-async function launchListener(room: PulseRoom, index: number): Promise<Page> {
-  const { page } = await launchAudioSpeaker(room, index, pulseLatencyMs, ['--use-fake-ui-for-media-stream']);
-  page.on('console', (message) => {
-    if (message.text().startsWith('[tutti] calibration')) console.error(`[listener] ${message.text()}`);
-  });
-  return page;
-}
-
 /** Clicks "Calibrate speakers" and resolves with the report shown. */
 async function calibrateFromUi(page: Page, timeoutMs = 30_000): Promise<CalibrationReport> {
   await page.evaluate(() => {
@@ -82,51 +61,14 @@ function stats(values: readonly number[]): Stats {
 const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 try {
-  console.error('building the app (vite build into a temp dir) and starting the server…');
-  const app = await startApp();
-  const room = await PulseRoom.start({ speakers: n + 1 });
-  // The microphone: the room's mix as a source with named (duplicated) positions. pulse-room.ts's
-  // own `mic` keeps the aux channel map, which PulseAudio does not remix into the stereo stream
-  // Chromium opens (it records silence); front-left/front-right duplicates are averaged.
-  const positions = Array.from({ length: 2 * (n + 1) }, (_, i) => (i % 2 === 0 ? 'front-left' : 'front-right')).join(',');
-  const auxes = Array.from({ length: 2 * (n + 1) }, (_, i) => `aux${i}`).join(',');
-  await room.pactl('load-module', 'module-remap-source', 'source_name=roommic', 'master=room.monitor', `channels=${2 * (n + 1)}`, `master_channel_map=${auxes}`, `channel_map=${positions}`, 'remix=yes');
-  await room.pactl('set-default-source', 'roommic');
-  const roomId = `cal${Date.now().toString(36)}`;
-  const clocks = Array.from({ length: n }, (_, k) => CLOCKS[k % CLOCKS.length]!);
-  const speakers: AudioSpeaker[] = [];
-  for (let k = 0; k < n; k++) {
-    const speaker = await launchAudioSpeaker(room, k, pulseLatencyMs);
-    speakers.push(speaker);
-    await speaker.page.goto(`${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1`);
-    if (k === 0) await waitForDiagnostics(speaker.page, (d) => d.clock.role === 'authority', { what: 'first tab leads' });
-  }
-  const listener = await launchListener(room, n);
-  await listener.goto(`${app.origin}/?room=${roomId}&name=Listener&role=remote&clockOffsetMs=-2222.2&clockRatePpm=-80`);
-  await Promise.all([...speakers.slice(1).map((s) => s.page), listener].map((p) => waitForDiagnostics(p, (d) => d.clock.converged, { what: 'clock converged', timeoutMs: 60_000 })));
-
-  // The first speaker renders the demo into its library at start-up: "That track is not in the
-  // library" refused a press before it had (one run).
-  await waitForDiagnostics(speakers[0]!.page, (d) => libraryIds(d).length > 0, { what: 'demo track cached', timeoutMs: 180_000 });
-  console.error(`${n} speakers and a listener joined; playing the demo…`);
-  const recorder = await room.record();
-  const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
-  const refusal = await speakers[0]!.page.evaluate(() => window.tutti.debug!.playDemo());
-  if (refusal !== null) throw new Error(`playDemo refused: ${refusal}`);
-  const playHostMs = hostNowMs();
-  if (beforeSec + afterSec + settleSec + 40 > 180) {
-    const repeats = Math.ceil((beforeSec + afterSec + settleSec + 60) / 180) - 1;
-    const result = await speakers[0]!.page.evaluate(`(() => {
-      const p = window.tutti.diagnostics().playback;
-      const zone = p.zones.zones[p.ownZoneId];
-      return window.tutti.debug.command({ type: 'enqueue', zoneId: zone.zoneId, entries: Array(${repeats}).fill(zone.queue[zone.currentIndex]) });
-    })()`);
-    if (result !== null) throw new Error(`could not queue the demo again: ${String(result)}`);
-  }
-  await Promise.all(speakers.map((s) => waitForDiagnostics(s.page, (d) => phaseOf(d) === 'playing', { what: 'playing', timeoutMs: 60_000 })));
-  await Promise.all(speakers.map((s) => makeAudioServiceRealtime(s)));
-  const waitedMs = await waitForSteadyOutputs(speakers.map((s) => s.page), steadySec * 1000, 60_000);
-  console.error(`outputs steady for ${steadySec} s after ${f(waitedMs / 1000, 1)} s of waiting`);
+  const { clocks, listener, recorder, trace, playHostMs, steadyWaitMs: waitedMs } = await startPlayingRoom({
+    speakers: n,
+    pulseLatencyMs,
+    playSec: beforeSec + afterSec + settleSec + 30,
+    steadySec,
+    listener: true,
+  });
+  if (listener === null) throw new Error('the rig has no listener');
   const beforeFromHostMs = hostNowMs() + 3000;
   await sleep(beforeFromHostMs + beforeSec * 1000 - hostNowMs());
 
@@ -147,14 +89,7 @@ try {
   await disposeAllGuarded();
 
   console.error(`recorded ${f(recording.frameCount / recording.rateHz, 1)} s; analysing…`);
-  const rateHz = recording.rateHz;
-  const track = new ReferenceTrack();
-  const reference = track.monoAt(rateHz);
-  const fromFrame = Math.max(0, Math.round(recording.frameAt(playHostMs)));
-  // The demo (180 s) loops within a run's recording (~225 s), and lone correlation outliers are
-  // left out as bench:sync does (one window read 1237 ms off amid 10 s whose p95 was 0.05 ms).
-  const cleaned = speakers.map((_, k) => dropLoneOutliers(trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: HOP_SEC, loops: true }), rateHz));
-  const tracks = cleaned.map((c) => c.windows);
+  const { tracks, dropped, loopSec } = speakerTracks(recording, n, playHostMs);
   const inRange = (fromHost: number, toHost: number) => (frame: number) => frame >= recording.frameAt(fromHost) && frame < recording.frameAt(toHost);
   const before = inRange(beforeFromHostMs, calStartHostMs);
   const after = inRange(afterFromHostMs, afterFromHostMs + afterSec * 1000);
@@ -162,14 +97,14 @@ try {
   let worstAfter = { p95: 0, max: 0 };
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
-      const offsets = pairwiseOffsetsMs(tracks[a]!, tracks[b]!, track.durationSec);
+      const offsets = pairwiseOffsetsMs(tracks[a]!, tracks[b]!, loopSec);
       const s0 = stats(offsets.filter((o) => before(o.recordingFrame)).map((o) => o.valueMs));
       const s1 = stats(offsets.filter((o) => after(o.recordingFrame)).map((o) => o.valueMs));
       worstAfter = { p95: Math.max(worstAfter.p95, s1.p95Ms), max: Math.max(worstAfter.max, s1.maxMs) };
       rows.push(`| S${a}–S${b} | ${s0.samples} | ${f(s0.medianMs)} | ${f(s0.p95Ms)} | ${f(s0.maxMs)} | ${s1.samples} | ${f(s1.medianMs)} | ${f(s1.p50Ms)} | ${f(s1.p95Ms)} | ${f(s1.maxMs)} |`);
     }
   }
-  const truth = errorsVsOthersMs(tracks, 1, track.durationSec);
+  const truth = errorsVsOthersMs(tracks, 1, loopSec);
   const hostMsAt = (frame: number): number => recording.hostMsAt(frame);
   // Each poll against the truth sample nearest it: within a hop (polls every 500 ms sit up to half a hop from one).
   const estimatesIn = (range: (frame: number) => boolean, fromHostMs: number) => compareEstimates(rounds, truth.map((series) => series.filter((s) => range(s.recordingFrame))), hostMsAt, fromHostMs, HOP_SEC * 1000);
@@ -187,7 +122,7 @@ try {
       '',
       `Target after calibration: p95 ≤ 0.1 ms, max ≤ 0.25 ms → ${met ? 'met' : 'MISSED'} (worst pair p95 ${f(worstAfter.p95)} ms, max ${f(worstAfter.max)} ms).`,
       '',
-      `Windows left out as lone correlation outliers (over 1 ms off both neighbours, which agree within 0.2 ms): ${cleaned.map((c, k) => `S${k} ${c.dropped}`).join(', ')}.`,
+      `Windows left out as lone correlation outliers (over 1 ms off both neighbours, which agree within 0.2 ms): ${dropped.map((count, k) => `S${k} ${count}`).join(', ')}.`,
       '',
       `Calibration run (${n} speakers): ${f(report.durationMs / 1000, 2)} s from click to report (the last run; ${f((calEndHostMs - calStartHostMs) / 1000, 1)} s for all attempts); ${report.message}`,
       '',
