@@ -179,11 +179,15 @@ export function plannedPositionSec(hostMs: Milliseconds, plan: TracePlan, shared
   return plan.startPositionSec + (hostMs - sharedZeroHostMsAt(hostMs) - plan.startSharedMs) / 1000;
 }
 
-/** The leader's plans (first speaker of each round) with a start, and the host time they were polled at, oldest first. */
+/**
+ * The leader's plans (first speaker of each round) with a start, and the host time they were
+ * polled at, oldest first. An idle zone reports start 0, which is no plan (taken for one, the
+ * press read "planned the start −71026 ms after the click" in a bench:sync run).
+ */
 export function tracedPlans(rounds: readonly TraceRound[]): Array<TracePlan & { readonly hostMs: Milliseconds }> {
   return rounds.flatMap((round) => {
     const s = round[0];
-    return s?.startSharedMs != null && s.startPositionSec != null ? [{ hostMs: s.hostMs, startSharedMs: s.startSharedMs, startPositionSec: s.startPositionSec }] : [];
+    return s?.startSharedMs != null && s.startPositionSec != null && s.phase !== 'idle' ? [{ hostMs: s.hostMs, startSharedMs: s.startSharedMs, startPositionSec: s.startPositionSec }] : [];
   });
 }
 
