@@ -126,7 +126,7 @@ export class TuttiLibrary extends LitElement {
       <span class="duration">${formatDuration(track.durationSec)}</span>
       <span class="actions">
         <button type="button" aria-label=${`Play ${track.title}`} title="Play" @click=${() => this.dispatchEvent(new LibraryPlayEvent(track.trackId))}>▶</button>
-        <button type="button" aria-label=${`Add ${track.title} to queue`} title="Add to queue" @click=${() => this.dispatchEvent(new LibraryEnqueueEvent(track.trackId))}>＋</button>
+        <button type="button" aria-label=${`Add ${track.title} to queue`} title="Add to queue" @click=${() => this.dispatchEvent(new LibraryEnqueueEvent(track.trackId))}>+</button>
         <button type="button" aria-label=${`Remove ${track.title}`} title="Remove" @click=${() => this.dispatchEvent(new LibraryRemoveEvent(track.trackId))}>✕</button>
       </span>
     </li>`;
