@@ -76,7 +76,8 @@ export interface AppSyncReport {
   readonly recordedSec: number;
   /** How much faster the room sink's clock ran than the host clock, ppm (the speakers must follow it). */
   readonly sinkRatePpm: number;
-  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats }>;
+  /** Per pair: its statistics, and the windows over 1 ms apart (s after the press or the start of play, and ms; at most 8). */
+  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats; over: ReadonlyArray<{ atSec: number; valueMs: Milliseconds }> }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
   /**
    * Click → first sound on the first speaker, on all, and on each, ms (null when not measured or
@@ -300,7 +301,11 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const steady = originals.map((t) => t.filter((w) => w.recordingFrame >= allLocked));
     const pairs = [];
     for (let a = 0; a < n; a++) {
-      for (let b = a + 1; b < n; b++) pairs.push({ pair: `S${a}–S${b}`, stats: absStats(pairwiseOffsetsMs(steady[a]!, steady[b]!, loopSec).map((s) => s.valueMs)) });
+      for (let b = a + 1; b < n; b++) {
+        const offsets = pairwiseOffsetsMs(steady[a]!, steady[b]!, loopSec);
+        const over = offsets.filter((o) => Math.abs(o.valueMs) > 1).slice(0, 8).map((o) => ({ atSec: (o.recordingFrame - fromFrame) / rateHz, valueMs: o.valueMs }));
+        pairs.push({ pair: `S${a}–S${b}`, stats: absStats(offsets.map((o) => o.valueMs)), over });
+      }
     }
     const truth = errorsVsOthersMs(steady, 1, loopSec);
     const estimates = compareEstimates(rounds, truth, (frame) => recording.hostMsAt(frame), recording.hostMsAt(allLocked));
@@ -364,6 +369,8 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     '| pair | windows | median ms | ± median p95 ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.pairs.map((p) => row(p.pair, p.stats, '')),
+    '',
+    `Windows over 1 ms apart (s after the ${report.pressToSoundMs === null ? 'start of play' : 'press'}: ms; at most 8 a pair): ${report.pairs.filter((p) => p.over.length > 0).map((p) => `${p.pair} ${p.over.map((o) => `${o.atSec.toFixed(1)}: ${o.valueMs.toFixed(2)}`).join(', ')}`).join('; ') || 'none'}.`,
     '',
     'Per speaker: error vs the mean of the others (positive = late).',
     '',

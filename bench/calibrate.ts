@@ -18,7 +18,7 @@ import type { CalibrationReport } from '../src/room/calibration-runner.js';
 import { writeFileSync } from 'node:fs';
 import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
 import { compareEstimates, formatEstimates } from './playout-trace.js';
-import { disposeAllGuarded } from './process-guard.js';
+import { disposeAllGuarded, runGuarded } from './process-guard.js';
 import { HOP_SEC, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
 import { percentile } from './stats.js';
@@ -60,7 +60,7 @@ function stats(values: readonly number[]): Stats {
 
 const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
-try {
+await runGuarded(async () => {
   const { clocks, listener, recorder, trace, playHostMs, steadyWaitMs: waitedMs } = await startPlayingRoom({
     speakers: n,
     pulseLatencyMs,
@@ -137,9 +137,4 @@ try {
       formatEstimates(estimatesIn(after, afterFromHostMs), "After: the app's estimate vs the rendered truth, each relative to the others (truth − estimate):"),
     ].join('\n'),
   );
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await disposeAllGuarded();
-}
+});

@@ -47,3 +47,18 @@ export async function disposeAllGuarded(): Promise<void> {
     await entry.dispose().catch((error: unknown) => console.error('cleanup failed:', error));
   }
 }
+
+/**
+ * Runs a benchmark's body: an error is printed and sets exit code 1; every registered resource is
+ * disposed at the end either way.
+ */
+export async function runGuarded(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await disposeAllGuarded();
+  }
+}

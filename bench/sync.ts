@@ -17,7 +17,7 @@
  * browsers: server-side buffering that keeps a busy shared machine from causing underruns.
  */
 import { runAppSyncBenchmark, formatAppSyncReport } from './app-sync.js';
-import { disposeAllGuarded } from './process-guard.js';
+import { runGuarded } from './process-guard.js';
 import { ReferenceTrack } from './reference-track.js';
 import { formatRigCheck, runRigCheck, runSyntheticCheck } from './rig-check.js';
 import { numberArg, hasFlag, stringArg } from './cli-args.js';
@@ -27,7 +27,7 @@ const seconds = numberArg('seconds', hasFlag('validate') ? 20 : 60);
 const pulseLatency = numberArg('pulse-latency-ms', 40);
 const pulseLatencyMs = pulseLatency > 0 ? pulseLatency : undefined;
 
-try {
+await runGuarded(async () => {
   const track = new ReferenceTrack();
   if (hasFlag('validate')) {
     const synthetic = runSyntheticCheck(track.monoAt(48000, 40), 48000);
@@ -37,9 +37,4 @@ try {
     const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
     console.log(formatAppSyncReport(report));
   }
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await disposeAllGuarded();
-}
+});

@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { waitForDiagnostics } from '../test/e2e/harness.js';
 import { numberArg } from './cli-args.js';
 import { pairwiseOffsetsMs, type FrameSample } from './playout-compare.js';
-import { disposeAllGuarded } from './process-guard.js';
+import { disposeAllGuarded, runGuarded } from './process-guard.js';
 import { speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
 import { percentile } from './stats.js';
@@ -65,7 +65,7 @@ function timeTo90(samples: readonly { hostMs: number; valueMs: number }[], step:
   return Number.NaN;
 }
 
-try {
+await runGuarded(async () => {
   const schedule: Step[] = [{ speaker: 1, fromMs: 0, toMs: stepMs, hostMs: NaN }];
   if (n > 2) schedule.push({ speaker: 2, fromMs: 0, toMs: stepMs, hostMs: NaN });
   schedule.push({ speaker: 1, fromMs: stepMs, toMs: 0, hostMs: NaN });
@@ -115,9 +115,4 @@ try {
       `Windows left out as lone correlation outliers: ${dropped.map((count, k) => `S${k} ${count}`).join(', ')}.`,
     ].join('\n'),
   );
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await disposeAllGuarded();
-}
+});
