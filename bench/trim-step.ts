@@ -1,7 +1,7 @@
 /**
  * `npm run bench:trim`: does a speaker's latency trim move its REAL output by exactly that much?
  *   npm run bench:trim                          3 speakers, steps of 0.3 ms, 30 s apart
- *   npm run bench:trim -- --step-ms 1 --hold-seconds 20
+ *   npm run bench:trim -- --step-ms 1 --hold-seconds 20 --trace trim.json   (saves the polls and offsets)
  *
  * Acoustic calibration's corrections and the manual trim take the same path in the engine (a
  * change of the speaker's deliberate offset, slipped in by the drift loop, or re-scheduled when
@@ -14,7 +14,8 @@
  */
 import type { Page } from 'playwright-core';
 import { waitForDiagnostics } from '../test/e2e/harness.js';
-import { numberArg } from './cli-args.js';
+import { writeFileSync } from 'node:fs';
+import { numberArg, stringArg } from './cli-args.js';
 import { pairwiseOffsetsMs, type FrameSample } from './playout-compare.js';
 import { disposeAllGuarded, runGuarded } from './process-guard.js';
 import { speakerTracks, startPlayingRoom } from './playing-room.js';
@@ -27,6 +28,7 @@ const holdSec = numberArg('hold-seconds', 30);
 const settleSec = numberArg('settle-seconds', 5);
 const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 const steadySec = numberArg('steady-seconds', 15);
+const traceFile = stringArg('trace');
 
 if (n < 2) throw new RangeError('bench:trim needs at least 2 speakers');
 if (!(settleSec + 2 < holdSec)) throw new RangeError('--hold-seconds must exceed --settle-seconds by more than 2');
@@ -84,7 +86,7 @@ await runGuarded(async () => {
     await sleep(holdSec * 1000);
   }
   const recording = await recorder.stop();
-  await trace.stop();
+  const rounds = await trace.stop();
   await disposeAllGuarded();
 
   console.error(`recorded ${f(recording.frameCount / recording.rateHz, 1)} s; analysing…`);
@@ -92,6 +94,7 @@ await runGuarded(async () => {
   const hosted = (samples: readonly FrameSample[]) => samples.map((s) => ({ hostMs: recording.hostMsAt(s.recordingFrame), valueMs: s.valueMs }));
   // Offset of speaker k against S0, positive = k heard later.
   const againstS0 = tracks.map((t, k) => (k === 0 ? [] : hosted(pairwiseOffsetsMs(tracks[0]!, t, loopSec))));
+  if (traceFile !== undefined) writeFileSync(traceFile, JSON.stringify({ rounds, steps: schedule, againstS0 }));
   const rows = schedule.map((step) => {
     const samples = againstS0[step.speaker]!;
     const before = within(samples, step.hostMs - (holdSec - settleSec) * 1000, step.hostMs);
