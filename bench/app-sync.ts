@@ -136,7 +136,8 @@ export const libraryIds = (d: unknown): readonly string[] =>
 const decodedIds = (d: unknown): readonly string[] =>
   (d as { playback?: { timing?: { decodedTrackIds?: string[] } | null } | null } | null)?.playback?.timing?.decodedTrackIds ?? [];
 
-const phaseOf = (d: unknown): string | undefined =>
+/** The phase of a page's speaker engine (idle, loading, playing…), from its diagnostics. */
+export const phaseOf = (d: unknown): string | undefined =>
   (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
 /** Host ms of the next click anywhere in the page (event timestamp on the page's clock). */

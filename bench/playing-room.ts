@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { waitForDiagnostics } from '../test/e2e/harness.js';
-import { libraryIds } from './app-sync.js';
+import { libraryIds, phaseOf } from './app-sync.js';
 import { CLOCKS } from './clock-live.js';
 import { dropLoneOutliers } from './playout-compare.js';
 import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
@@ -48,8 +48,6 @@ export interface PlayingRoom {
   /** How long the outputs took to be steady, ms. */
   readonly steadyWaitMs: number;
 }
-
-const phaseOf = (d: unknown): string | undefined => (d as { playback?: { report?: { phase?: string } } | null } | null)?.playback?.report?.phase;
 
 /** A Chromium whose microphone is the room's `roommic` (its own silent output goes to sink `index`). */
 async function launchListener(room: PulseRoom, index: number, pulseLatencyMs: number): Promise<Page> {

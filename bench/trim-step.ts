@@ -100,9 +100,10 @@ await runGuarded(async () => {
     const before = within(samples, step.hostMs - (holdSec - settleSec) * 1000, step.hostMs);
     const after = within(samples, step.hostMs + settleSec * 1000, step.hostMs + holdSec * 1000);
     const beforeMs = median(before);
-    const movedMs = median(after) - beforeMs;
+    const afterMs = median(after);
+    const movedMs = afterMs - beforeMs;
     const wantedMs = step.toMs - step.fromMs;
-    const afterSpread = percentile(after.map((v) => Math.abs(v - median(after))).sort((a, b) => a - b), 0.95);
+    const afterSpread = percentile(after.map((v) => Math.abs(v - afterMs)).sort((a, b) => a - b), 0.95);
     return `| S${step.speaker} | ${f(step.fromMs, 1)} → ${f(step.toMs, 1)} | ${f(wantedMs)} | ${f(movedMs)} | ${f(movedMs / wantedMs, 2)} | ${f(timeTo90(samples, step, beforeMs, movedMs), 2)} | ${before.length}/${after.length} | ${f(afterSpread)} |`;
   });
   console.log(
