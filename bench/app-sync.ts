@@ -25,6 +25,7 @@ import { hostNowMs } from './room-recorder.js';
 import { waitForSteadyOutputs } from './steady-outputs.js';
 import { CLOCKS } from './clock-live.js';
 import { percentile } from './stats.js';
+import { checkReadingsBeyond, formatCheckedReadings, type CheckedReading } from './pair-check.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, makeAudioServiceRealtimeWhenUp, startApp, type AudioSpeaker } from './sync-rig.js';
 
 
@@ -76,8 +77,11 @@ export interface AppSyncReport {
   readonly recordedSec: number;
   /** How much faster the room sink's clock ran than the host clock, ppm (the speakers must follow it). */
   readonly sinkRatePpm: number;
-  /** Per pair: its statistics, and the windows over 1 ms apart (s after the press or the start of play, and ms; at most 8). */
-  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats; over: ReadonlyArray<{ atSec: number; valueMs: Milliseconds }> }>;
+  /**
+   * Per pair: its statistics, and the windows over 1 ms apart (s after the press or the start of
+   * play, and ms; at most 8), each with the pair read directly from the two channels (pair-check.ts).
+   */
+  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats; over: readonly CheckedReading[] }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
   /**
    * Click → first sound on the first speaker, on all, and on each, ms (null when not measured or
@@ -304,7 +308,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
         const offsets = pairwiseOffsetsMs(steady[a]!, steady[b]!, loopSec);
-        const over = offsets.filter((o) => Math.abs(o.valueMs) > 1).slice(0, 8).map((o) => ({ atSec: (o.recordingFrame - fromFrame) / rateHz, valueMs: o.valueMs }));
+        const over = checkReadingsBeyond(offsets, monos[a]!, monos[b]!, { rateHz, thresholdMs: 1, fromFrame });
         pairs.push({ pair: `S${a}–S${b}`, stats: absStats(offsets.map((o) => o.valueMs)), over });
       }
     }
@@ -371,7 +375,7 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.pairs.map((p) => row(p.pair, p.stats, '')),
     '',
-    `Windows over 1 ms apart (s after the ${report.pressToSoundMs === null ? 'start of play' : 'press'}: ms; at most 8 a pair): ${report.pairs.filter((p) => p.over.length > 0).map((p) => `${p.pair} ${p.over.map((o) => `${o.atSec.toFixed(1)}: ${o.valueMs.toFixed(2)}`).join(', ')}`).join('; ') || 'none'}.`,
+    `Windows over 1 ms apart (s after the ${report.pressToSoundMs === null ? 'start of play' : 'press'}: ms; at most 8 a pair; in brackets the pair read directly from the two channels, without the reference: ms, peak / runner-up): ${report.pairs.filter((p) => p.over.length > 0).map((p) => `${p.pair} ${formatCheckedReadings(p.over)}`).join('; ') || 'none'}.`,
     '',
     'Per speaker: error vs the mean of the others (positive = late).',
     '',

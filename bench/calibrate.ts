@@ -21,6 +21,7 @@ import { compareEstimates, formatEstimates } from './playout-trace.js';
 import { disposeAllGuarded, runGuarded } from './process-guard.js';
 import { HOP_SEC, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
+import { checkReadingsBeyond, formatCheckedReadings } from './pair-check.js';
 import { percentile } from './stats.js';
 import { numberArg, stringArg } from './cli-args.js';
 
@@ -89,11 +90,13 @@ await runGuarded(async () => {
   await disposeAllGuarded();
 
   console.error(`recorded ${f(recording.frameCount / recording.rateHz, 1)} s; analysing…`);
-  const { tracks, dropped, loopSec } = speakerTracks(recording, n, playHostMs);
+  const { tracks, dropped, loopSec, monos } = speakerTracks(recording, n, playHostMs);
   const inRange = (fromHost: number, toHost: number) => (frame: number) => frame >= recording.frameAt(fromHost) && frame < recording.frameAt(toHost);
   const before = inRange(beforeFromHostMs, calStartHostMs);
   const after = inRange(afterFromHostMs, afterFromHostMs + afterSec * 1000);
   const rows: string[] = [];
+  const beyond: string[] = [];
+  const afterFromFrame = recording.frameAt(afterFromHostMs);
   let worstAfter = { p95: 0, max: 0 };
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
@@ -101,6 +104,8 @@ await runGuarded(async () => {
       const s0 = stats(offsets.filter((o) => before(o.recordingFrame)).map((o) => o.valueMs));
       const s1 = stats(offsets.filter((o) => after(o.recordingFrame)).map((o) => o.valueMs));
       worstAfter = { p95: Math.max(worstAfter.p95, s1.p95Ms), max: Math.max(worstAfter.max, s1.maxMs) };
+      const checked = checkReadingsBeyond(offsets.filter((o) => after(o.recordingFrame)), monos[a]!, monos[b]!, { rateHz: recording.rateHz, thresholdMs: 0.25, fromFrame: afterFromFrame });
+      if (checked.length > 0) beyond.push(`S${a}–S${b} ${formatCheckedReadings(checked)}`);
       rows.push(`| S${a}–S${b} | ${s0.samples} | ${f(s0.medianMs)} | ${f(s0.p95Ms)} | ${f(s0.maxMs)} | ${s1.samples} | ${f(s1.medianMs)} | ${f(s1.p50Ms)} | ${f(s1.p95Ms)} | ${f(s1.maxMs)} |`);
     }
   }
@@ -121,6 +126,8 @@ await runGuarded(async () => {
       ...rows,
       '',
       `Target after calibration: p95 ≤ 0.1 ms, max ≤ 0.25 ms → ${met ? 'met' : 'MISSED'} (worst pair p95 ${f(worstAfter.p95)} ms, max ${f(worstAfter.max)} ms).`,
+      '',
+      `After: windows over 0.25 ms apart (s from the start of "after": ms; at most 8 a pair; in brackets the pair read directly from the two channels, without the reference: ms, peak / runner-up): ${beyond.join('; ') || 'none'}.`,
       '',
       `Windows left out as lone correlation outliers (over 1 ms off both neighbours, which agree within 0.2 ms): ${dropped.map((count, k) => `S${k} ${count}`).join(', ')}.`,
       '',

@@ -113,13 +113,14 @@ export async function startPlayingRoom(options: PlayingRoomOptions): Promise<Pla
 /**
  * Each speaker's channel of `recording` tracked against the demo from `playHostMs` (it loops
  * within a long run), lone correlation outliers left out as bench:sync does (one window read
- * 1237 ms off amid 10 s whose p95 was 0.05 ms); and the demo's length, s.
+ * 1237 ms off amid 10 s whose p95 was 0.05 ms); the demo's length, s; and the channels (mono).
  */
-export function speakerTracks(recording: Recording, speakers: number, playHostMs: number): { tracks: PlayoutWindow[][]; dropped: number[]; loopSec: number } {
+export function speakerTracks(recording: Recording, speakers: number, playHostMs: number): { tracks: PlayoutWindow[][]; dropped: number[]; loopSec: number; monos: Float32Array[] } {
   const rateHz = recording.rateHz;
   const track = new ReferenceTrack();
   const reference = track.monoAt(rateHz);
   const fromFrame = Math.max(0, Math.round(recording.frameAt(playHostMs)));
-  const cleaned = Array.from({ length: speakers }, (_, k) => dropLoneOutliers(trackPlayout(reference, recording.speakerMono(k), { rateHz, fromFrame, hopSec: HOP_SEC, loops: true }), rateHz));
-  return { tracks: cleaned.map((c) => c.windows), dropped: cleaned.map((c) => c.dropped), loopSec: track.durationSec };
+  const monos = Array.from({ length: speakers }, (_, k) => recording.speakerMono(k));
+  const cleaned = monos.map((mono) => dropLoneOutliers(trackPlayout(reference, mono, { rateHz, fromFrame, hopSec: HOP_SEC, loops: true }), rateHz));
+  return { tracks: cleaned.map((c) => c.windows), dropped: cleaned.map((c) => c.dropped), loopSec: track.durationSec, monos };
 }

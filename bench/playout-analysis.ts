@@ -191,6 +191,28 @@ function search(reference: Float32Array, needle: Float32Array, needleEnergy: num
   return { ...best, runnerUp };
 }
 
+/** Best match of a needle in a range of a signal: see {@link locateNeedle}. */
+export interface NeedleMatch {
+  /** Frame of `haystack` (fractional, sub-sample) where the needle's first frame matches best. */
+  readonly frame: number;
+  /** Normalized correlation there, −1 … 1. */
+  readonly confidence: number;
+  /** The best peak more than 5 ms away, or local maximum more than 1 ms away (−Infinity: none). */
+  readonly runnerUp: number;
+}
+
+/**
+ * Where `needle` matches `haystack` best with its first frame in [fromFrame, toFrame], by the
+ * same normalized cross-correlation, sub-sample refinement and runner-up rule as the tracking.
+ * Null for a silent needle.
+ */
+export function locateNeedle(haystack: Float32Array, needle: Float32Array, fromFrame: number, toFrame: number, rateHz: number): NeedleMatch | null {
+  const needleEnergy = energy(needle);
+  if (Math.sqrt(needleEnergy / Math.max(1, needle.length)) < SILENCE_RMS) return null;
+  const found = search(haystack, needle, needleEnergy, Math.round(fromFrame), Math.round(toFrame), Math.round(EXCLUSION_SEC * rateHz), Math.round(NEAR_EXCLUSION_SEC * rateHz));
+  return { frame: found.position, confidence: found.confidence, runnerUp: found.runnerUp };
+}
+
 /**
  * Heard track position per window of `recorded` (see the module comment). Windows start every
  * `hopSec` from `fromFrame`; each covers `windowSec`.

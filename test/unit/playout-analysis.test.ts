@@ -3,6 +3,7 @@ import { renderDemoTrackWav } from '../../src/media/demo-track.js';
 import { decodeWavPcm16, pcm16ToFloatChannels } from '../../src/media/wav.js';
 import { trackPlayout, type PlayoutWindow } from '../../bench/playout-analysis.js';
 import { countDiscontinuities, dropLoneOutliers, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame, wrapPositionSec } from '../../bench/playout-compare.js';
+import { directPairOffset } from '../../bench/pair-check.js';
 import { resample } from '../../bench/resample.js';
 import { addNoise, seededNoise, syntheticRecording } from '../../bench/synthetic-signals.js';
 
@@ -213,6 +214,19 @@ describe('playout analysis', () => {
     expect(firstInSync(ea!, 2)?.recordingFrame).to.equal(ea![0]!.recordingFrame);
     const start = trackStartFrame(b, RATE)!;
     expect(start).to.be.closeTo(Math.round(LEAD_SEC * RATE) + 132.3 - TRACK_START_SEC * RATE, 0.3);
+  });
+
+  it('reads a pair directly from the two recordings, without the reference', () => {
+    const a = record(0);
+    const frame = Math.round(3 * RATE);
+    const near = directPairOffset(a, record(132.3), frame, { rateHz: RATE, searchSec: 0.02 })!;
+    expect(near.offsetMs).to.be.closeTo((132.3 / RATE) * 1000, TOLERANCE_MS);
+    expect(near.confidence).to.be.above(0.99);
+    expect(near.runnerUp).to.be.below(0.97 * near.confidence);
+    const ahead = syntheticRecording(reference, { rateHz: RATE, seconds: 6, leadSilenceSec: LEAD_SEC, trackStartSec: TRACK_START_SEC + 1.2, delayFrames: 0, gain: 1 });
+    const early = directPairOffset(a, ahead, frame, { rateHz: RATE, searchSec: 1.5 })!;
+    expect(early.offsetMs, 'b 1.2 s early').to.be.closeTo(-1200, TOLERANCE_MS);
+    expect(directPairOffset(a, record(0), Math.round(0.2 * RATE), { rateHz: RATE, searchSec: 0.02 }), 'a silent there').to.equal(null);
   });
 
   it('compares positions of a gaplessly looped track across the repeat boundary', () => {
