@@ -33,7 +33,11 @@
  *   Readings rising back to a latency heard (rules' latency + offset) in the last `returnMemoryMs`
  *   are a return, not a ramp, and are followed up to it, past `maxUpMs` too: the heard latency does
  *   not follow a ramp, so a ramp cannot raise that memory (the dip above, taken by the rules at its
- *   bottom, came back as a rise);
+ *   bottom, came back as a rise). The band reaches `bandUpMs` above that latency too: in a 10-minute
+ *   bench:sync a speaker's output moved 2.83 ms early at once and came back over ~45 s (its
+ *   PulseAudio stream refilling, the render line's rate 70 ppm up meanwhile), its readings with it;
+ *   the rules took the drop, the return lay beyond the band, the offset was held at 0.5 ms and the
+ *   speaker played up to 3.3 ms late until the rules took the new level, 45 s later;
  * - when more than `maxOutsideFraction` of the latest readings lie outside the band, the readings
  *   are the rules' business (a ramp, a step, a glitch) and the offset is held, and for
  *   `outsideHoldMs` after, while a glitch's tail comes back through the band (readings 11.5 ms low
@@ -317,12 +321,12 @@ export class FineLatency {
     const points = this.points;
     if (points.length < this.o.minReadings) return null;
     if (points[points.length - 1]!.readAtMs - points[0]!.readAtMs < this.o.minSpanMs) return null;
-    const gaps = this.inBand(points, atMs, latencyMs, impliedOf, this.o.bandDownMs, this.o.bandUpMs);
+    const returnMs = Math.max(0, ...this.heard.map((h) => h.latencyMs - latencyMs));
+    const gaps = this.inBand(points, atMs, latencyMs, impliedOf, this.o.bandDownMs, returnMs + this.o.bandUpMs);
     if (gaps === null || atMs < this.holdUntilMs) return null;
     const level = median(gaps.map((g) => g.valueMs));
     const rise = slopePerSec(gaps);
     const rising = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec;
-    const returnMs = Math.max(0, ...this.heard.map((h) => h.latencyMs - latencyMs));
     const maxUpMs = Math.max(returnMs, rising ? Math.max(0, this.offset) : this.o.maxUpMs);
     return { targetMs: Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level)), levelMs: level };
   }
