@@ -37,7 +37,10 @@
  *   bench:sync a speaker's output moved 2.83 ms early at once and came back over ~45 s (its
  *   PulseAudio stream refilling, the render line's rate 70 ppm up meanwhile), its readings with it;
  *   the rules took the drop, the return lay beyond the band, the offset was held at 0.5 ms and the
- *   speaker played up to 3.3 ms late until the rules took the new level, 45 s later;
+ *   speaker played up to 3.3 ms late until the rules took the new level, 45 s later. Toward a
+ *   latency heard at least `absorbMinMs` above, the offset moves at `returnSlewMsPerSec`: replayed
+ *   on that trace's polls, the speaker's worst lateness in the return was ~2 ms at 0.1 ms/s and
+ *   ~1.3 ms at 0.3 ms/s (the drift loop follows 0.3 ms/s, 300 ppm, by slipping samples as ever);
  * - when more than `maxOutsideFraction` of the latest readings lie outside the band, the readings
  *   are the rules' business (a ramp, a step, a glitch) and the offset is held, and for
  *   `outsideHoldMs` after, while a glitch's tail comes back through the band (readings 11.5 ms low
@@ -98,8 +101,10 @@ export interface FineLatencyOptions {
   readonly maxRiseMsPerSec: number;
   /** …above the highest latency heard (rules' latency + offset) in the latest this long, ms. */
   readonly returnMemoryMs: Milliseconds;
-  /** Fastest change of the offset, ms per s. */
+  /** Fastest change of the offset, ms per s… */
   readonly slewMsPerSec: number;
+  /** …and toward a latency heard at least `absorbMinMs` above the one in use, in the latest `returnMemoryMs`. */
+  readonly returnSlewMsPerSec: number;
   /** An offset at least this far from 0 (ms), within `absorbMaxMoveMs` of its aim… */
   readonly absorbMinMs: Milliseconds;
   /** …and stood there this long above the latency, or below it, ms… */
@@ -124,7 +129,7 @@ export interface FineLatencyOptions {
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
-  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1,
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1, returnSlewMsPerSec: 0.3,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
   quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1, quickSettleGraceMs: 3_000, quickEngageMs: 1, quickEngageWithinMs: 5_000,
 };
@@ -139,10 +144,11 @@ export interface FineReading {
 /** Implied latency of a reading against the current render line, ms. */
 export type ImpliedOf = (ctxMs: Milliseconds, perfMs: Milliseconds) => Milliseconds;
 
-/** Where the offset should go and the readings' level (the median gap), ms. */
+/** Where the offset should go and the readings' level (the median gap), ms; whether it goes back up toward a latency heard lately. */
 interface Aim {
   readonly targetMs: Milliseconds;
   readonly levelMs: Milliseconds;
+  readonly returning?: boolean;
 }
 
 /** A reading's gap to the latency in use, and when it was read, ms. */
@@ -205,7 +211,7 @@ export class FineLatency {
     if (quick === null || !quick.engaged) {
       const aim = this.target(atMs, latencyMs, impliedOf);
       if (aim !== null) {
-        this.slewTo(aim.targetMs, this.o.slewMsPerSec * elapsedSec);
+        this.slewTo(aim.targetMs, (aim.returning === true ? this.o.returnSlewMsPerSec : this.o.slewMsPerSec) * elapsedSec);
         this.notePinned(aim, atMs);
       }
     } else {
@@ -328,6 +334,7 @@ export class FineLatency {
     const rise = slopePerSec(gaps);
     const rising = rise.slope - 2 * rise.se > this.o.maxRiseMsPerSec;
     const maxUpMs = Math.max(returnMs, rising ? Math.max(0, this.offset) : this.o.maxUpMs);
-    return { targetMs: Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level)), levelMs: level };
+    const targetMs = Math.max(-this.o.maxDownMs, Math.min(maxUpMs, level));
+    return { targetMs, levelMs: level, returning: returnMs >= this.o.absorbMinMs && targetMs > this.offset && targetMs <= returnMs };
   }
 }

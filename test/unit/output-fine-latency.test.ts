@@ -130,24 +130,29 @@ describe('FineLatency', () => {
     expect(ramp.endMs, 'without the memory: up to maxUpMs once flat').to.be.closeTo(DEFAULT_FINE_LATENCY_OPTIONS.maxUpMs, 1e-9);
   });
 
-  it('follows a return beyond the band up to the latency heard lately (a stream refilling after a drop)', () => {
-    // bench:sync: a speaker's output and readings dropped 2.83 ms; the rules took the drop; over the
-    // next ~45 s both came back, the readings to 1 ms above the old level, rising 0.1 ms/s.
-    const fine = new FineLatency();
-    const rng = new Rng(21);
-    feed(fine, 0, 30_000, () => rng.normal(0, 0.05));
-    const lowMs = LATENCY_MS - 2.83;
-    fine.latencySet();
-    const offsets = new Map<number, number>();
-    for (let atMs = 30_250; atMs <= 90_000; atMs += 250) {
-      const gapMs = Math.min(3.9, 0.1 * Math.max(0, atMs - 34_000) / 1000) + rng.normal(0, 0.05);
-      fine.add({ ctxMs: atMs, perfMs: atMs + lowMs + gapMs, readAtMs: atMs }, lowMs, line(0));
-      offsets.set(atMs, fine.offsetMs);
-    }
-    // Readings 2 ms up at 54 s, seen over a 10 s median: the offset trails them by ~0.5 ms.
-    expect(offsets.get(54_000)).to.be.within(1.2, 2);
-    expect(offsets.get(70_000), 'at the latency heard before the drop').to.be.closeTo(2.83, 0.1);
+  it('follows a return beyond the band up to the latency heard lately, at returnSlewMsPerSec (a stream refilling after a drop)', () => {
+    // bench:sync: a speaker's output and readings dropped 2.83 ms; the rules took the drop; 4 s
+    // later both rose 1.1 ms at once, then 0.15 ms/s, the readings to 1 ms above the old level.
+    const run = (returnSlewMsPerSec: number): Map<number, number> => {
+      const fine = new FineLatency({ ...DEFAULT_FINE_LATENCY_OPTIONS, returnSlewMsPerSec });
+      const rng = new Rng(21);
+      feed(fine, 0, 30_000, () => rng.normal(0, 0.05));
+      const lowMs = LATENCY_MS - 2.83;
+      fine.latencySet();
+      const offsets = new Map<number, number>();
+      for (let atMs = 30_250; atMs <= 90_000; atMs += 250) {
+        const gapMs = (atMs < 34_000 ? 0 : Math.min(3.9, 1.1 + (0.15 * (atMs - 34_000)) / 1000)) + rng.normal(0, 0.05);
+        fine.add({ ctxMs: atMs, perfMs: atMs + lowMs + gapMs, readAtMs: atMs }, lowMs, line(0));
+        offsets.set(atMs, fine.offsetMs);
+      }
+      return offsets;
+    };
+    const offsets = run(DEFAULT_FINE_LATENCY_OPTIONS.returnSlewMsPerSec);
+    // The 10 s median trails the readings: ~2.5 ms of the 3.1 ms they rose by 48 s.
+    expect(offsets.get(44_000)).to.be.within(1.5, 2.2);
+    expect(offsets.get(52_000), 'at the latency heard before the drop').to.be.closeTo(2.83, 0.1);
     expect(offsets.get(90_000), 'no further while they still rose').to.be.closeTo(2.83, 0.1);
+    expect(run(DEFAULT_FINE_LATENCY_OPTIONS.slewMsPerSec).get(44_000), 'at the usual slew').to.be.below(0.9);
   });
 
   it('hands an offset held below the latency to it after absorbDownAfterMs (readings below are no ramp)', () => {
