@@ -34,8 +34,8 @@
  *   are a return, not a ramp, and are followed up to it, past `maxUpMs` too: the heard latency does
  *   not follow a ramp, so a ramp cannot raise that memory (the dip above, taken by the rules at its
  *   bottom, came back as a rise). The band reaches `bandUpMs` above that latency too: in a 10-minute
- *   bench:sync a speaker's output moved 2.83 ms early at once and came back over ~45 s (its
- *   PulseAudio stream refilling, the render line's rate 70 ppm up meanwhile), its readings with it;
+ *   bench:sync a speaker's output moved 2.83 ms early at once and came back over ~45 s (as a
+ *   refilling PulseAudio stream would: its render line's rate rose 70 ppm meanwhile), its readings with it;
  *   the rules took the drop, the return lay beyond the band, the offset was held at 0.5 ms and the
  *   speaker played up to 3.3 ms late until the rules took the new level, 45 s later. Toward a
  *   latency heard at least `absorbMinMs` above, the offset moves at `returnSlewMsPerSec`: replayed
