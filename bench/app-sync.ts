@@ -25,7 +25,7 @@ import { hostNowMs } from './room-recorder.js';
 import { waitForSteadyOutputs } from './steady-outputs.js';
 import { CLOCKS } from './clock-live.js';
 import { percentile } from './stats.js';
-import { checkReadingsBeyond, formatCheckedReadings, type CheckedReading } from './pair-check.js';
+import { checkReadingsBeyond, directPairSeries, formatCheckedReadings, type CheckedReading } from './pair-check.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, makeAudioServiceRealtimeWhenUp, startApp, type AudioSpeaker } from './sync-rig.js';
 
 
@@ -79,9 +79,10 @@ export interface AppSyncReport {
   readonly sinkRatePpm: number;
   /**
    * Per pair: its statistics, and the windows over 1 ms apart (s after the press or the start of
-   * play, and ms; at most 8), each with the pair read directly from the two channels (pair-check.ts).
+   * play, and ms; at most 8), each with the pair read directly from the two channels (pair-check.ts);
+   * and the pair read directly at every window (±20 ms), as a cross-check of the tracking.
    */
-  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats; over: readonly CheckedReading[] }>;
+  readonly pairs: ReadonlyArray<{ pair: string; stats: AbsStats; over: readonly CheckedReading[]; direct: { stats: AbsStats; unclear: number } }>;
   readonly perSpeaker: ReadonlyArray<{ speaker: string; injected: string; stats: AbsStats; discontinuities: number; locked: string }>;
   /**
    * Click → first sound on the first speaker, on all, and on each, ms (null when not measured or
@@ -309,7 +310,8 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       for (let b = a + 1; b < n; b++) {
         const offsets = pairwiseOffsetsMs(steady[a]!, steady[b]!, loopSec);
         const over = checkReadingsBeyond(offsets, monos[a]!, monos[b]!, { rateHz, thresholdMs: 1, fromFrame });
-        pairs.push({ pair: `S${a}–S${b}`, stats: absStats(offsets.map((o) => o.valueMs)), over });
+        const series = directPairSeries(monos[a]!, monos[b]!, offsets.map((o) => o.recordingFrame), { rateHz, searchSec: 0.02 });
+        pairs.push({ pair: `S${a}–S${b}`, stats: absStats(offsets.map((o) => o.valueMs)), over, direct: { stats: absStats(series.offsetsMs), unclear: series.unclear } });
       }
     }
     const truth = errorsVsOthersMs(steady, 1, loopSec);
@@ -374,6 +376,12 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     '| pair | windows | median ms | ± median p95 ms | p50 abs ms | p95 abs ms | p99 abs ms | max abs ms | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.pairs.map((p) => row(p.pair, p.stats, '')),
+    '',
+    'Cross-check: each pair read directly from its two recorded channels at the same windows (where one channel matches the other\'s window within ±20 ms), without the reference track; unclear: silent, or a runner-up within 3 %.',
+    '',
+    '| pair | clear windows | unclear | median ms | ± median p95 ms | p95 abs ms | max abs ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...report.pairs.map((p) => `| ${p.pair} | ${p.direct.stats.samples} | ${p.direct.unclear} | ${f(p.direct.stats.medianSignedMs)} | ${f(p.direct.stats.p95AroundMedianMs)} | ${f(p.direct.stats.p95Ms)} | ${f(p.direct.stats.maxMs)} |`),
     '',
     `Windows over 1 ms apart (s after the ${report.pressToSoundMs === null ? 'start of play' : 'press'}: ms; at most 8 a pair; in brackets the pair read directly from the two channels, without the reference: ms, peak / runner-up): ${report.pairs.filter((p) => p.over.length > 0).map((p) => `${p.pair} ${formatCheckedReadings(p.over)}`).join('; ') || 'none'}.`,
     '',

@@ -38,6 +38,29 @@ export function directPairOffset(a: Float32Array, b: Float32Array, frame: number
   return { offsetMs: ((match.frame - frame) / rateHz) * 1000, confidence: match.confidence, runnerUp: match.runnerUp };
 }
 
+/** A pair read directly at many windows: the offsets (ms) of the clear ones, and how many were not. */
+export interface DirectPairSeries {
+  readonly offsetsMs: Milliseconds[];
+  /** Windows where a was silent, the peak was below `minConfidence`, or a runner-up came within 3 % of it. */
+  readonly unclear: number;
+}
+
+/**
+ * {@link directPairOffset} at each of `frames` (±`searchSec`), keeping the clear readings: a
+ * peak of at least `minConfidence` that beats the runner-up by 3 %, as the tracking demands.
+ */
+export function directPairSeries(a: Float32Array, b: Float32Array, frames: readonly number[], options: DirectPairOptions & { readonly minConfidence?: number }): DirectPairSeries {
+  const { minConfidence = 0.5 } = options;
+  const offsetsMs: Milliseconds[] = [];
+  let unclear = 0;
+  for (const frame of frames) {
+    const reading = directPairOffset(a, b, frame, options);
+    if (reading === null || reading.confidence < minConfidence || reading.runnerUp >= 0.97 * reading.confidence) unclear++;
+    else offsetsMs.push(reading.offsetMs);
+  }
+  return { offsetsMs, unclear };
+}
+
 /** A pair reading beyond a threshold, and the pair read directly at its window. */
 export interface CheckedReading {
   /** s after `fromFrame`. */

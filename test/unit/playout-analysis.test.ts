@@ -3,7 +3,7 @@ import { renderDemoTrackWav } from '../../src/media/demo-track.js';
 import { decodeWavPcm16, pcm16ToFloatChannels } from '../../src/media/wav.js';
 import { trackPlayout, type PlayoutWindow } from '../../bench/playout-analysis.js';
 import { countDiscontinuities, dropLoneOutliers, errorsVsOthersMs, firstInSync, pairwiseOffsetsMs, trackStartFrame, wrapPositionSec } from '../../bench/playout-compare.js';
-import { directPairOffset } from '../../bench/pair-check.js';
+import { directPairOffset, directPairSeries } from '../../bench/pair-check.js';
 import { resample } from '../../bench/resample.js';
 import { addNoise, seededNoise, syntheticRecording } from '../../bench/synthetic-signals.js';
 
@@ -227,6 +227,12 @@ describe('playout analysis', () => {
     const early = directPairOffset(a, ahead, frame, { rateHz: RATE, searchSec: 1.5 })!;
     expect(early.offsetMs, 'b 1.2 s early').to.be.closeTo(-1200, TOLERANCE_MS);
     expect(directPairOffset(a, record(0), Math.round(0.2 * RATE), { rateHz: RATE, searchSec: 0.02 }), 'a silent there').to.equal(null);
+    const frames = [0.2, 1, 2, 3, 4].map((sec) => Math.round(sec * RATE));
+    const series = directPairSeries(a, record(-22.05), frames, { rateHz: RATE, searchSec: 0.02 });
+    expect(series.unclear, 'the silent window').to.equal(1);
+    expect(series.offsetsMs.length).to.equal(4);
+    for (const ms of series.offsetsMs) expect(ms).to.be.closeTo(-0.5, TOLERANCE_MS);
+    expect(directPairSeries(a, seededNoise(a.length, 9), frames.slice(1), { rateHz: RATE, searchSec: 0.02 }).unclear, 'unrelated noise').to.equal(4);
   });
 
   it('compares positions of a gaplessly looped track across the repeat boundary', () => {
