@@ -31,7 +31,8 @@
  *   sent to 0: in a 10-minute bench:sync a 3 s dip of the readings, then their return, read as a
  *   rise; the offset went from +0.46 to 0 and back, and the speaker played 0.45 ms late for 15 s.
  *   Readings rising back to a latency heard (rules' latency + offset) in the last `returnMemoryMs`
- *   are a return, not a ramp, and are followed up to it, past `maxUpMs` too: the heard latency does
+ *   are a return, not a ramp, and are followed up to it, past `maxUpMs` too (a latency is heard when
+ *   the readings confirm it, on the current render line): the heard latency does
  *   not follow a ramp, so a ramp cannot raise that memory (the dip above, taken by the rules at its
  *   bottom, came back as a rise). The band reaches `bandUpMs` above that latency too: in a 10-minute
  *   bench:sync a speaker's output moved 2.83 ms early at once and came back over ~45 s (as a
@@ -105,6 +106,8 @@ export interface FineLatencyOptions {
   readonly slewMsPerSec: number;
   /** …and toward a latency heard at least `absorbMinMs` above the one in use, in the latest `returnMemoryMs`. */
   readonly returnSlewMsPerSec: number;
+  /** A latency counts as heard when the readings' level (median gap) lies within this of the offset, ms. */
+  readonly heardWithinMs: Milliseconds;
   /** An offset at least this far from 0 (ms), within `absorbMaxMoveMs` of its aim… */
   readonly absorbMinMs: Milliseconds;
   /** …and stood there this long above the latency, or below it, ms… */
@@ -129,7 +132,7 @@ export interface FineLatencyOptions {
 }
 
 export const DEFAULT_FINE_LATENCY_OPTIONS: FineLatencyOptions = {
-  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1, returnSlewMsPerSec: 0.3,
+  windowMs: 10_000, minReadings: 8, minSpanMs: 5_000, bandDownMs: 4, bandUpMs: 2, maxOutsideFraction: 0.1, outsideHoldMs: 30_000, maxDownMs: 3, maxUpMs: 1, maxRiseMsPerSec: 0.03, returnMemoryMs: 120_000, slewMsPerSec: 0.1, returnSlewMsPerSec: 0.3, heardWithinMs: 0.5,
   absorbMinMs: 1, absorbUpAfterMs: 60_000, absorbDownAfterMs: 20_000, absorbMaxMoveMs: 0.15,
   quickForMs: 20_000, quickWindowMs: 2_000, quickMinReadings: 4, quickBandMs: 4, quickSlewMsPerSec: 1, quickSettleGraceMs: 3_000, quickEngageMs: 1, quickEngageWithinMs: 5_000,
 };
@@ -177,7 +180,11 @@ export class FineLatency {
   private lastAtMs = Number.NaN;
   /** Since when (ms) the offset has stood at least `absorbMinMs` from 0 at its aim, and the readings' level then (ms); null: not. */
   private pinned: { readonly sinceMs: Milliseconds; readonly levelMs: Milliseconds } | null = null;
-  /** The latency heard (rules' latency + offset, ms) after each reading of the latest `returnMemoryMs`, oldest first. */
+  /**
+   * The latency heard (rules' latency + offset, ms) after each reading of the latest
+   * `returnMemoryMs` that the readings confirmed (their level within `heardWithinMs` of the offset),
+   * on the current render line; oldest first.
+   */
   private heard: { readonly atMs: Milliseconds; readonly latencyMs: Milliseconds }[] = [];
   /** Until when (ms) the offset is held after too many readings lay outside the band. */
   private holdUntilMs = Number.NEGATIVE_INFINITY;
@@ -208,9 +215,11 @@ export class FineLatency {
     if (quick !== null && quickAim !== null && Math.abs(quickAim.levelMs - this.offset) >= this.o.quickEngageMs) quick.engaged = true;
     const elapsedSec = Number.isFinite(this.lastAtMs) ? Math.max(0, atMs - this.lastAtMs) / 1000 : 0;
     this.lastAtMs = atMs;
+    let confirmed = false;
     if (quick === null || !quick.engaged) {
       const aim = this.target(atMs, latencyMs, impliedOf);
       if (aim !== null) {
+        confirmed = Math.abs(aim.levelMs - this.offset) <= this.o.heardWithinMs;
         this.slewTo(aim.targetMs, (aim.returning === true ? this.o.returnSlewMsPerSec : this.o.slewMsPerSec) * elapsedSec);
         this.notePinned(aim, atMs);
       }
@@ -218,7 +227,7 @@ export class FineLatency {
       if (quickAim !== null) this.slewTo(quickAim.targetMs, this.o.quickSlewMsPerSec * elapsedSec);
       this.pinned = null;
     }
-    this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
+    if (confirmed) this.heard.push({ atMs, latencyMs: latencyMs + this.offset });
   }
 
   /** The output may have moved (an underrun, a render restart): follow the readings quickly from the next one on. */
@@ -278,13 +287,23 @@ export class FineLatency {
 
   /** The latency in use was set anew (from readings): the offset is part of it now. */
   latencySet(): void {
-    this.lineRestarted();
+    this.startOver();
     this.offset = 0;
     this.holdUntilMs = Number.NEGATIVE_INFINITY;
   }
 
-  /** The render line restarted: readings on it are judged afresh; the offset is held meanwhile. */
+  /**
+   * The render line restarted: readings on it are judged afresh; the offset is held meanwhile. The
+   * latencies heard are forgotten: the latency kept through a restart can lie ms off the new line
+   * with the output put (at the press, 4.4–5.6 ms), and taken for heard it let the offset rise
+   * that far in the next 2 minutes.
+   */
   lineRestarted(): void {
+    this.startOver();
+    this.heard = [];
+  }
+
+  private startOver(): void {
     this.points = [];
     this.lastAtMs = Number.NaN;
     this.pinned = null;

@@ -155,6 +155,33 @@ describe('FineLatency', () => {
     expect(run(DEFAULT_FINE_LATENCY_OPTIONS.slewMsPerSec).get(44_000), 'at the usual slew').to.be.below(0.9);
   });
 
+  it('takes for heard only latencies the readings confirmed on the current render line', () => {
+    // bench:sync: at the press the render line restarted with the output put; the latency kept
+    // through it lay 5.6 ms above the new line's readings until the rules stepped it down. Taken for
+    // heard, it let the offset of readings ~1 ms up rise past maxUpMs.
+    const after = (prelude: (fine: FineLatency) => void): number => {
+      const fine = new FineLatency();
+      const rng = new Rng(31);
+      feed(fine, 0, 30_000, () => rng.normal(0, 0.05));
+      prelude(fine);
+      const lowMs = LATENCY_MS - 5.6;
+      fine.latencySet();
+      for (let atMs = 40_250; atMs <= 100_000; atMs += 250) fine.add({ ctxMs: atMs, perfMs: atMs + lowMs + 1.5 + rng.normal(0, 0.05), readAtMs: atMs }, lowMs, line(0));
+      return fine.offsetMs;
+    };
+    const { maxUpMs } = DEFAULT_FINE_LATENCY_OPTIONS;
+    expect(after(() => undefined), 'the same line: a return').to.be.closeTo(1.5, 0.1);
+    expect(after((fine) => fine.lineRestarted()), 'a new line').to.be.closeTo(maxUpMs, 1e-9);
+    // On the new line, readings 5.6 ms below the kept latency never confirmed it.
+    expect(
+      after((fine) => {
+        fine.lineRestarted();
+        feed(fine, 30_250, 40_000, () => -5.6);
+      }),
+      'unconfirmed',
+    ).to.be.closeTo(maxUpMs, 1e-9);
+  });
+
   it('hands an offset held below the latency to it after absorbDownAfterMs (readings below are no ramp)', () => {
     const fine = new FineLatency();
     const rng = new Rng(12);
