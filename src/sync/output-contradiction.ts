@@ -45,6 +45,11 @@ export class LatencyContradiction {
     return Math.max(0, this.offsetMs(latencyMs));
   }
 
+  /** How far the latest readings' median lies from `latencyMs` either way, ms (0 while too few readings). */
+  distanceMs(latencyMs: Milliseconds): Milliseconds {
+    return Math.abs(this.offsetMs(latencyMs));
+  }
+
   /** Whether the readings contradict `latencyMs` (see the options). */
   contradicts(latencyMs: Milliseconds): boolean {
     return this.gapBelowMs(latencyMs) > this.options.contradictMs;

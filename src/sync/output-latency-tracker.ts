@@ -194,12 +194,17 @@ export class LatencyTracker {
   }
 
   /**
-   * 1σ of the latency, ms: the anchors' spread, plus the gap of the latest readings when they lie
-   * more than `toleranceMs` below it (the latency is in dispute).
+   * 1σ of the heard latency, ms: the anchors' spread, plus, while the latest readings lie more than
+   * `toleranceMs` below the rules' latency (it is in dispute), how far they lie from the heard
+   * latency, the one that maps: what the fine offset already follows is not in doubt. bench:sync,
+   * on a busy machine: the readings lay ~3.3 ms below the rules' latency and the fine offset had
+   * followed them to within 0.7 ms, yet their gap to the rules' latency (±3.1–3.5 ms) kept the
+   * drift loop off the speaker's estimates (it ignores those over ±3 ms) for 10 s while it played
+   * ~1 ms early.
    */
   get sdMs(): Milliseconds {
-    const gapBelowMs = this.contradiction.gapBelowMs(this.latencyMs);
-    const disputeSd = gapBelowMs > this.o.toleranceMs ? gapBelowMs : 0;
+    const disputed = this.contradiction.gapBelowMs(this.latencyMs) > this.o.toleranceMs;
+    const disputeSd = disputed ? this.contradiction.distanceMs(this.heardLatencyMs) : 0;
     return Math.hypot(this.baseline.state()?.sdMs ?? 0, disputeSd);
   }
 

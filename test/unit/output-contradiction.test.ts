@@ -25,6 +25,16 @@ describe('LatencyContradiction', () => {
     expect(judge([40, 40, 40, 40, 60, 60, 60, 60], 60)).to.equal(false);
   });
 
+  it('tells the readings\' gap below a latency and their distance from one either way', () => {
+    const c = new LatencyContradiction({ readings: 4, contradictMs: 10 });
+    for (const v of [51, 51.5, 51.2, 90]) c.add(v);
+    expect(c.gapBelowMs(54.6)).to.be.closeTo(3.25, 1e-9);
+    expect(c.distanceMs(52)).to.be.closeTo(0.65, 1e-9);
+    expect(c.distanceMs(50)).to.be.closeTo(1.35, 1e-9);
+    expect(c.gapBelowMs(50)).to.equal(0);
+    expect(new LatencyContradiction({ readings: 4, contradictMs: 10 }).distanceMs(50), 'too few readings').to.equal(0);
+  });
+
   it('is never contradicted without a latency', () => {
     expect(judge([40, 40, 40, 40], Number.NaN)).to.equal(false);
   });

@@ -124,6 +124,21 @@ describe('OutputTiming latency rules', () => {
     }
   });
 
+  it('doubts a disputed latency by the readings\' distance from the heard latency, not from the rules\' one', () => {
+    // bench:sync on a busy machine: the real latency drifted 3.3 ms down while the readings trended
+    // (the rules held); the fine offset followed to within ~0.7 ms, but the gap to the rules'
+    // latency (±3.1–3.5 ms) kept the drift loop, which ignores estimates over ±3 ms, off them for 10 s.
+    for (const seed of [1, 2, 3, 4]) {
+      const r = simulate({ seed, durationMs: 70_000, readingJitterMs: 0.2, latencyPath: [{ atMs: 30_000, deltaMs: 0 }, { atMs: 46_000, deltaMs: -3.3 }] });
+      const followed = r.errors.filter((e) => e.atMs >= 50_000 && e.atMs < 68_000);
+      expect(followed.length, `seed ${seed}`).to.be.above(50);
+      expect(Math.max(...followed.map((e) => e.sdMs)), `seed ${seed}: the rules' latency still lies 3.3 ms above`).to.be.below(2.5);
+      // Still honest: once in dispute, where the mapping is over 1 ms off, its uncertainty says most of it.
+      const off = r.errors.filter((e) => e.atMs >= 40_000 && Math.abs(e.errorMs) > 1);
+      expect(off.every((e) => e.sdMs >= 0.5 * Math.abs(e.errorMs)), `seed ${seed}: ${off.map((e) => `${e.errorMs.toFixed(2)}±${e.sdMs.toFixed(2)}`).join(' ')}`).to.equal(true);
+    }
+  });
+
   it('keeps a proven latency through a 3 s dip of steady readings 4 ms low', () => {
     // bench:sync (10 min): a speaker's readings dipped 4 ms for a few seconds on an old render line;
     // its proven latency followed them down and it played 4 ms late for 10 s. (A dip this steady
