@@ -9,7 +9,8 @@
  * `implausibleReadings` readings in a row is discarded: a fresh baseline is taken. Pure.
  */
 import { LatencyContradiction } from './output-contradiction.js';
-import { DEFAULT_FINE_LATENCY_OPTIONS, FineLatency } from './output-fine-latency.js';
+import { FineLatency } from './output-fine-latency.js';
+import { DEFAULT_FINE_LATENCY_OPTIONS } from './output-fine-latency-options.js';
 import { LatencyBaseline, type Anchor } from './output-latency-baseline.js';
 import { LatencyJudge } from './output-latency-judge.js';
 import { LatencyPlausibility } from './output-plausibility.js';

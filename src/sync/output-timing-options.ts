@@ -2,7 +2,7 @@
  * The output timing's inputs and tuning: one getOutputTimestamp() reading, what was done with it,
  * and the options of `OutputTiming` with their defaults (see output-timing.ts).
  */
-import type { FineLatencyOptions } from './output-fine-latency.js';
+import type { FineLatencyOptions } from './output-fine-latency-options.js';
 import type { LatencyRule } from './output-latency-judge.js';
 import type { RenderClockOptions } from './output-render-clock.js';
 import type { Milliseconds, Seconds } from './units.js';

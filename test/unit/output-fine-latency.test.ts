@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_FINE_LATENCY_OPTIONS, FineLatency, type ImpliedOf } from '../../src/sync/output-fine-latency.js';
+import { FineLatency, type ImpliedOf } from '../../src/sync/output-fine-latency.js';
+import { DEFAULT_FINE_LATENCY_OPTIONS } from '../../src/sync/output-fine-latency-options.js';
 import { Rng } from '../sim/rng.js';
 
 /** Readings whose context time is their perf time: the implied latency is what the line adds. */

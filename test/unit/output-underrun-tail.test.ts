@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { FineLatencyOptions } from '../../src/sync/output-fine-latency.js';
+import type { FineLatencyOptions } from '../../src/sync/output-fine-latency-options.js';
 import { maxAbsAfter, simulate, type SimResult } from '../sim/output-timing-sim.js';
 
 /** When the underrun is counted in these runs, ms. */
