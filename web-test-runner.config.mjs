@@ -21,6 +21,15 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 60000 } },
   testsFinishTimeout: 8 * 60 * 1000,
+  // Cross-origin isolated like the app's servers (server/app-server.ts, vite.config.ts): the
+  // output's frame counter then writes shared memory, as it does in production.
+  middleware: [
+    function crossOriginIsolation(context, next) {
+      context.set('Cross-Origin-Opener-Policy', 'same-origin');
+      context.set('Cross-Origin-Embedder-Policy', 'require-corp');
+      return next();
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     commonjs({

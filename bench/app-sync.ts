@@ -44,6 +44,8 @@ export interface AppSyncOptions {
   readonly pulseLatencyMs: number | undefined;
   /** The app's output-time mapping (`&outputTiming=`): cross-checked (default) or readings alone. */
   readonly outputTiming: 'cross-checked' | 'readings';
+  /** Speakers (by index) whose frame counter posts its frames (`&frameCounter=message`) instead of writing shared memory. */
+  readonly postingFrameCounters?: ReadonlySet<number>;
   /** Put each browser's audio service under real-time scheduling (see makeAudioServiceRealtime). */
   readonly realtimeAudioService: boolean;
   /**
@@ -165,7 +167,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
-      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}`;
+      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}${options.postingFrameCounters?.has(k) === true ? '&frameCounter=message' : ''}`;
     const speakers: AudioSpeaker[] = [];
     // A desktop Chromium's audio threads run real-time from the start; here they are raised by hand
     // as soon as each page's audio service is up (raised just before the press, the render clocks

@@ -33,6 +33,8 @@ export interface PlayingRoomOptions {
   readonly steadySec: number;
   /** Also a remote member whose microphone is the room's mix (PulseRoom sink `speakers`). */
   readonly listener: boolean;
+  /** More URL parameters for speaker `index` (e.g. `&frameCounter=message`), or ''. */
+  readonly speakerParams?: (index: number) => string;
 }
 
 export interface PlayingRoom {
@@ -77,7 +79,7 @@ export async function startPlayingRoom(options: PlayingRoomOptions): Promise<Pla
   for (let k = 0; k < n; k++) {
     const speaker = await launchAudioSpeaker(room, k, pulseLatencyMs);
     speakers.push(speaker);
-    await speaker.page.goto(`${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1`);
+    await speaker.page.goto(`${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1${options.speakerParams?.(k) ?? ''}`);
     if (k === 0) await waitForDiagnostics(speaker.page, (d) => d.clock.role === 'authority', { what: 'first tab leads' });
   }
   const listener = options.listener ? await launchListener(room, n, pulseLatencyMs) : null;

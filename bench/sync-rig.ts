@@ -4,7 +4,7 @@
  * with `process-guard.ts`, so errors and Ctrl-C clean up too.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_PATH, CHROMIUM_FLAGS } from '../test/chromium-flags.mjs';
 import { startServer, type RunningServer } from '../test/e2e/harness.js';
+import { descendants } from './cpu-usage.js';
 import { guard } from './process-guard.js';
 import { makeRealtime, type PulseRoom } from './pulse-room.js';
 
@@ -57,29 +58,6 @@ export async function launchAudioSpeaker(room: PulseRoom, index: number, pulseLa
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => console.error(`[speaker ${index} page error] ${error.message}`));
   return { index, browser, page, pid: child.pid, close };
-}
-
-/** PIDs of the descendants of `pid` (from /proc). */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/<pid>/stat is the parent PID (after the parenthesized command name).
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const out: number[] = [];
-  for (let queue = [pid]; queue.length > 0; ) {
-    const next = children.get(queue.shift()!) ?? [];
-    out.push(...next);
-    queue.push(...next);
-  }
-  return out;
 }
 
 /**

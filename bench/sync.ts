@@ -13,6 +13,8 @@
  * --save-recording FILE writes each speaker's recorded channel and the reference (Float32 mono, one
  * after another) to FILE and their lengths to FILE.json, for analysis elsewhere.
  * --output-timing readings: the app maps output time from getOutputTimestamp() alone (comparison).
+ * --frame-counter-message 1,2: those speakers' frame counters post their frames instead of writing
+ * shared memory (comparison; the engine summaries at the end give each one's underruns).
  * --pulse-latency-ms N (default 40; 0 = Chromium's own request) sets PULSE_LATENCY_MSEC for the
  * browsers: server-side buffering that keeps a busy shared machine from causing underruns.
  */
@@ -34,7 +36,7 @@ await runGuarded(async () => {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', postingFrameCounters: new Set((stringArg('frame-counter-message') ?? '').split(',').filter((v) => v !== '').map(Number)), traceFile: stringArg('trace'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
     console.log(formatAppSyncReport(report));
   }
 });

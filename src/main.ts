@@ -24,6 +24,7 @@ import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
 import { BrowserAudioOutput } from './audio/audio-output.js';
+import type { FrameTransport } from './audio/frame-stamps.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   // before the output time is known to 1 ms, and a joiner plays no sooner: its module is in the
   // entry's static imports (fetched with it), not loaded after it. The frame counter's reports are
   // stamped in a worker, so the page loading meanwhile does not bend that clock.
-  const output = params.role === 'remote' ? null : startOutput(params.outputTiming);
+  const output = params.role === 'remote' ? null : startOutput(params.outputTiming, params.frameCounter);
 
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
   const lastRoom = await lastRoomP;
@@ -251,8 +252,8 @@ function startPwa(app: TuttiApp, settled: Promise<void>): () => void {
 }
 
 /** The tab's audio output, marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
-function startOutput(timingMode: 'cross-checked' | 'readings'): BrowserAudioOutput {
-  const output = new BrowserAudioOutput({ timingMode });
+function startOutput(timingMode: 'cross-checked' | 'readings', frameTransport: FrameTransport): BrowserAudioOutput {
+  const output = new BrowserAudioOutput({ timingMode, frameTransport });
   void output.whenLoaded().then(() => performance.mark(OUTPUT_MARK));
   return output;
 }

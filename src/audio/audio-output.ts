@@ -6,7 +6,7 @@
 import type { RenderFrameReport } from '../sync/output-render-clock.js';
 import { OutputTiming } from '../sync/output-timing.js';
 import type { Milliseconds } from '../sync/units.js';
-import { FrameStamps } from './frame-stamps.js';
+import { FrameStamps, type FrameTransport } from './frame-stamps.js';
 import { keepOutputAwake } from './keep-awake.js';
 import { FRAME_COUNTER_PROCESSOR, TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
 
@@ -36,6 +36,8 @@ export interface AudioOutput extends EventTarget {
   /** Master bus: connect sources here. */
   readonly input: AudioNode;
   readonly timing: OutputTiming;
+  /** How the frame counter's reports reach the timing (null: no frame counter). */
+  readonly frameTransport: FrameTransport | null;
   readonly state: AudioOutputState;
   /** Error text when state is 'error'. */
   readonly error: string | null;
@@ -57,8 +59,10 @@ export interface OutputUnderruns {
 export interface BrowserAudioOutputOptions {
   /** getOutputTimestamp() period, ms. */
   readonly readingEveryMs: Milliseconds;
-  /** The frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
+  /** Posting, the frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
   readonly postEveryQuanta: number;
+  /** How the frame counter hands its frames over ('shared' where the page is cross-origin isolated; see FrameStamps). */
+  readonly frameTransport: FrameTransport;
   /** How output time is mapped (see OutputTimingOptions.mode). */
   readonly timingMode: 'cross-checked' | 'readings';
 }
@@ -72,7 +76,7 @@ const UNDERRUN_POLL_MS = 50;
  */
 const BASELINE_READING_MS = 50;
 
-const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked' };
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked', frameTransport: 'shared' };
 
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
@@ -97,7 +101,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.options = { ...DEFAULTS, ...options };
     this.context = new AudioContext({ latencyHint: 'interactive' });
     // The stamping worker starts while the context and its worklet do.
-    this.stamps = new FrameStamps(this.onFrameReports);
+    this.stamps = new FrameStamps(this.onFrameReports, this.options.frameTransport);
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
@@ -108,6 +112,10 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.timer = setInterval(() => {
       if (this.read()) this.dispatchEvent(new Event('timing'));
     }, this.options.readingEveryMs);
+  }
+
+  get frameTransport(): FrameTransport | null {
+    return this.workletState === 'failed' ? null : this.stamps.transport;
   }
 
   get state(): AudioOutputState {
@@ -207,7 +215,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       await this.context.audioWorklet.addModule(this.moduleUrl);
       if (this.disposed) return;
       const counter = new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
-        numberOfInputs: 0, numberOfOutputs: 1, processorOptions: { every: this.options.postEveryQuanta },
+        numberOfInputs: 0, numberOfOutputs: 1, processorOptions: this.stamps.counterOptions(this.options.postEveryQuanta),
       });
       this.stamps.attach(counter.port);
       counter.connect(this.context.destination);

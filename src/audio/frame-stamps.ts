@@ -3,8 +3,14 @@
  * ({@link FrameStamps}; frame-stamp.worker.ts), whose idle event loop keeps the arrival delay's
  * floor steady, or on the main thread where no worker starts. The render clock is the lower
  * envelope of these arrivals, so a floor that moves with the page's load moves the clock.
+ * In a cross-origin isolated page the counter writes its frame to shared memory that the worker
+ * waits on (no message from the real-time thread, see worklet-source.ts); elsewhere it posts.
  */
 import type { RenderFrameReport } from '../sync/output-render-clock.js';
+import { SHARED_FRAME_LAYOUT } from './worklet-source.js';
+
+/** How the counter hands its frames over: 'shared' memory when the page may have it, else 'message'. */
+export type FrameTransport = 'shared' | 'message';
 
 /** A batch of reports from the worker: frames and their arrival times, ms since the epoch (timeOrigin + now()). */
 export interface FrameBatch {
@@ -22,16 +28,17 @@ export class FrameStamps {
   /** The channel's end for the counter, until {@link attach} hands it over. */
   private counterSide: MessagePort | null = null;
   private counterPort: MessagePort | null = null;
+  /** The counter's shared memory (the 'shared' transport), else null. */
+  private readonly shared: SharedArrayBuffer | null = null;
 
-  constructor(private readonly onReports: (reports: readonly RenderFrameReport[]) => void) {
+  /** @param wanted 'message' forces posting even where shared memory is available (comparisons). */
+  constructor(private readonly onReports: (reports: readonly RenderFrameReport[]) => void, wanted: FrameTransport = 'shared') {
     try {
       this.worker = new Worker(new URL('./frame-stamp.worker.ts', import.meta.url), { type: 'module', name: 'tutti-frame-stamps' });
     } catch (error) {
       console.warn('[tutti] frame counter: no worker, stamping on the main thread', error);
       return;
     }
-    const channel = new MessageChannel();
-    this.counterSide = channel.port1;
     this.worker.onmessage = (e: MessageEvent<FrameBatch>) => {
       const { frames, arrivalsEpochMs } = e.data;
       this.onReports(frames.map((frame, i) => ({ frame, arrivalPerfMs: arrivalsEpochMs[i]! - performance.timeOrigin })));
@@ -41,17 +48,36 @@ export class FrameStamps {
       this.worker?.terminate();
       this.worker = null;
       this.counterSide = null;
-      if (this.counterPort === null) return;
-      this.counterPort.postMessage({ port: null });
-      this.stampOnMainThread(this.counterPort);
+      if (this.counterPort !== null) this.stampOnMainThread(this.counterPort);
     };
+    if (wanted === 'shared' && sharedMemoryAvailable()) {
+      this.shared = new SharedArrayBuffer(SHARED_FRAME_LAYOUT.bytes);
+      this.worker.postMessage({ shared: this.shared });
+      return;
+    }
+    const channel = new MessageChannel();
+    this.counterSide = channel.port1;
     this.worker.postMessage({ port: channel.port2 }, [channel.port2]);
   }
 
-  /** Takes the reports posted on `counterPort` (the frame counter's own port): through the worker, or here without one. */
+  /** How the counter reports: write its frame to shared memory, else post on its port. */
+  get transport(): FrameTransport {
+    return this.shared !== null && this.worker !== null ? 'shared' : 'message';
+  }
+
+  /** The frame counter's processorOptions: the shared memory to write to, or how often to post. */
+  counterOptions(postEveryQuanta: number): { readonly shared: SharedArrayBuffer } | { readonly every: number } {
+    return this.shared !== null && this.worker !== null ? { shared: this.shared } : { every: postEveryQuanta };
+  }
+
+  /**
+   * Takes the reports of the counter whose port is `counterPort`: from its shared memory or its
+   * posts, through the worker, or posted and stamped here without one.
+   */
   attach(counterPort: MessagePort): void {
     this.counterPort = counterPort;
-    if (this.worker === null || this.counterSide === null) return this.stampOnMainThread(counterPort);
+    if (this.worker === null) return this.stampOnMainThread(counterPort);
+    if (this.shared !== null || this.counterSide === null) return;
     counterPort.postMessage({ port: this.counterSide }, [this.counterSide]);
     this.counterSide = null;
   }
@@ -62,7 +88,14 @@ export class FrameStamps {
     if (this.counterPort !== null) this.counterPort.onmessage = null;
   }
 
+  /** The counter goes back to posting on its own port (`{ port: null }`), stamped here. */
   private stampOnMainThread(counterPort: MessagePort): void {
+    counterPort.postMessage({ port: null });
     counterPort.onmessage = (e: MessageEvent<number>) => this.onReports([{ frame: e.data, arrivalPerfMs: performance.now() }]);
   }
+}
+
+/** SharedArrayBuffer exists and may be shared (the page is cross-origin isolated). */
+function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
 }

@@ -211,6 +211,7 @@ export class SpeakerEngine extends EventTarget {
     return {
       ...this.output.timing.diagnostics(),
       outputState: this.output.state,
+      frameTransport: this.output.frameTransport,
       sampleRateHz: this.output.context.sampleRate,
       underrunEvents: underruns?.events ?? null,
       underrunMs: underruns?.durationMs ?? null,

@@ -35,6 +35,12 @@ export interface RoomParams {
    * rendered-frame cross-check (diagnostic, for comparing the two on a given output).
    */
   outputTiming: 'cross-checked' | 'readings';
+  /**
+   * `&frameCounter=message`: the worklet frame counter posts its frames instead of writing them
+   * to shared memory (diagnostic, for comparing the two; 'shared' falls back to posting where the
+   * page is not cross-origin isolated).
+   */
+  frameCounter: 'shared' | 'message';
   /** Parameters that were present but invalid, with why. */
   problems: string[];
 }
@@ -75,6 +81,7 @@ export function parseRoomParams(search: string): RoomParams {
     resume: query.get('resume') === '1',
     debug: query.get('debug') === '1',
     outputTiming: query.get('outputTiming') === 'readings' ? 'readings' : 'cross-checked',
+    frameCounter: query.get('frameCounter') === 'message' ? 'message' : 'shared',
     problems,
   };
 }

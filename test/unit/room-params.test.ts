@@ -24,6 +24,12 @@ describe('room params', () => {
     expect(parseRoomParams('?resume=1').resume).to.equal(true);
   });
 
+  it('reads the output diagnostics: output timing and how the frame counter reports', () => {
+    expect(parseRoomParams('')).to.include({ outputTiming: 'cross-checked', frameCounter: 'shared' });
+    expect(parseRoomParams('?outputTiming=readings&frameCounter=message')).to.include({ outputTiming: 'readings', frameCounter: 'message' });
+    expect(parseRoomParams('?frameCounter=bogus').frameCounter).to.equal('shared');
+  });
+
   it('makes valid room ids', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 100; i++) expect(parseRoomParams(`room=${makeRoomId(() => rng.next())}`).roomId).to.not.equal(null);

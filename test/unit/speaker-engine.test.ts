@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { BrowserAudioOutput, type OutputTap } from '../../src/audio/audio-output.js';
+import type { FrameTransport } from '../../src/audio/frame-stamps.js';
 import { SpeakerEngine, type EngineClock, type PlaybackPlan } from '../../src/audio/speaker-engine.js';
 import { encodeWavPcm16 } from '../../src/media/wav.js';
 import { readWavLayout, wavByteAt, wavSlice } from '../../src/media/wav-slice.js';
@@ -171,9 +172,9 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     return { offset: frame - predictedFrame(p, positionSec, trimMs), positionSec };
   }
 
-  async function setup(engineClock: EngineClock, loadBytes = async (_id: string): Promise<Uint8Array | undefined> => BYTES, timeline: typeof identityTimeline = identityTimeline): Promise<void> {
+  async function setup(engineClock: EngineClock, loadBytes = async (_id: string): Promise<Uint8Array | undefined> => BYTES, timeline: typeof identityTimeline = identityTimeline, frameTransport: FrameTransport = 'shared'): Promise<void> {
     clock = engineClock;
-    output = new BrowserAudioOutput();
+    output = new BrowserAudioOutput({ frameTransport });
     output.unlock();
     await output.whenLoaded();
     tap = output.createTap();
@@ -187,8 +188,11 @@ describe('SpeakerEngine (real Chromium audio)', function () {
     output.dispose();
   });
 
-  it('plays a future start on time: rendered markers at the predicted frames, position advancing at rate 1', async () => {
-    await setup(identityClock);
+  // The test runner serves the page cross-origin isolated, as the app's servers do: the frame
+  // counter writes shared memory there, and posts its frames elsewhere.
+  for (const frameTransport of ['shared', 'message'] as const) it(`plays a future start on time: rendered markers at the predicted frames, position advancing at rate 1 (frame counter: ${frameTransport})`, async () => {
+    await setup(identityClock, undefined, undefined, frameTransport);
+    expect(output.frameTransport).to.equal(frameTransport);
     // Far enough ahead for loading and decoding on a busy machine, so this is a future start, not a late join.
     const p = plan({ startSharedMs: performance.now() + 2_500 });
     engine.setPlan(p);
