@@ -214,9 +214,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     try {
       await this.context.audioWorklet.addModule(this.moduleUrl);
       if (this.disposed) return;
-      const counter = new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
-        numberOfInputs: 0, numberOfOutputs: 1, processorOptions: this.stamps.counterOptions(this.options.postEveryQuanta),
-      });
+      const counter = this.createCounter();
       this.stamps.attach(counter.port);
       counter.connect(this.context.destination);
       this.workletState = 'loaded';
@@ -226,6 +224,22 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
       console.warn('Frame counter unavailable, output timing uses getOutputTimestamp() alone:', e);
     }
     this.dispatchEvent(new Event('statechange'));
+  }
+
+  /** The frame counter node: writing shared memory if it may, else (or if that fails) posting. */
+  private createCounter(): AudioWorkletNode {
+    const create = (): AudioWorkletNode =>
+      new AudioWorkletNode(this.context, FRAME_COUNTER_PROCESSOR, {
+        numberOfInputs: 0, numberOfOutputs: 1, processorOptions: this.stamps.counterOptions(this.options.postEveryQuanta),
+      });
+    if (this.stamps.transport === 'message') return create();
+    try {
+      return create();
+    } catch (error) {
+      console.warn('[tutti] frame counter: no shared memory in the worklet, posting instead', error);
+      this.stamps.abandonShared();
+      return create();
+    }
   }
 
   underruns(): OutputUnderruns | null {

@@ -71,6 +71,16 @@ export class FrameStamps {
   }
 
   /**
+   * The counter could not be made with shared memory (a browser that cannot pass it to the
+   * worklet): the worker, blocked on that memory, ends, and the counter posts to the main thread.
+   */
+  abandonShared(): void {
+    if (this.shared === null || this.worker === null) return;
+    this.worker.terminate();
+    this.worker = null;
+  }
+
+  /**
    * Takes the reports of the counter whose port is `counterPort`: from its shared memory or its
    * posts, through the worker, or posted and stamped here without one.
    */
