@@ -59,7 +59,7 @@ export interface OutputUnderruns {
 export interface BrowserAudioOutputOptions {
   /** getOutputTimestamp() period, ms. */
   readonly readingEveryMs: Milliseconds;
-  /** Posting, the frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
+  /** When it posts, the frame counter posts every this many quanta (1: best envelope, ~345 messages/s). */
   readonly postEveryQuanta: number;
   /** How the frame counter hands its frames over ('shared' where the page is cross-origin isolated; see FrameStamps). */
   readonly frameTransport: FrameTransport;
