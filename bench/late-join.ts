@@ -242,7 +242,15 @@ try {
     const after = await Promise.all(speakers.map((s) => playbackOf(s.page)));
     const schedule = (v: Awaited<ReturnType<typeof playbackOf>>): string => JSON.stringify(Object.values(v?.p?.zones.zones ?? {}).map((z) => z.startSharedMs));
     const leaderKept = after.every((v) => v?.leaderId === roomLeader);
-    if (!leaderKept) console.error(`  room leader ${roomLeader}; after the join the speakers follow ${after.map((v) => v?.leaderId ?? 'none').join(', ')}; the joiner saw ${[...leaders].join(', ')}`);
+    if (!leaderKept) {
+      console.error(`  room leader ${roomLeader}; after the join the speakers follow ${after.map((v) => v?.leaderId ?? 'none').join(', ')}; the joiner saw ${[...leaders].join(', ')}`);
+      // How each speaker lost the leader (silence: deposed while unheard; left; stepped down).
+      for (const [k, s] of speakers.entries()) {
+        const changes = (await diagnostics(s.page).catch(() => null))?.leaderChanges ?? [];
+        const lost = changes.filter((c) => c.lost !== null).map((c) => `${c.lost!.leaderId} ${c.lost!.cause} (term ${c.term})`);
+        console.error(`  S${k} lost: ${lost.join('; ') || 'nothing'}`);
+      }
+    }
     const scheduleKept = after.every((v, i) => schedule(v) === schedule(before[i]!));
     if (!scheduleKept) console.error(`  the room's zone starts (shared ms) before the join ${before.map(schedule).join(', ')}; after it ${after.map(schedule).join(', ')}`);
     const reschedules = after.map((v, i) => (v?.p?.report.reschedules ?? 0) - (before[i]?.p?.report.reschedules ?? 0)).join('/');

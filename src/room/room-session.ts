@@ -4,6 +4,7 @@
  * and the transport: call `dispose()` when done.
  */
 import { Election } from '../sync/election.js';
+import { LeaderHistory } from '../sync/leader-history.js';
 import { roomPeerIds } from '../sync/peer-ids.js';
 import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
 import { SharedTimeline } from '../sync/shared-timeline.js';
@@ -52,6 +53,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
   private lastStatusMs = -Infinity;
   private pingSeq = 0;
   private leaderSeen: { id: string | null; term: number } = { id: null, term: 0 };
+  private readonly leaders = new LeaderHistory();
   /** The leader whose timeline the clock serves or follows. */
   private clockLeaderId: string | null = null;
   private disposed = false;
@@ -174,6 +176,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
       peers: this.registry.views(leaderId, new Set(this.election.alivePeers())),
       clock: this.timeline.state(),
       dropped: { ...this.dropped },
+      leaderChanges: this.leaders.entries(),
     });
   }
 
@@ -314,6 +317,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
     if (leaderId === this.leaderSeen.id && term === this.leaderSeen.term) return;
     const previous = this.leaderSeen.id;
     this.leaderSeen = { id: leaderId, term };
+    this.leaders.record(this.options.now(), leaderId, term, this.election.lastLeaderLoss);
     // A brief "no leader" moment followed by the same leader must not restart clock sync.
     if (leaderId !== null && leaderId !== this.clockLeaderId) {
       this.clockLeaderId = leaderId;

@@ -2,6 +2,7 @@
 import type { ClockReport, MemberRole } from '../sync/protocol.js';
 import type { SignalingState } from '../shell/room-transport.js';
 import type { TimelineState } from '../sync/shared-timeline.js';
+import type { LeaderChange } from '../sync/leader-history.js';
 
 /** How this tab sees a member. */
 export const MemberState = {
@@ -40,6 +41,8 @@ export interface RoomSnapshot {
   clock: ClockView;
   /** Messages from peers dropped at the boundary, and the latest reason. */
   dropped: { count: number; lastReason: string | null };
+  /** The leaders this tab followed, oldest first, each with how the one before was lost (src/sync/leader-history.ts). */
+  leaderChanges: LeaderChange[];
 }
 
 /** This tab's clock as reported to peers and listed for itself; null before a first estimate. */

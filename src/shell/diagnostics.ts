@@ -9,6 +9,8 @@
  *   compare tabs on the machine's one real clock (`timeOriginMs + perfNowMs`)
  * - `injected`: `{ clockOffsetMs, clockRatePpm }` from the URL (diagnostic clock injection)
  * - `dropped`: `{ count, lastReason }` for messages refused at the protocol boundary
+ * - `leaderChanges[]`: `{ atMs, leaderId, term, lost }`, the leaders this tab followed (oldest first, at
+ *   most 20), `lost` saying how the one before went: `silent`, `left` or `stepped-down`
  * - `playback` (null before the room started): `report` (this speaker's PlayoutReport: phase,
  *   trackId, positionSec, errorMs, uncertaintyMs, outputLatencyMs, trimMs, ratePpm, rateChanges,
  *   reschedules, message), `settings`, `zones` (the room's play state), `ownZoneId`,

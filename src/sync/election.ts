@@ -49,6 +49,17 @@ export const DEFAULT_ELECTION_OPTIONS: Readonly<ElectionOptions> = {
   silenceConfirmMs: 600,
 };
 
+/**
+ * How a node lost its leader: 'silent' (nothing heard for `peerTimeoutMs` on an open channel),
+ * 'left' (a goodbye or its channel closed), 'stepped-down' (its heartbeat named another leader).
+ * `atMs` is the node's clock.
+ */
+export interface LeaderLoss {
+  readonly leaderId: PeerId;
+  readonly cause: 'silent' | 'left' | 'stepped-down';
+  readonly atMs: number;
+}
+
 interface Candidate extends Claim {
   readonly succession: PeerId[];
   /** Heard from the leader itself, not relayed by a follower. */
@@ -67,6 +78,7 @@ export class Election {
   /** The leader lost last, and whether to silence (rather than a goodbye, a closed channel or abdication). */
   private lostLeader: PeerId | null = null;
   private lostSilently = false;
+  private lastLoss: LeaderLoss | null = null;
   private currentTerm = 0;
   private currentLeader: PeerId | null = null;
   /** The leader's succession list (own list when leader; last known list when leaderless). */
@@ -96,6 +108,11 @@ export class Election {
     return this.currentLeader === this.selfId;
   }
 
+  /** How the leader was lost last (null: never). */
+  get lastLeaderLoss(): LeaderLoss | null {
+    return this.lastLoss;
+  }
+
   /** Data channel to this peer is open (a fresh channel: what it said before is forgotten). */
   peerUp(id: PeerId, nowMs: number): void {
     if (id === this.selfId) return;
@@ -109,7 +126,7 @@ export class Election {
     if (id === this.selfId) return;
     this.advance(nowMs);
     this.peers.closed(id);
-    if (id === this.currentLeader) this.loseLeader(id, false);
+    if (id === this.currentLeader) this.loseLeader(id, 'left');
     this.resolve();
   }
 
@@ -178,16 +195,17 @@ export class Election {
 
   /** A heartbeat from the current leader: refresh its list, or notice that it no longer leads. */
   private fromLeader(id: PeerId, hb: HeartbeatPayload): void {
-    if (hb.leaderId !== id) this.loseLeader(id, false);
+    if (hb.leaderId !== id) this.loseLeader(id, 'stepped-down');
     else if (hb.term >= this.currentTerm) {
       this.currentTerm = hb.term;
       this.list = hb.succession;
     }
   }
 
-  private loseLeader(id: PeerId, silent: boolean): void {
+  private loseLeader(id: PeerId, cause: LeaderLoss['cause']): void {
     this.lostLeader = id;
-    this.lostSilently = silent;
+    this.lostSilently = cause === 'silent';
+    this.lastLoss = { leaderId: id, cause, atMs: this.nowMs };
     this.currentLeader = null;
     this.list = this.list.filter((member) => member !== id);
     this.leaderlessSinceMs = this.nowMs;
@@ -200,7 +218,7 @@ export class Election {
       this.leaderlessSinceMs = this.nowMs;
     }
     const leader = this.currentLeader;
-    if (leader !== null && leader !== this.selfId && !this.isAlive(leader)) this.loseLeader(leader, true);
+    if (leader !== null && leader !== this.selfId && !this.isAlive(leader)) this.loseLeader(leader, 'silent');
     const best = this.bestClaim();
     if (best !== null && this.beatsCurrent(best)) this.follow(best);
     if (this.isLeader) this.list = leaderSuccession(this.selfId, this.list, this.alivePeers());
