@@ -75,9 +75,7 @@ export class Election {
   private startMs: number | null = null;
   private graceOver = false;
   private leaderlessSinceMs = 0;
-  /** The leader lost last, and whether to silence (rather than a goodbye, a closed channel or abdication). */
-  private lostLeader: PeerId | null = null;
-  private lostSilently = false;
+  /** The leader lost last, and how (silence, rather than a goodbye, a closed channel or abdication, awaits confirmation). */
   private lastLoss: LeaderLoss | null = null;
   private currentTerm = 0;
   private currentLeader: PeerId | null = null;
@@ -203,8 +201,6 @@ export class Election {
   }
 
   private loseLeader(id: PeerId, cause: LeaderLoss['cause']): void {
-    this.lostLeader = id;
-    this.lostSilently = cause === 'silent';
     this.lastLoss = { leaderId: id, cause, atMs: this.nowMs };
     this.currentLeader = null;
     this.list = this.list.filter((member) => member !== id);
@@ -300,11 +296,11 @@ export class Election {
 
   /** No leader lost to silence, or another live member no longer follows it. */
   private silenceConfirmed(): boolean {
-    const lost = this.lostLeader;
-    if (!this.lostSilently || lost === null) return true;
+    const lost = this.lastLoss;
+    if (lost === null || lost.cause !== 'silent') return true;
     return this.alivePeers().some((id) => {
       const hb = this.peers.heartbeat(id);
-      return hb !== null && hb.term >= this.currentTerm && hb.leaderId !== lost;
+      return hb !== null && hb.term >= this.currentTerm && hb.leaderId !== lost.leaderId;
     });
   }
 
@@ -317,7 +313,7 @@ export class Election {
     return this.alivePeers().some((id) => {
       const hb = this.peers.heartbeat(id);
       if (hb === null || hb.leaderId === null || hb.leaderId === id || hb.term < this.currentTerm) return false;
-      return hb.leaderId !== this.lostLeader && !this.isAlive(hb.leaderId);
+      return hb.leaderId !== this.lastLoss?.leaderId && !this.isAlive(hb.leaderId);
     });
   }
 
