@@ -25,10 +25,10 @@ let frames: number[] = [];
 let arrivals: number[] = [];
 
 function stamp(frame: number): void {
-  const nowMs = performance.now();
+  const arrivalEpochMs = performance.timeOrigin + performance.now();
   frames.push(frame);
-  arrivals.push(performance.timeOrigin + nowMs);
-  if (nowMs + performance.timeOrigin - arrivals[0]! < FLUSH_MS) return;
+  arrivals.push(arrivalEpochMs);
+  if (arrivalEpochMs - arrivals[0]! < FLUSH_MS) return;
   scope.postMessage({ frames, arrivalsEpochMs: arrivals });
   frames = [];
   arrivals = [];

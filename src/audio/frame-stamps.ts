@@ -67,7 +67,7 @@ export class FrameStamps {
 
   /** The frame counter's processorOptions: the shared memory to write to, or how often to post. */
   counterOptions(postEveryQuanta: number): { readonly shared: SharedArrayBuffer } | { readonly every: number } {
-    return this.shared !== null && this.worker !== null ? { shared: this.shared } : { every: postEveryQuanta };
+    return this.transport === 'shared' ? { shared: this.shared! } : { every: postEveryQuanta };
   }
 
   /**

@@ -3,8 +3,7 @@
  * timeline and the wire protocol together, and publishes read-only snapshots. It owns timers
  * and the transport: call `dispose()` when done.
  */
-import { Election } from '../sync/election.js';
-import { LeaderHistory } from '../sync/leader-history.js';
+import type { Election } from '../sync/election.js';
 import { roomPeerIds } from '../sync/peer-ids.js';
 import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
 import { SharedTimeline } from '../sync/shared-timeline.js';
@@ -16,6 +15,7 @@ import { ExtensionSet } from './extension-set.js';
 import { ClockLink, type RawClockSample } from './clock-link.js';
 import { MeshKeeper } from './mesh-keeper.js';
 import type { RoomExtension, RoomLinks } from './room-extension.js';
+import { RoomLeadership } from './room-leadership.js';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -40,7 +40,7 @@ const DISCOVERY_INTERVAL_MS = 1000;
 /** Events: `change` whenever the snapshot may differ. */
 export class RoomSession extends EventTarget implements RoomLinks {
   readonly timeline: SharedTimeline;
-  private election: Election;
+  private readonly leadership: RoomLeadership;
   private readonly registry = new MemberRegistry();
   private readonly clockLink: ClockLink;
   private readonly mesh: MeshKeeper;
@@ -52,10 +52,6 @@ export class RoomSession extends EventTarget implements RoomLinks {
   private lastHeartbeatMs = -Infinity;
   private lastStatusMs = -Infinity;
   private pingSeq = 0;
-  private leaderSeen: { id: string | null; term: number } = { id: null, term: 0 };
-  private readonly leaders = new LeaderHistory();
-  /** The leader whose timeline the clock serves or follows. */
-  private clockLeaderId: string | null = null;
   private disposed = false;
   private readonly extensions = new ExtensionSet();
 
@@ -64,13 +60,13 @@ export class RoomSession extends EventTarget implements RoomLinks {
     this.transport = options.transport;
     this.name = options.name;
     this.timeline = new SharedTimeline(options.now);
-    this.election = this.newElection();
     this.mesh = new MeshKeeper(this.transport.selfId, this.transport, (peerId) => {
       this.registry.remove(peerId);
       this.changed();
     });
     // Clock probes and replies take the timely lane, not the queue behind a track's chunks (timing-lane.ts).
     this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message, Lane.timely), options.now);
+    this.leadership = new RoomLeadership(this.transport.selfId, options.peerTimeoutMs ?? 1200, this.clockLink);
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
       linkClose: (peerId) => this.onLinkClose(peerId),
@@ -86,6 +82,10 @@ export class RoomSession extends EventTarget implements RoomLinks {
         this.changed();
       },
     });
+  }
+
+  private get election(): Election {
+    return this.leadership.election;
   }
 
   get selfId(): string {
@@ -176,7 +176,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
       peers: this.registry.views(leaderId, new Set(this.election.alivePeers())),
       clock: this.timeline.state(),
       dropped: { ...this.dropped },
-      leaderChanges: this.leaders.entries(),
+      leaderChanges: this.leadership.changes(),
     });
   }
 
@@ -294,10 +294,6 @@ export class RoomSession extends EventTarget implements RoomLinks {
     }
   }
 
-  private newElection(): Election {
-    return new Election(this.transport.selfId, { peerTimeoutMs: this.options.peerTimeoutMs ?? 1200 });
-  }
-
   /**
    * A tab that led a room of one while signaling was unreachable meets the room as a fresh joiner
    * (join grace, follows a leader it hears) instead of as a rival leader that might win on id and
@@ -306,27 +302,17 @@ export class RoomSession extends EventTarget implements RoomLinks {
    */
   private rejoinAsNewcomer(): void {
     if (this.registry.ids().length > 0) return;
-    this.election = this.newElection();
+    this.leadership.restart();
     this.syncLeadership();
   }
 
-  /** Follow the election's verdict in the clock, and tell listeners. */
+  /** Follow the election's verdict (RoomLeadership), and tell peers and listeners. */
   private syncLeadership(): void {
-    const leaderId = this.election.leaderId;
-    const term = this.election.term;
-    if (leaderId === this.leaderSeen.id && term === this.leaderSeen.term) return;
-    const previous = this.leaderSeen.id;
-    this.leaderSeen = { id: leaderId, term };
-    this.leaders.record(this.options.now(), leaderId, term, this.election.lastLeaderLoss);
-    // A brief "no leader" moment followed by the same leader must not restart clock sync.
-    if (leaderId !== null && leaderId !== this.clockLeaderId) {
-      this.clockLeaderId = leaderId;
-      if (leaderId === this.selfId) this.clockLink.lead();
-      else this.clockLink.follow(leaderId);
-    }
+    const change = this.leadership.sync(this.options.now());
+    if (change === null) return;
     // Claim or concede at once rather than at the next heartbeat: failover is visible sooner.
-    if (leaderId !== previous) this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
-    this.notify((e) => e.leadership?.(leaderId, term));
+    if (change.leaderChanged) this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
+    this.notify((e) => e.leadership?.(change.leaderId, change.term));
     this.changed();
   }
 
