@@ -13,8 +13,6 @@
  * no speaker's output latency changed or render line restarted for `--steady-seconds` (default 15;
  * at most 60 s of waiting): the start-up transient is not what calibration is for.
  */
-import type { Page } from 'playwright-core';
-import type { CalibrationReport } from '../src/room/calibration-runner.js';
 import { writeFileSync } from 'node:fs';
 import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
 import { compareEstimates, formatEstimates } from './playout-trace.js';
@@ -24,6 +22,7 @@ import { hostNowMs } from './room-recorder.js';
 import { checkReadingsBeyond, formatCheckedReadings } from './pair-check.js';
 import { percentile } from './stats.js';
 import { numberArg, stringArg } from './cli-args.js';
+import { calibrateFromUi } from './calibrate-ui.js';
 
 const n = numberArg('speakers', 3);
 const beforeSec = numberArg('before-seconds', 30);
@@ -34,17 +33,6 @@ const traceFile = stringArg('trace');
 const steadySec = numberArg('steady-seconds', 15);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-/** Clicks "Calibrate speakers" and resolves with the report shown. */
-async function calibrateFromUi(page: Page, timeoutMs = 30_000): Promise<CalibrationReport> {
-  await page.evaluate(() => {
-    const el = document.querySelector('tutti-calibration') as unknown as { report: unknown } | null;
-    if (el !== null) el.report = null;
-  });
-  await page.getByRole('button', { name: 'Calibrate speakers' }).click({ timeout: timeoutMs });
-  const handle = await page.waitForFunction(() => (document.querySelector('tutti-calibration') as unknown as { report: unknown } | null)?.report ?? null, undefined, { timeout: timeoutMs, polling: 50 });
-  return (await handle.jsonValue()) as CalibrationReport;
-}
-
 interface Stats {
   samples: number;
   medianMs: number;

@@ -5,7 +5,7 @@
  */
 import type { Election } from '../sync/election.js';
 import { roomPeerIds } from '../sync/peer-ids.js';
-import { decodeMessage, encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
+import { encodeMessage, type MemberRole, type RoomMessage } from '../sync/protocol.js';
 import { SharedTimeline } from '../sync/shared-timeline.js';
 import type { Milliseconds } from '../sync/units.js';
 import { Lane, SignalingState, type RoomTransport } from '../shell/room-transport.js';
@@ -16,6 +16,8 @@ import { ClockLink, type RawClockSample } from './clock-link.js';
 import { MeshKeeper } from './mesh-keeper.js';
 import type { RoomExtension, RoomLinks } from './room-extension.js';
 import { RoomLeadership } from './room-leadership.js';
+import { MessageIntake } from './message-intake.js';
+import { RoomUpkeep } from './room-upkeep.js';
 
 export interface RoomSessionOptions {
   roomId: string;
@@ -33,7 +35,6 @@ export interface RoomSessionOptions {
 }
 
 const TICK_MS = 100;
-const STATUS_INTERVAL_MS = 1000;
 /** How often to ask signaling who is in the room: a joiner waits for this before peers dial it. */
 const DISCOVERY_INTERVAL_MS = 1000;
 
@@ -47,11 +48,9 @@ export class RoomSession extends EventTarget implements RoomLinks {
   private readonly transport: RoomTransport;
   private name: string;
   private signaling: SignalingState = SignalingState.connecting;
-  private dropped = { count: 0, lastReason: null as string | null };
+  private readonly intake = new MessageIntake();
+  private readonly upkeep: RoomUpkeep;
   private timers: Array<ReturnType<typeof setInterval>> = [];
-  private lastHeartbeatMs = -Infinity;
-  private lastStatusMs = -Infinity;
-  private pingSeq = 0;
   private disposed = false;
   private readonly extensions = new ExtensionSet();
 
@@ -67,6 +66,15 @@ export class RoomSession extends EventTarget implements RoomLinks {
     // Clock probes and replies take the timely lane, not the queue behind a track's chunks (timing-lane.ts).
     this.clockLink = new ClockLink(this.timeline, (to, message) => this.sendTo(to, message, Lane.timely), options.now);
     this.leadership = new RoomLeadership(this.transport.selfId, options.peerTimeoutMs ?? 1200, this.clockLink);
+    this.upkeep = new RoomUpkeep(
+      {
+        heartbeat: () => ({ type: 'heartbeat', ...this.election.heartbeat() }),
+        status: () => this.statusMessage(),
+        broadcast: (message) => this.broadcast(message),
+        sendTo: (peerId, message) => this.sendTo(peerId, message),
+      },
+      options.heartbeatIntervalMs,
+    );
     this.transport.setListener({
       linkOpen: (peerId) => this.onLinkOpen(peerId),
       linkClose: (peerId) => this.onLinkClose(peerId),
@@ -142,7 +150,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
   /** Rename this speaker; peers learn it with the next status. */
   setName(name: string): void {
     this.name = name;
-    this.lastStatusMs = -Infinity;
+    this.upkeep.statusChanged();
     this.changed();
   }
 
@@ -175,7 +183,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
       signaling: this.signaling,
       peers: this.registry.views(leaderId, new Set(this.election.alivePeers())),
       clock: this.timeline.state(),
-      dropped: { ...this.dropped },
+      dropped: this.intake.dropped,
       leaderChanges: this.leadership.changes(),
     });
   }
@@ -194,17 +202,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
     this.election.tick(nowMs);
     this.syncLeadership();
     this.notify((e) => e.tick?.(nowMs));
-    if (nowMs - this.lastHeartbeatMs >= (this.options.heartbeatIntervalMs ?? 300)) {
-      this.lastHeartbeatMs = nowMs;
-      this.broadcast({ type: 'heartbeat', ...this.election.heartbeat() });
-    }
-    if (nowMs - this.lastStatusMs >= STATUS_INTERVAL_MS) {
-      this.lastStatusMs = nowMs;
-      this.broadcast(this.statusMessage());
-      this.pingSeq++;
-      this.broadcast({ type: 'ping', seq: this.pingSeq, sentMs: nowMs });
-      this.changed();
-    }
+    if (this.upkeep.tick(nowMs)) this.changed();
   }
 
   private async discover(): Promise<void> {
@@ -225,9 +223,7 @@ export class RoomSession extends EventTarget implements RoomLinks {
     this.mesh.linked(peerId);
     this.registry.get(peerId);
     this.election.peerUp(peerId, nowMs);
-    this.sendTo(peerId, { type: 'heartbeat', ...this.election.heartbeat() });
-    this.sendTo(peerId, this.statusMessage());
-    this.sendTo(peerId, { type: 'ping', seq: ++this.pingSeq, sentMs: nowMs });
+    this.upkeep.greet(peerId, nowMs);
     this.syncLeadership();
     this.notify((e) => e.peerUp?.(peerId));
     this.changed();
@@ -248,16 +244,11 @@ export class RoomSession extends EventTarget implements RoomLinks {
       this.notify((e) => e.binary?.(peerId, data));
       return;
     }
-    const decoded = decodeMessage(data);
-    if (!decoded.ok) {
-      this.dropped.count++;
-      this.dropped.lastReason = `${peerId}: ${decoded.reason}`;
-      if (this.dropped.count <= 20 || this.dropped.count % 100 === 0) console.warn(`[tutti] dropped message from ${peerId}: ${decoded.reason}`);
-      return;
-    }
+    const message = this.intake.accept(peerId, data);
+    if (message === null) return;
     const nowMs = this.options.now();
     this.election.heard(peerId, nowMs);
-    this.handle(peerId, decoded.message, nowMs, arrivalShared);
+    this.handle(peerId, message, nowMs, arrivalShared);
   }
 
   private handle(peerId: string, message: RoomMessage, nowMs: Milliseconds, arrivalShared: Milliseconds): void {

@@ -11,17 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { CHROME_PATH, CHROMIUM_FLAGS } from '../chromium-flags.mjs';
 import { PulseRoom } from '../../bench/pulse-room.js';
+import { calibrateFromUi } from '../../bench/calibrate-ui.js';
+import type { CalibrationReport } from '../../src/room/calibration-runner.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime } from '../../bench/sync-rig.js';
 import { disposeAllGuarded } from '../../bench/process-guard.js';
 import { launchSpeaker, startServer, waitForDiagnostics, type RunningServer, type Speaker } from './harness.js';
 
-interface Report {
-  ok: boolean;
-  message: string;
-  rows: { name: string; measuredDelayMs: number | null; correctionMs: number | null; residualMs: number | null; error: string | null }[];
-  spreadMs: number | null;
-  durationMs: number;
-}
+type Report = CalibrationReport;
 
 /** The calibration panel's state on a page (a light-DOM child of tutti-app). */
 function panel(page: Page): Promise<{ report: Report | null; localCorrectionMs: number | null }> {
@@ -29,16 +25,6 @@ function panel(page: Page): Promise<{ report: Report | null; localCorrectionMs: 
     const el = document.querySelector('tutti-calibration') as unknown as { report: unknown; localCorrectionMs: number | null } | null;
     return { report: (el?.report ?? null) as Report | null, localCorrectionMs: el?.localCorrectionMs ?? null };
   });
-}
-
-async function calibrate(page: Page): Promise<Report> {
-  await page.evaluate(() => {
-    const el = document.querySelector('tutti-calibration') as unknown as { report: unknown } | null;
-    if (el !== null) el.report = null;
-  });
-  await page.getByRole('button', { name: 'Calibrate speakers' }).click({ timeout: 30_000 });
-  const handle = await page.waitForFunction(() => (document.querySelector('tutti-calibration') as unknown as { report: unknown } | null)?.report ?? null, undefined, { timeout: 30_000, polling: 50 });
-  return (await handle.jsonValue()) as Report;
 }
 
 /** A listener (a remote: plays nothing) whose Chromium has these extra flags and environment. */
@@ -72,9 +58,9 @@ describe('acoustic calibration', () => {
       const beeps = await launchListener(url('Phone', '&role=remote'), ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
       listeners.push(beeps);
       await Promise.all([speakers[1]!.page, beeps.page].map((p) => waitForDiagnostics(p, (d) => d.clock.converged && d.members.length === 3, { what: 'joined and converged', timeoutMs: 60_000 })));
-      let report = await calibrate(beeps.page);
+      let report = await calibrateFromUi(beeps.page);
       // A capture that stalled on this busy machine is refused as such (also honest); try once more.
-      if (/recording skipped/.test(report.message)) report = await calibrate(beeps.page);
+      if (/recording skipped/.test(report.message)) report = await calibrateFromUi(beeps.page);
       assert.equal(report.ok, false);
       // Each speaker is named either way: unheard, too loud (one of the fake device's beeps fell in its
       // search window: seen once in ~10 runs), or (its output timing not ready on a busy machine) unable to play.
@@ -88,7 +74,7 @@ describe('acoustic calibration', () => {
       const denied = await launchListener(url('Tablet', '&role=remote'), ['--use-fake-device-for-media-stream']);
       listeners.push(denied);
       await waitForDiagnostics(denied.page, (d) => d.members.length === 4, { what: 'tablet joined', timeoutMs: 60_000 });
-      const refused = await calibrate(denied.page);
+      const refused = await calibrateFromUi(denied.page);
       assert.equal(refused.ok, false);
       assert.match(refused.message, /Microphone permission was denied/);
     } finally {
@@ -140,10 +126,10 @@ describe('acoustic calibration', () => {
       // Up to two retries: on a starved machine a speaker's output timing can drop out for a moment
       // (its refusal is then reported, as checked in the failure test's messages), or its real
       // output can move between the measuring and the verifying pass.
-      let report = await calibrate(listener.page);
+      let report = await calibrateFromUi(listener.page);
       for (let retry = 0; retry < 2 && !report.ok; retry++) {
         console.error(`calibration attempt ${retry + 1}: ${report.message}; retrying\n${JSON.stringify(report)}`);
-        report = await calibrate(listener.page);
+        report = await calibrateFromUi(listener.page);
       }
       const corrections = report.rows.map((r) => r.correctionMs);
       assert.ok(corrections.every((c) => c !== null && c >= 0), `every speaker measured and corrected: ${report.message}\n${JSON.stringify(report.rows)}`);
