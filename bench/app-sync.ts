@@ -18,6 +18,7 @@ import { trackPlayout, type PlayoutWindow } from './playout-analysis.js';
 import { absoluteErrorsMs, compareAbsolute, compareEstimates, formatEstimates, plannedPositionSec, sharedZeroHostMsNear, startTrace, tracedPlans, type EstimateVsTruth, type TraceRound } from './playout-trace.js';
 import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
+import { startTimingLogDrain } from './timing-log-drain.js';
 import { JOIN_MARKS, markCell, pageMarks, startWaitOf, startWaitText } from './page-marks.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
@@ -57,6 +58,8 @@ export interface AppSyncOptions {
   readonly steadySeconds: number;
   /** Write the app's sampled estimates (poll rounds, host ms) as JSON here. */
   readonly traceFile?: string;
+  /** Record every input of each speaker's output timing (`&timingLog=1`) into the trace, for bench/timing-replay.ts. */
+  readonly timingLog?: boolean;
   /** Also write the recording (each speaker's channel, then the reference, Float32 mono) and a JSON header beside it. */
   readonly recordingFile?: string;
 }
@@ -167,7 +170,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
-      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}${options.postingFrameCounters?.has(k) === true ? '&frameCounter=message' : ''}`;
+      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}${options.postingFrameCounters?.has(k) === true ? '&frameCounter=message' : ''}${options.timingLog === true && k < n ? '&timingLog=1' : ''}`;
     const speakers: AudioSpeaker[] = [];
     // A desktop Chromium's audio threads run real-time from the start; here they are raised by hand
     // as soon as each page's audio service is up (raised just before the press, the render clocks
@@ -200,6 +203,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     // The trace starts before the press: how each speaker's output timing stood when it started.
     const trace = startTrace(() => speakers.map((s) => s.page), 500, hostNowMs);
+    const timingLogs = options.timingLog === true ? startTimingLogDrain(() => speakers.map((s) => s.page), 5_000) : null;
     await Promise.all(raised);
     console.error(`${n} speakers joined, the demo cached on each; starting it…`);
     // This capture lowers the room sink's latency to the recorder's 5 ms: 1–2 s after the press every
@@ -265,6 +269,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, playStartHostMs + seconds * 1000 - hostNowMs())));
     const rounds: TraceRound[] = await trace.stop();
+    const timingInputs = (await timingLogs?.stop()) ?? null;
     const lateJoiner = lateJoin ? speakers[n] : undefined;
     const lateJoinMarks = lateJoiner === undefined ? {} : await pageMarks(lateJoiner.page);
     const finals = await Promise.all(speakers.map((s) => diagnostics(s.page).catch(() => null)));
@@ -344,7 +349,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
     if (options.traceFile !== undefined) {
-      writeFileSync(options.traceFile, JSON.stringify({ rounds, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
+      writeFileSync(options.traceFile, JSON.stringify({ rounds, timingInputs, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
     }
     if (options.recordingFile !== undefined) {
       const channels = [...monos, reference];

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   // before the output time is known to 1 ms, and a joiner plays no sooner: its module is in the
   // entry's static imports (fetched with it), not loaded after it. The frame counter's reports are
   // stamped in a worker, so the page loading meanwhile does not bend that clock.
-  const output = params.role === 'remote' ? null : startOutput(params.outputTiming, params.frameCounter);
+  const output = params.role === 'remote' ? null : startOutput(params.outputTiming, params.frameCounter, params.debug && params.timingLog);
 
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
   const lastRoom = await lastRoomP;
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     .then(() => performance.mark(DEMO_MARK))
     .catch((error: unknown) => console.warn('[tutti] could not make the demo track', error))
     .finally(() => (app.demoProgress = null));
-  installDiagnostics(() => session, clock, params.debug, () => playback);
+  installDiagnostics(() => session, clock, params.debug, () => playback, () => output?.takeTimingLog() ?? null);
 
   const engine = output === null
     ? null
@@ -252,8 +252,8 @@ function startPwa(app: TuttiApp, settled: Promise<void>): () => void {
 }
 
 /** The tab's audio output, marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
-function startOutput(timingMode: 'cross-checked' | 'readings', frameTransport: FrameTransport): BrowserAudioOutput {
-  const output = new BrowserAudioOutput({ timingMode, frameTransport });
+function startOutput(timingMode: 'cross-checked' | 'readings', frameTransport: FrameTransport, logTimingInputs: boolean): BrowserAudioOutput {
+  const output = new BrowserAudioOutput({ timingMode, frameTransport, logTimingInputs });
   void output.whenLoaded().then(() => performance.mark(OUTPUT_MARK));
   return output;
 }

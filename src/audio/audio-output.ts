@@ -5,6 +5,7 @@
  */
 import type { RenderFrameReport } from '../sync/output-render-clock.js';
 import { OutputTiming } from '../sync/output-timing.js';
+import { TimingInputLog, type TimingLogChunk } from '../sync/output-timing-log.js';
 import type { Milliseconds } from '../sync/units.js';
 import { FrameStamps, type FrameTransport } from './frame-stamps.js';
 import { keepOutputAwake } from './keep-awake.js';
@@ -65,6 +66,8 @@ export interface BrowserAudioOutputOptions {
   readonly frameTransport: FrameTransport;
   /** How output time is mapped (see OutputTimingOptions.mode). */
   readonly timingMode: 'cross-checked' | 'readings';
+  /** Record every input of the timing for {@link BrowserAudioOutput.takeTimingLog} (diagnostics). */
+  readonly logTimingInputs: boolean;
 }
 
 /** The underrun counter is read at most this often (with the frame counter's messages), ms. */
@@ -76,7 +79,7 @@ const UNDERRUN_POLL_MS = 50;
  */
 const BASELINE_READING_MS = 50;
 
-const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked', frameTransport: 'shared' };
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked', frameTransport: 'shared', logTimingInputs: false };
 
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
@@ -94,6 +97,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private disposed = false;
   private underrunsReadMs = Number.NEGATIVE_INFINITY;
   private lastReadMs = Number.NEGATIVE_INFINITY;
+  private readonly timingLog: TimingInputLog | null;
   error: string | null = null;
 
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
@@ -103,6 +107,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     // The stamping worker starts while the context and its worklet do.
     this.stamps = new FrameStamps(this.onFrameReports, this.options.frameTransport);
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
+    this.timingLog = this.options.logTimingInputs ? new TimingInputLog(this.context.sampleRate) : null;
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
     this.keepAwake = keepOutputAwake(this.context);
@@ -112,6 +117,11 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.timer = setInterval(() => {
       if (this.read()) this.dispatchEvent(new Event('timing'));
     }, this.options.readingEveryMs);
+  }
+
+  /** The timing's inputs since the last call (null unless `logTimingInputs`). */
+  takeTimingLog(): TimingLogChunk | null {
+    return this.timingLog?.take() ?? null;
   }
 
   get frameTransport(): FrameTransport | null {
@@ -193,19 +203,27 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   }
 
   private readonly onStateChange = (): void => {
-    if (this.context.state === 'running') this.timing.noteResumed(performance.now());
+    if (this.context.state === 'running') {
+      const nowMs = performance.now();
+      this.timing.noteResumed(nowMs);
+      this.timingLog?.noteResumed(nowMs);
+    }
     this.dispatchEvent(new Event('statechange'));
   };
 
   /** The frame counter's reports, stamped on arrival (see FrameStamps). */
   private readonly onFrameReports = (reports: readonly RenderFrameReport[]): void => {
     for (const report of reports) this.timing.addFrames(report);
+    if (this.timingLog !== null) for (const report of reports) this.timingLog.addFrames(report);
     const nowMs = performance.now();
     if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
     if (nowMs - this.underrunsReadMs >= UNDERRUN_POLL_MS) {
       this.underrunsReadMs = nowMs;
       const underruns = this.underruns();
-      if (underruns !== null) this.timing.addUnderrunCount(underruns.events, nowMs);
+      if (underruns !== null) {
+        this.timing.addUnderrunCount(underruns.events, nowMs);
+        this.timingLog?.addUnderrunCount(underruns.events, nowMs);
+      }
     }
     this.dispatchEvent(new Event('timing'));
   };
@@ -257,12 +275,9 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.lastReadMs = performance.now();
     const ts = this.context.getOutputTimestamp();
     const wasReady = this.timing.ready;
-    this.timing.addReading({
-      contextTimeSec: ts.contextTime ?? 0,
-      performanceTimeMs: ts.performanceTime ?? 0,
-      readAtMs: performance.now(),
-      outputLatencySec: this.context.outputLatency,
-    });
+    const reading = { contextTimeSec: ts.contextTime ?? 0, performanceTimeMs: ts.performanceTime ?? 0, readAtMs: performance.now(), outputLatencySec: this.context.outputLatency };
+    this.timing.addReading(reading);
+    this.timingLog?.addReading(reading);
     if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
     return true;
   }

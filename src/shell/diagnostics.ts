@@ -23,6 +23,8 @@
  * (`control`: the RoomControl, `state()`: the room's groups), `voice`, `calibration`.
  * `window.tutti.debug.playDemo()` plays the built-in demo track in this device's zone and resolves
  * with null or the leader's refusal, and `window.tutti.debug.command(cmd)` sends any play command.
+ * With `&timingLog=1` too, `window.tutti.debug.takeTimingLog()` drains the record of the output
+ * timing's inputs (`{ sampleRateHz, rows, droppedRows }`, output-timing-log.ts; null otherwise).
  */
 import type { RawClockSample } from '../room/clock-link.js';
 import type { RoomPlayback } from '../room/room-playback.js';
@@ -31,6 +33,7 @@ import type { PlayCommand } from '../sync/play-state.js';
 import { DEMO_TRACK_ID } from '../library/demo-track-render.js';
 import type { RoomSnapshot } from '../room/room-snapshot.js';
 import type { SkewedClock } from '../sync/skewed-clock.js';
+import type { TimingLogChunk } from '../sync/output-timing-log.js';
 
 export interface Diagnostics extends RoomSnapshot {
   time: { perfNowMs: number; timeOriginMs: number; localNowMs: number; sharedNowMs: number };
@@ -48,6 +51,7 @@ export interface TuttiGlobal {
     clockSamples(): RawClockSample[];
     playDemo(): Promise<string | null>;
     command(command: PlayCommand): Promise<string | null>;
+    takeTimingLog(): TimingLogChunk | null;
   };
 }
 
@@ -63,6 +67,7 @@ export function installDiagnostics(
   clock: SkewedClock,
   debug: boolean,
   getPlayback: () => RoomPlayback | null = () => null,
+  takeTimingLog: () => TimingLogChunk | null = () => null,
 ): void {
   const diagnostics = (): Diagnostics | null => {
     const session = getSession();
@@ -82,6 +87,7 @@ export function installDiagnostics(
         clockSamples: () => getSession()?.clockSamples() ?? [],
         playDemo: () => getPlayback()?.playTrack(DEMO_TRACK_ID) ?? Promise.resolve('the room has not started'),
         command: (command: PlayCommand) => getPlayback()?.coordinator.command(command) ?? Promise.resolve('the room has not started'),
+        takeTimingLog,
       }
     : undefined;
   window.tutti = Object.freeze({ version: '1', diagnostics, features: {}, ...(debugHooks ? { debug: debugHooks } : {}) });

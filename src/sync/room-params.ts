@@ -41,6 +41,11 @@ export interface RoomParams {
    * page is not cross-origin isolated).
    */
   frameCounter: 'shared' | 'message';
+  /**
+   * `&timingLog=1` (with `&debug=1`): the output records every input of its timing, drained by
+   * `window.tutti.debug.takeTimingLog()` (diagnostic: bench:sync's `--timing-log` replays them).
+   */
+  timingLog: boolean;
   /** Parameters that were present but invalid, with why. */
   problems: string[];
 }
@@ -82,6 +87,7 @@ export function parseRoomParams(search: string): RoomParams {
     debug: query.get('debug') === '1',
     outputTiming: query.get('outputTiming') === 'readings' ? 'readings' : 'cross-checked',
     frameCounter: query.get('frameCounter') === 'message' ? 'message' : 'shared',
+    timingLog: query.get('timingLog') === '1',
     problems,
   };
 }

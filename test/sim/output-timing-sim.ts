@@ -4,6 +4,7 @@
  * start-up garbage), underruns and suspends; the truth (when each frame is heard) is known exactly.
  */
 import { OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
+import type { OutputTimingInputs } from '../../src/sync/output-timing-log.js';
 import { Rng } from './rng.js';
 
 export const SR = 44_100;
@@ -49,6 +50,10 @@ export interface SimOptions {
   underrunCounter?: boolean;
   /** The browser counts underruns, but not these output moves (the counter stays 0). */
   uncountedUnderruns?: boolean;
+  /** Also given every input the timing is given, in order (a TimingInputLog, say). */
+  tap?: OutputTimingInputs;
+  /** Called with the timing after each reading it was given. */
+  onReading?: (timing: OutputTiming) => void;
   /** Readings before `untilMs` are off by `offsetMs` (garbage at start-up). */
   badStart?: { untilMs: number; offsetMs: number };
   /** Readings in [fromMs, untilMs) are off by offsetMs (transients, e.g. after an underrun). */
@@ -117,6 +122,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       suspended = true;
       shiftMs += o.suspend.forMs;
       timing.noteResumed(startMs + shiftMs + consumed / framesPerMs);
+      o.tap?.noteResumed(startMs + shiftMs + consumed / framesPerMs);
       continue;
     }
     if (o.underruns !== undefined && underrunsDone < o.underruns.length && cbMs >= o.underruns[underrunsDone]!) {
@@ -124,7 +130,10 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       shiftMs += o.underrunMs ?? 5;
       continue;
     }
-    if (o.underrunCounter !== false) timing.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
+    if (o.underrunCounter !== false) {
+      timing.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
+      o.tap?.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
+    }
     if (o.step !== undefined && cbMs >= o.step.atMs && latencyMs === o.latencyMs) latencyMs += o.step.deltaMs;
     const rise = o.latencyRise;
     if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
@@ -138,12 +147,15 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       if (frame > 0) {
         const ramp = (o.ramp !== undefined && atMs > o.ramp.fromMs ? ((atMs - o.ramp.fromMs) / 1000) * o.ramp.msPerSec : 0)
           + offsets.reduce((sum, w) => sum + (atMs >= w.fromMs && atMs < w.untilMs ? w.offsetMs : 0), 0);
-        const v = timing.addReading({
+        const reading = {
           contextTimeSec: frame / SR,
           performanceTimeMs: heard(frame) + rng.normal(0, o.readingJitterMs) + ramp,
           readAtMs: atMs,
           outputLatencySec: (latencyMs + ramp) / 1000,
-        });
+        };
+        const v = timing.addReading(reading);
+        o.tap?.addReading(reading);
+        o.onReading?.(timing);
         verdicts[v] = (verdicts[v] ?? 0) + 1;
         if (timing.ready) {
           const newest = rendered;
@@ -162,6 +174,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       if (quanta++ % o.postEvery === 0) {
         lastArrival = Math.max(lastArrival, renderMs + delay(rng, o.jitter));
         timing.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
+        o.tap?.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
       }
       rendered += QUANTUM;
     }

@@ -24,8 +24,10 @@ describe('room params', () => {
     expect(parseRoomParams('?resume=1').resume).to.equal(true);
   });
 
-  it('reads the output diagnostics: output timing and how the frame counter reports', () => {
-    expect(parseRoomParams('')).to.include({ outputTiming: 'cross-checked', frameCounter: 'shared' });
+  it('reads the output diagnostics: output timing, how the frame counter reports, and the timing log', () => {
+    expect(parseRoomParams('')).to.include({ outputTiming: 'cross-checked', frameCounter: 'shared', timingLog: false });
+    expect(parseRoomParams('?timingLog=1').timingLog).to.equal(true);
+    expect(parseRoomParams('?timingLog=yes').timingLog).to.equal(false);
     expect(parseRoomParams('?outputTiming=readings&frameCounter=message')).to.include({ outputTiming: 'readings', frameCounter: 'message' });
     expect(parseRoomParams('?frameCounter=bogus').frameCounter).to.equal('shared');
   });
