@@ -35,7 +35,8 @@ interface ReplayPoint {
 }
 
 function replay(log: SpeakerTimingLog, variant: Partial<OutputTimingOptions>): ReplayPoint[] {
-  const sampleRateHz = log.sampleRateHz!;
+  const sampleRateHz = log.sampleRateHz;
+  if (sampleRateHz === null) throw new Error('a speaker of the trace never gave its timing log');
   const base = new OutputTiming({ sampleRateHz });
   const other = new OutputTiming({ ...variant, sampleRateHz });
   const points: ReplayPoint[] = [];
