@@ -15,7 +15,7 @@ import { median } from '../src/sync/median.js';
 import { calibrateFromUi } from './calibrate-ui.js';
 import { numberArg } from './cli-args.js';
 import { pairwiseOffsetsMs } from './playout-compare.js';
-import { speakerTracks, startPlayingRoom } from './playing-room.js';
+import { sleep, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { disposeAllGuarded, runGuarded } from './process-guard.js';
 import { hostNowMs } from './room-recorder.js';
 
@@ -28,7 +28,6 @@ const passToMs = PASS_FROM_MS + (n + 1) * 800;
 /** Windows of truth around each run, ms. */
 const AROUND_MS = 4_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const f = (v: number | null, digits = 3): string => (v !== null && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 interface Run {

@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
 import { compareEstimates, formatEstimates } from './playout-trace.js';
 import { disposeAllGuarded, runGuarded } from './process-guard.js';
-import { HOP_SEC, speakerTracks, startPlayingRoom } from './playing-room.js';
+import { HOP_SEC, sleep, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
 import { checkReadingsBeyond, formatCheckedReadings } from './pair-check.js';
 import { percentile } from './stats.js';
@@ -32,7 +32,6 @@ const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 const traceFile = stringArg('trace');
 const steadySec = numberArg('steady-seconds', 15);
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 interface Stats {
   samples: number;
   medianMs: number;

@@ -23,6 +23,9 @@ import { launchAudioSpeaker, makeAudioServiceRealtime, startApp, type AudioSpeak
 /** Analysis hop of the recording, s: the truth has a sample every this long. */
 export const HOP_SEC = 0.25;
 
+/** Resolves after `ms` (at once for a past deadline's negative remainder). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 export interface PlayingRoomOptions {
   readonly speakers: number;
   /** PULSE_LATENCY_MSEC of every Chromium. */

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OutputTiming, type OutputTimingOptions } from '../src/sync/output-timing.js';
-import { replayTimingInputs, rowPerfMs, TimingInputKind, type TimingInputRow } from '../src/sync/output-timing-log.js';
+import { replayTimingInputs, rowPerfMs, teeTimingInputs, TimingInputKind, type TimingInputRow } from '../src/sync/output-timing-log.js';
 import { median } from '../src/sync/median.js';
 import { stringArg } from './cli-args.js';
 import type { SpeakerTimingLog } from './timing-log-drain.js';
@@ -41,7 +41,7 @@ function replay(log: SpeakerTimingLog, variant: Partial<OutputTimingOptions>): R
   const other = new OutputTiming({ ...variant, sampleRateHz });
   const points: ReplayPoint[] = [];
   let newestFrame = 0;
-  replayTimingInputs(log.rows, { addFrames: (r) => (base.addFrames(r), other.addFrames(r)), addReading: (r) => (base.addReading(r), other.addReading(r)), addUnderrunCount: (e, at) => (base.addUnderrunCount(e, at), other.addUnderrunCount(e, at)), noteResumed: (at) => (base.noteResumed(at), other.noteResumed(at)) }, (row: TimingInputRow) => {
+  replayTimingInputs(log.rows, teeTimingInputs(base, other), (row: TimingInputRow) => {
     if (row[0] === TimingInputKind.frames) newestFrame = Math.max(newestFrame, row[1]);
     if (row[0] !== TimingInputKind.reading || !base.ready || !other.ready) return;
     const ctxSec = newestFrame / sampleRateHz;

@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { numberArg, stringArg } from './cli-args.js';
 import { pairwiseOffsetsMs, type FrameSample } from './playout-compare.js';
 import { disposeAllGuarded, runGuarded } from './process-guard.js';
-import { speakerTracks, startPlayingRoom } from './playing-room.js';
+import { sleep, speakerTracks, startPlayingRoom } from './playing-room.js';
 import { hostNowMs } from './room-recorder.js';
 import { percentile } from './stats.js';
 
@@ -33,7 +33,6 @@ const traceFile = stringArg('trace');
 if (n < 2) throw new RangeError('bench:trim needs at least 2 speakers');
 if (!(settleSec + 2 < holdSec)) throw new RangeError('--hold-seconds must exceed --settle-seconds by more than 2');
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const trimOf = (d: unknown): number | undefined => (d as { playback?: { report?: { trimMs?: number } } | null } | null)?.playback?.report?.trimMs;
 

@@ -5,7 +5,7 @@
  */
 import type { RenderFrameReport } from '../sync/output-render-clock.js';
 import { OutputTiming } from '../sync/output-timing.js';
-import { TimingInputLog, type TimingLogChunk } from '../sync/output-timing-log.js';
+import { teeTimingInputs, TimingInputLog, type OutputTimingInputs, type TimingLogChunk } from '../sync/output-timing-log.js';
 import type { Milliseconds } from '../sync/units.js';
 import { FrameStamps, type FrameTransport } from './frame-stamps.js';
 import { keepOutputAwake } from './keep-awake.js';
@@ -98,6 +98,8 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   private underrunsReadMs = Number.NEGATIVE_INFINITY;
   private lastReadMs = Number.NEGATIVE_INFINITY;
   private readonly timingLog: TimingInputLog | null;
+  /** Where the timing's inputs go: the timing, and its log when there is one. */
+  private readonly timingInputs: OutputTimingInputs;
   error: string | null = null;
 
   constructor(options: Partial<BrowserAudioOutputOptions> = {}) {
@@ -108,6 +110,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.stamps = new FrameStamps(this.onFrameReports, this.options.frameTransport);
     this.timing = new OutputTiming({ sampleRateHz: this.context.sampleRate, mode: this.options.timingMode });
     this.timingLog = this.options.logTimingInputs ? new TimingInputLog(this.context.sampleRate) : null;
+    this.timingInputs = this.timingLog === null ? this.timing : teeTimingInputs(this.timing, this.timingLog);
     this.input = this.context.createGain();
     this.input.connect(this.context.destination);
     this.keepAwake = keepOutputAwake(this.context);
@@ -203,27 +206,19 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
   }
 
   private readonly onStateChange = (): void => {
-    if (this.context.state === 'running') {
-      const nowMs = performance.now();
-      this.timing.noteResumed(nowMs);
-      this.timingLog?.noteResumed(nowMs);
-    }
+    if (this.context.state === 'running') this.timingInputs.noteResumed(performance.now());
     this.dispatchEvent(new Event('statechange'));
   };
 
   /** The frame counter's reports, stamped on arrival (see FrameStamps). */
   private readonly onFrameReports = (reports: readonly RenderFrameReport[]): void => {
-    for (const report of reports) this.timing.addFrames(report);
-    if (this.timingLog !== null) for (const report of reports) this.timingLog.addFrames(report);
+    for (const report of reports) this.timingInputs.addFrames(report);
     const nowMs = performance.now();
     if (this.timing.wantsReadings && nowMs - this.lastReadMs >= BASELINE_READING_MS) this.read();
     if (nowMs - this.underrunsReadMs >= UNDERRUN_POLL_MS) {
       this.underrunsReadMs = nowMs;
       const underruns = this.underruns();
-      if (underruns !== null) {
-        this.timing.addUnderrunCount(underruns.events, nowMs);
-        this.timingLog?.addUnderrunCount(underruns.events, nowMs);
-      }
+      if (underruns !== null) this.timingInputs.addUnderrunCount(underruns.events, nowMs);
     }
     this.dispatchEvent(new Event('timing'));
   };
@@ -275,9 +270,12 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.lastReadMs = performance.now();
     const ts = this.context.getOutputTimestamp();
     const wasReady = this.timing.ready;
-    const reading = { contextTimeSec: ts.contextTime ?? 0, performanceTimeMs: ts.performanceTime ?? 0, readAtMs: performance.now(), outputLatencySec: this.context.outputLatency };
-    this.timing.addReading(reading);
-    this.timingLog?.addReading(reading);
+    this.timingInputs.addReading({
+      contextTimeSec: ts.contextTime ?? 0,
+      performanceTimeMs: ts.performanceTime ?? 0,
+      readAtMs: performance.now(),
+      outputLatencySec: this.context.outputLatency,
+    });
     if (this.timing.ready !== wasReady) this.dispatchEvent(new Event('statechange'));
     return true;
   }

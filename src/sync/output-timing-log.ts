@@ -18,6 +18,16 @@ export interface OutputTimingInputs {
   noteResumed(atPerfMs: Milliseconds): void;
 }
 
+/** Inputs that go to every one of `targets`, in order (a timing and its log, two timings replayed side by side). */
+export function teeTimingInputs(...targets: readonly OutputTimingInputs[]): OutputTimingInputs {
+  return {
+    addFrames: (report) => targets.forEach((t) => t.addFrames(report)),
+    addReading: (reading) => targets.forEach((t) => t.addReading(reading)),
+    addUnderrunCount: (events, atPerfMs) => targets.forEach((t) => t.addUnderrunCount(events, atPerfMs)),
+    noteResumed: (atPerfMs) => targets.forEach((t) => t.noteResumed(atPerfMs)),
+  };
+}
+
 /** Row kinds. */
 export const TimingInputKind = { frames: 0, reading: 1, underruns: 2, resumed: 3 } as const;
 

@@ -42,8 +42,9 @@ export interface RoomParams {
    */
   frameCounter: 'shared' | 'message';
   /**
-   * `&timingLog=1` (with `&debug=1`): the output records every input of its timing, drained by
-   * `window.tutti.debug.takeTimingLog()` (diagnostic: bench:sync's `--timing-log` replays them).
+   * `&timingLog=1` (with `&debug=1`): the output records every input of its timing, drained by the
+   * debug hook `takeTimingLog()` (shell/diagnostics.ts; diagnostic: bench:sync's `--timing-log`
+   * replays them).
    */
   timingLog: boolean;
   /** Parameters that were present but invalid, with why. */

@@ -4,7 +4,7 @@
  * start-up garbage), underruns and suspends; the truth (when each frame is heard) is known exactly.
  */
 import { OutputTiming, type OutputTimingOptions } from '../../src/sync/output-timing.js';
-import type { OutputTimingInputs } from '../../src/sync/output-timing-log.js';
+import { teeTimingInputs, type OutputTimingInputs } from '../../src/sync/output-timing-log.js';
 import { Rng } from './rng.js';
 
 export const SR = 44_100;
@@ -92,6 +92,8 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
   const o = { ...BASE, ...partial };
   const rng = new Rng(o.seed);
   const timing = new OutputTiming({ ...o.timing, sampleRateHz: SR });
+  /** The timing's inputs other than readings (whose verdicts are counted), to the tap too. */
+  const inputs = o.tap === undefined ? timing : teeTimingInputs(timing, o.tap);
   // Readings off by an offset over a time range: garbage at start-up, then any wander.
   const offsets = [...(o.badStart === undefined ? [] : [{ fromMs: Number.NEGATIVE_INFINITY, ...o.badStart }]), ...(o.wander ?? [])];
   const framesPerMs = (SR / 1000) * (1 + o.skewPpm * 1e-6);
@@ -121,8 +123,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
     if (o.suspend !== undefined && !suspended && cbMs >= o.suspend.atMs) {
       suspended = true;
       shiftMs += o.suspend.forMs;
-      timing.noteResumed(startMs + shiftMs + consumed / framesPerMs);
-      o.tap?.noteResumed(startMs + shiftMs + consumed / framesPerMs);
+      inputs.noteResumed(startMs + shiftMs + consumed / framesPerMs);
       continue;
     }
     if (o.underruns !== undefined && underrunsDone < o.underruns.length && cbMs >= o.underruns[underrunsDone]!) {
@@ -130,10 +131,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       shiftMs += o.underrunMs ?? 5;
       continue;
     }
-    if (o.underrunCounter !== false) {
-      timing.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
-      o.tap?.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
-    }
+    if (o.underrunCounter !== false) inputs.addUnderrunCount(o.uncountedUnderruns === true ? 0 : underrunsDone, cbMs);
     if (o.step !== undefined && cbMs >= o.step.atMs && latencyMs === o.latencyMs) latencyMs += o.step.deltaMs;
     const rise = o.latencyRise;
     if (rise !== undefined) latencyMs = o.latencyMs + rise.deltaMs * Math.min(1, Math.max(0, (cbMs - rise.fromMs) / (rise.untilMs - rise.fromMs)));
@@ -173,8 +171,7 @@ export function simulate(partial: Partial<SimOptions>): SimResult {
       const renderMs = cbMs + 0.03 * k++ + (o.renderShift !== undefined && cbMs >= o.renderShift.atMs ? o.renderShift.deltaMs : 0);
       if (quanta++ % o.postEvery === 0) {
         lastArrival = Math.max(lastArrival, renderMs + delay(rng, o.jitter));
-        timing.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
-        o.tap?.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
+        inputs.addFrames({ frame: rendered, arrivalPerfMs: quantize(lastArrival) });
       }
       rendered += QUANTUM;
     }
