@@ -2,6 +2,7 @@
  * `npm run bench:calibrate`: acoustic calibration judged from the RENDERED audio.
  *   npm run bench:calibrate                              3 speakers, 30 s before, 120 s after
  *   npm run bench:calibrate -- --speakers 4 --before-seconds 20 --seconds 60
+ *   npm run bench:calibrate -- --hidden-delays-ms 0,0,0     no hidden device delays
  *
  * The real app (private build) and server; N Chromium speakers with injected clock offsets and
  * skews, each on its own sink of a private PulseAudio room (pulse-room.ts), plus a listener
@@ -12,6 +13,9 @@
  * `--settle-seconds` after the run, default 5, for `--seconds`). The "before" window starts once
  * no speaker's output latency changed or render line restarted for `--steady-seconds` (default 15;
  * at most 60 s of waiting): the start-up transient is not what calibration is for.
+ * Speaker k's sound is delayed by the k-th of `--hidden-delays-ms` (default 0, 2.5, 6.25 ms, then
+ * 0 again) where its output timing cannot see it (`&hiddenDelayMs`, src/audio/sound-path.ts), as
+ * real devices differ: the rig's own sinks differ by ~0.1 ms, which would leave calibration little to find.
  */
 import { writeFileSync } from 'node:fs';
 import { errorsVsOthersMs, pairwiseOffsetsMs } from './playout-compare.js';
@@ -21,7 +25,7 @@ import { HOP_SEC, sleep, speakerTracks, startPlayingRoom } from './playing-room.
 import { hostNowMs } from './room-recorder.js';
 import { checkReadingsBeyond, formatCheckedReadings } from './pair-check.js';
 import { percentile } from './stats.js';
-import { numberArg, stringArg } from './cli-args.js';
+import { numberArg, numberListArg, stringArg } from './cli-args.js';
 import { calibrateFromUi } from './calibrate-ui.js';
 
 const n = numberArg('speakers', 3);
@@ -31,6 +35,8 @@ const settleSec = numberArg('settle-seconds', 5);
 const pulseLatencyMs = numberArg('pulse-latency-ms', 40);
 const traceFile = stringArg('trace');
 const steadySec = numberArg('steady-seconds', 15);
+const hiddenDelaysMs = numberListArg('hidden-delays-ms', [0, 2.5, 6.25]);
+const hiddenDelayMs = (k: number): number => hiddenDelaysMs[k] ?? 0;
 
 interface Stats {
   samples: number;
@@ -55,6 +61,7 @@ await runGuarded(async () => {
     playSec: beforeSec + afterSec + settleSec + 30,
     steadySec,
     listener: true,
+    speakerParams: (k) => (hiddenDelayMs(k) > 0 ? `&hiddenDelayMs=${hiddenDelayMs(k)}` : ''),
   });
   if (listener === null) throw new Error('the rig has no listener');
   const beforeFromHostMs = hostNowMs() + 3000;
@@ -104,7 +111,7 @@ await runGuarded(async () => {
   const met = worstAfter.p95 <= 0.1 && worstAfter.max <= 0.25;
   console.log(
     [
-      `### Acoustic calibration, judged from the rendered audio: ${n} speakers (injected clocks ${clocks.map((c) => `${c.offsetMs} ms/${c.ratePpm} ppm`).join(', ')})`,
+      `### Acoustic calibration, judged from the rendered audio: ${n} speakers (injected clocks ${clocks.map((c) => `${c.offsetMs} ms/${c.ratePpm} ppm`).join(', ')}; hidden output delays ${clocks.map((_, k) => `${hiddenDelayMs(k)}`).join(' / ')} ms)`,
       '',
       `Before: ${beforeSec} s of music before calibrating (once every speaker's output timing had been steady for ${steadySec} s: ${f(waitedMs / 1000, 1)} s of waiting); after: ${afterSec} s from ${settleSec} s after the run. Pair offset = how far apart two speakers are heard (signed median, |·| percentiles), ms.`,
       '',

@@ -10,6 +10,15 @@ export function numberArg(name: string, fallback: number): number {
   return parsed;
 }
 
+/** The comma-separated numbers after `--name` (e.g. `0,2.5,6.25`), or `fallback`; throws on a non-number. */
+export function numberListArg(name: string, fallback: readonly number[]): readonly number[] {
+  const raw = stringArg(name);
+  if (raw === undefined) return fallback;
+  const values = raw.split(',').map(Number);
+  if (!values.every(Number.isFinite)) throw new Error(`--${name} needs comma-separated numbers`);
+  return values;
+}
+
 /** Whether `--name` was given. */
 export function hasFlag(name: string): boolean {
   return args.includes(`--${name}`);

@@ -23,8 +23,7 @@ import type { PlaybackPlan } from './sync/speaker-plan.js';
 import { makeRoomId, parseRoomParams } from './sync/room-params.js';
 import { SkewedClock } from './sync/skewed-clock.js';
 import type { TuttiApp } from './components/tutti-app.js';
-import { BrowserAudioOutput } from './audio/audio-output.js';
-import type { FrameTransport } from './audio/frame-stamps.js';
+import { BrowserAudioOutput, type BrowserAudioOutputOptions } from './audio/audio-output.js';
 
 const TAB_SPEAKER_KEY = 'tutti:tab-speaker-id';
 /** Longest the demo track waits for this tab to finish joining the room's music, ms. */
@@ -90,7 +89,7 @@ async function main(): Promise<void> {
   // before the output time is known to 1 ms, and a joiner plays no sooner: its module is in the
   // entry's static imports (fetched with it), not loaded after it. The frame counter's reports are
   // stamped in a worker, so the page loading meanwhile does not bend that clock.
-  const output = params.role === 'remote' ? null : startOutput(params.outputTiming, params.frameCounter, params.debug && params.timingLog);
+  const output = params.role === 'remote' ? null : startOutput({ timingMode: params.outputTiming, frameTransport: params.frameCounter, logTimingInputs: params.debug && params.timingLog, hiddenDelayMs: params.hiddenDelayMs });
 
   // `/` makes a fresh room; `/?resume=1` (the installed app's start URL) reopens the last one.
   const lastRoom = await lastRoomP;
@@ -252,8 +251,8 @@ function startPwa(app: TuttiApp, settled: Promise<void>): () => void {
 }
 
 /** The tab's audio output, marking {@link OUTPUT_MARK} once its frame counter has loaded (or failed to). */
-function startOutput(timingMode: 'cross-checked' | 'readings', frameTransport: FrameTransport, logTimingInputs: boolean): BrowserAudioOutput {
-  const output = new BrowserAudioOutput({ timingMode, frameTransport, logTimingInputs });
+function startOutput(options: Partial<BrowserAudioOutputOptions>): BrowserAudioOutput {
+  const output = new BrowserAudioOutput(options);
   void output.whenLoaded().then(() => performance.mark(OUTPUT_MARK));
   return output;
 }

@@ -9,6 +9,7 @@ import { teeTimingInputs, TimingInputLog, type OutputTimingInputs, type TimingLo
 import type { Milliseconds } from '../sync/units.js';
 import { FrameStamps, type FrameTransport } from './frame-stamps.js';
 import { keepOutputAwake } from './keep-awake.js';
+import { soundPath } from './sound-path.js';
 import { FRAME_COUNTER_PROCESSOR, TAP_PROCESSOR, WORKLET_SOURCE } from './worklet-source.js';
 
 /** 'starting' until the worklet is loaded; 'blocked' while the autoplay policy holds the context suspended. */
@@ -68,6 +69,8 @@ export interface BrowserAudioOutputOptions {
   readonly timingMode: 'cross-checked' | 'readings';
   /** Record every input of the timing for {@link BrowserAudioOutput.takeTimingLog} (diagnostics). */
   readonly logTimingInputs: boolean;
+  /** Diagnostic: delay the sound by this much, ms, unseen by the timing (RoomParams.hiddenDelayMs; 0: none). */
+  readonly hiddenDelayMs: Milliseconds;
 }
 
 /** The underrun counter is read at most this often (with the frame counter's messages), ms. */
@@ -79,7 +82,7 @@ const UNDERRUN_POLL_MS = 50;
  */
 const BASELINE_READING_MS = 50;
 
-const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked', frameTransport: 'shared', logTimingInputs: false };
+const DEFAULTS: BrowserAudioOutputOptions = { readingEveryMs: 250, postEveryQuanta: 1, timingMode: 'cross-checked', frameTransport: 'shared', logTimingInputs: false, hiddenDelayMs: 0 };
 
 /** The real output. */
 export class BrowserAudioOutput extends EventTarget implements AudioOutput {
@@ -112,7 +115,7 @@ export class BrowserAudioOutput extends EventTarget implements AudioOutput {
     this.timingLog = this.options.logTimingInputs ? new TimingInputLog(this.context.sampleRate) : null;
     this.timingInputs = this.timingLog === null ? this.timing : teeTimingInputs(this.timing, this.timingLog);
     this.input = this.context.createGain();
-    this.input.connect(this.context.destination);
+    this.input.connect(soundPath(this.context, this.options.hiddenDelayMs));
     this.keepAwake = keepOutputAwake(this.context);
     this.moduleUrl = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
     this.context.addEventListener('statechange', this.onStateChange);

@@ -13,6 +13,8 @@ export const ROOM_ID_PATTERN = /^[a-z0-9]{1,32}$/;
 /** Largest injectable clock offset (ms) and skew (ppm): diagnostics, not a way to break things. */
 export const MAX_INJECTED_OFFSET_MS = 24 * 3600 * 1000;
 export const MAX_INJECTED_RATE_PPM = 10_000;
+/** Largest injectable hidden output delay, ms (Bluetooth's delays are 100–300 ms). */
+export const MAX_HIDDEN_DELAY_MS = 1000;
 
 export interface RoomParams {
   /** null: no (valid) room given, the app makes a fresh one. */
@@ -47,6 +49,13 @@ export interface RoomParams {
    * replays them).
    */
   timingLog: boolean;
+  /**
+   * Diagnostic: `&hiddenDelayMs=7.5` delays this speaker's sound by that much (0 …
+   * {@link MAX_HIDDEN_DELAY_MS} ms) where its output timing cannot see it, like a device whose real
+   * delay the browser does not report (Bluetooth, a receiver). Benchmarks give acoustic calibration
+   * something to find with it.
+   */
+  hiddenDelayMs: Milliseconds;
   /** Parameters that were present but invalid, with why. */
   problems: string[];
 }
@@ -76,6 +85,11 @@ export function parseRoomParams(search: string): RoomParams {
     }
     return value;
   };
+  const nonNegative = (key: string, value: number): number => {
+    if (value >= 0) return value;
+    problems.push(`${key}=${value} is negative`);
+    return 0;
+  };
 
   return {
     roomId,
@@ -89,6 +103,7 @@ export function parseRoomParams(search: string): RoomParams {
     outputTiming: query.get('outputTiming') === 'readings' ? 'readings' : 'cross-checked',
     frameCounter: query.get('frameCounter') === 'message' ? 'message' : 'shared',
     timingLog: query.get('timingLog') === '1',
+    hiddenDelayMs: nonNegative('hiddenDelayMs', number('hiddenDelayMs', MAX_HIDDEN_DELAY_MS)),
     problems,
   };
 }

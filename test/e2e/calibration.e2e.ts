@@ -1,8 +1,9 @@
 /**
  * Acoustic calibration from the UI, in real Chromium processes:
  * - success: two speakers and a listener in a private PulseAudio room (bench/pulse-room.ts; needs
- *   `pulseaudio` and `pulseaudio-utils`) whose microphone is the room's mix: "Calibrate speakers"
- *   → corrections applied, verified and persisted (a reloaded speaker keeps its correction);
+ *   `pulseaudio` and `pulseaudio-utils`) whose microphone is the room's mix, one speaker's sound
+ *   delayed where its browser cannot see it: "Calibrate speakers" → that delay found, corrections
+ *   applied, verified and persisted (a reloaded speaker keeps its correction);
  * - a microphone that hears only Chromium's fake-device beeps → "couldn't hear …", nothing applied;
  * - microphone permission denied → a clear message.
  */
@@ -18,6 +19,9 @@ import { disposeAllGuarded } from '../../bench/process-guard.js';
 import { launchSpeaker, startServer, waitForDiagnostics, type RunningServer, type Speaker } from './harness.js';
 
 type Report = CalibrationReport;
+
+/** Kitchen's output delay that its browser does not report (`&hiddenDelayMs`), ms. */
+const HIDDEN_DELAY_MS = 3;
 
 /** The calibration panel's state on a page (a light-DOM child of tutti-app). */
 function panel(page: Page): Promise<{ report: Report | null; localCorrectionMs: number | null }> {
@@ -82,7 +86,7 @@ describe('acoustic calibration', () => {
     }
   });
 
-  it('calibrates two speakers from a listener in a PulseAudio room, applies, verifies and persists the corrections', async () => {
+  it('calibrates two speakers from a listener in a PulseAudio room: finds a delay the browser does not report, applies, verifies and persists the corrections', async () => {
     const room = await PulseRoom.start({ speakers: 3 });
     let listener: { page: Page; close(): Promise<void> } | undefined;
     try {
@@ -92,8 +96,10 @@ describe('acoustic calibration', () => {
       await room.pactl('set-default-source', 'roommic');
       const roomId = `calok${Date.now().toString(36)}`;
       const url = (name: string, extra = ''): string => `${server.origin}/?room=${roomId}&name=${name}${extra}`;
+      // Kitchen's sound comes out 3 ms later than its browser can tell (src/audio/sound-path.ts), as
+      // a device's would: only the microphone can find it.
       const kitchen = await launchAudioSpeaker(room, 0, 40);
-      await kitchen.page.goto(url('Kitchen', '&clockOffsetMs=5000&clockRatePpm=150&debug=1'));
+      await kitchen.page.goto(url('Kitchen', `&clockOffsetMs=5000&clockRatePpm=150&debug=1&hiddenDelayMs=${HIDDEN_DELAY_MS}`));
       await waitForDiagnostics(kitchen.page, (d) => d.clock.role === 'authority', { what: 'first tab leads' });
       const hall = await launchAudioSpeaker(room, 1, 40);
       await hall.page.goto(url('Hall', '&clockOffsetMs=-3000&clockRatePpm=-120'));
@@ -134,6 +140,11 @@ describe('acoustic calibration', () => {
       const corrections = report.rows.map((r) => r.correctionMs);
       assert.ok(corrections.every((c) => c !== null && c >= 0), `every speaker measured and corrected: ${report.message}\n${JSON.stringify(report.rows)}`);
       assert.equal(Math.min(...(corrections as number[])), 0);
+      // The rig's own sinks differ by ~0.1 ms: Hall waits for Kitchen by about the hidden delay
+      // (bench:calibrate measures how closely). This early in the music, an output can still move
+      // by ~1 ms while it is measured (once Hall's correction came out 3.98 ms after a retry).
+      const hallCorrection = report.rows.find((r) => r.name === 'Hall')!.correctionMs!;
+      assert.ok(Math.abs(hallCorrection - HIDDEN_DELAY_MS) < 1.5, `Hall's correction ${hallCorrection} ms for Kitchen's hidden ${HIDDEN_DELAY_MS} ms\n${JSON.stringify(report.rows)}`);
       assert.ok(report.durationMs < 15_000, `took ${report.durationMs} ms`);
       if (report.ok) {
         assert.match(report.message, /^all speakers within 0\.\d\d ms$/);
@@ -147,7 +158,6 @@ describe('acoustic calibration', () => {
       assert.equal(shown, 3);
 
       // Applied at once on each speaker, and persisted: a reload keeps it.
-      const hallCorrection = report.rows.find((r) => r.name === 'Hall')!.correctionMs!;
       assert.ok(Math.abs((await panel(hall.page)).localCorrectionMs! - hallCorrection) < 1e-9);
       await hall.page.reload();
       await hall.page.waitForFunction((expected) => {

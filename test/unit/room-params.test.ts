@@ -32,6 +32,16 @@ describe('room params', () => {
     expect(parseRoomParams('?frameCounter=bogus').frameCounter).to.equal('shared');
   });
 
+  it('reads a hidden output delay within 0 … 1000 ms, and reports one out of range', () => {
+    expect(parseRoomParams('').hiddenDelayMs).to.equal(0);
+    expect(parseRoomParams('?hiddenDelayMs=7.25').hiddenDelayMs).to.equal(7.25);
+    for (const bad of ['-1', '1001', 'abc']) {
+      const params = parseRoomParams(`?hiddenDelayMs=${bad}`);
+      expect(params.hiddenDelayMs, bad).to.equal(0);
+      expect(params.problems.join(), bad).to.include('hiddenDelayMs');
+    }
+  });
+
   it('makes valid room ids', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 100; i++) expect(parseRoomParams(`room=${makeRoomId(() => rng.next())}`).roomId).to.not.equal(null);
