@@ -87,6 +87,8 @@ export class LatencyTracker {
     if (this.render.stepPending && plausible) {
       if (implied - this.latencyMs >= this.o.bigStepReadingMs) this.render.hintDiscontinuity(r.readAtMs);
       this.render.witnessStep(implied - this.heardLatencyMs, r.readAtMs);
+    } else if (plausible && mature && !this.settling && Number.isFinite(this.heardLatencyMs)) {
+      this.render.readingDeviation(implied - this.heardLatencyMs, r.readAtMs);
     }
     // Judged against a line that may be moving (an underrun being confirmed), a reading says nothing
     // about the latency: the latency step rule took an 8 ms underrun for a new output route, and the

@@ -6,6 +6,7 @@
  * time is a line (offset + skew), like a min-RTT filter. Pure: reports carry their own times.
  */
 import { RenderLine, type RenderLineOptions } from './output-render-line.js';
+import { SmallStepWatch, type SmallStep, type SmallStepOptions } from './output-render-small-step.js';
 import { RenderStepDetector, StepVerdict, type RenderStepOptions, type WitnessedStep } from './output-render-step.js';
 import type { Milliseconds, Ppm } from './units.js';
 
@@ -18,7 +19,7 @@ export interface RenderFrameReport {
 }
 
 /** Tuning of {@link RenderClock}. Durations in ms of audio time. */
-export interface RenderClockOptions extends RenderStepOptions, RenderLineOptions {
+export interface RenderClockOptions extends RenderStepOptions, SmallStepOptions, RenderLineOptions {
   readonly sampleRateHz: number;
   /**
    * 1σ of a witnessed step's size, ms: the line's shifted buckets get their own offset with this
@@ -30,7 +31,7 @@ export interface RenderClockOptions extends RenderStepOptions, RenderLineOptions
 
 /** Defaults (sampleRateHz must be given). */
 export const DEFAULT_RENDER_CLOCK_OPTIONS: Omit<RenderClockOptions, 'sampleRateHz'> = {
-  bucketMs: 2_000, firstBucketMs: 1_000, windowMs: 60_000, witnessSdMs: 0.5, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, witnessSteps: true, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
+  bucketMs: 2_000, firstBucketMs: 1_000, windowMs: 60_000, witnessSdMs: 0.5, stepMs: 3, stepConfirmMs: 1_500, bigStepMs: 15, flatMs: 3, bigStepConfirmMs: 250, hintBeforeMs: 500, witnessSteps: true, smallStepMs: 0.5, smallStepAgreeMs: 0.3, smallStepConfirmMs: 750, priorRateSdPpm: 1_000, learnedRateSdPpm: 100, learnSpanMs: 10_000, shortLinesResetPrior: 1, outlierScales: 4,
 };
 
 function isWitnessed(verdict: StepVerdict): verdict is WitnessedStep {
@@ -53,6 +54,9 @@ export class RenderClock {
   private readonly o: RenderClockOptions;
   private readonly line: RenderLine;
   private readonly steps: RenderStepDetector;
+  private readonly smallSteps: SmallStepWatch;
+  /** A confirmed small step not yet applied (see isStep). */
+  private smallStep: SmallStep | null = null;
   private lastFrame = -1;
   private reportCount = 0;
   private restartCount = 0;
@@ -63,6 +67,7 @@ export class RenderClock {
     this.o = { ...DEFAULT_RENDER_CLOCK_OPTIONS, ...options };
     this.line = new RenderLine(this.o);
     this.steps = new RenderStepDetector(this.o);
+    this.smallSteps = new SmallStepWatch(this.o);
   }
 
   /** Bumped on every refit and restart (callers cache derived values on it). */
@@ -145,6 +150,15 @@ export class RenderClock {
     this.steps.witness(deltaMs, atPerfMs);
   }
 
+  /**
+   * A plausible reading judged on this line while it is mature and steady: its implied latency
+   * minus the latency heard, ms, read at `atPerfMs`. A jump that the reports confirm shifts the
+   * line ({@link SmallStepWatch}).
+   */
+  readingDeviation(deviationMs: Milliseconds, atPerfMs: Milliseconds): void {
+    this.smallSteps.reading(deviationMs, atPerfMs);
+  }
+
   /** Take a report. Returns false if it was ignored (invalid, not advancing). */
   add(report: RenderFrameReport): boolean {
     const { frame, arrivalPerfMs } = report;
@@ -194,8 +208,17 @@ export class RenderClock {
    * OutputTiming). True if the report was taken here (held back or replayed).
    */
   private isStep(tMs: Milliseconds, y: Milliseconds, arrivalMs: Milliseconds): boolean {
-    const verdict = this.steps.judge({ tMs, y, arrivalMs, r: y - this.line.yAt(tMs) });
-    if (verdict === StepVerdict.onLine) return false;
+    const judged = { tMs, y, arrivalMs, r: y - this.line.yAt(tMs) };
+    const verdict = this.steps.judge(judged);
+    // A small step confirmed while a report lies off the line (one beyond stepMs) waits for the next on it.
+    const small = this.smallSteps.judge(judged) ?? this.smallStep;
+    this.smallStep = null;
+    if (verdict === StepVerdict.onLine) {
+      // A small step: shifted, and the report goes on the shifted line.
+      if (small !== null) this.shift(small.deltaMs, small.sinceTMs);
+      return false;
+    }
+    if (verdict === StepVerdict.held) this.smallStep = small;
     if (verdict === StepVerdict.held) return true;
     const witnessed = isWitnessed(verdict);
     if (witnessed) this.shift(verdict.deltaMs);
@@ -220,13 +243,18 @@ export class RenderClock {
   private reseed(): void {
     this.line.clear();
     this.steps.reset();
+    this.smallSteps.reset();
     this.reseedCount++;
   }
 
-  /** A witnessed step of the output: the line moves by it and keeps its rate (RenderLine.shift). */
-  private shift(deltaMs: Milliseconds): void {
-    this.line.shift(deltaMs, this.o.witnessSdMs);
+  /**
+   * A witnessed step of the output: the line moves by it and keeps its rate (RenderLine.shift;
+   * buckets after frame time `sinceTMs`, ms, may hold either side of it).
+   */
+  private shift(deltaMs: Milliseconds, sinceTMs: Milliseconds = Number.POSITIVE_INFINITY): void {
+    this.line.shift(deltaMs, this.o.witnessSdMs, sinceTMs);
     this.steps.reset();
+    this.smallSteps.reset();
     this.shiftCount++;
   }
 
@@ -234,6 +262,7 @@ export class RenderClock {
   private restart(): void {
     this.line.restart(this.spanMs);
     this.steps.reset();
+    this.smallSteps.reset();
     this.restartCount++;
   }
 }

@@ -183,10 +183,16 @@ export class RenderLine {
    * the witness, and keeps the rate it learned; a restart maps coarsely until a new line matures.
    * Each shift has its own offset: a witness that missed a first move by 2 ms left the buckets
    * between two shifts 2 ms off the older ones under one shared offset, and the fit bent its
-   * rate 45 ppm for 40 s to reconcile them (bench:sync).
+   * rate 45 ppm for 40 s to reconcile them (bench:sync). Buckets whose lowest point lies after
+   * frame time `sinceTMs` (ms) may be from either side of a move confirmed late (a small step's,
+   * SmallStepWatch): they stay as they are, left out of the fit like the open bucket.
    */
-  shift(deltaMs: Milliseconds, sdMs: Milliseconds): void {
+  shift(deltaMs: Milliseconds, sdMs: Milliseconds, sinceTMs: Milliseconds = Number.POSITIVE_INFINITY): void {
     for (const b of this.buckets) {
+      if (b.tMs > sinceTMs) {
+        b.split = true;
+        continue;
+      }
       b.y += deltaMs;
       b.key += deltaMs;
       b.level++;
