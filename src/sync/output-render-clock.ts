@@ -218,8 +218,10 @@ export class RenderClock {
       if (small !== null) this.shift(small.deltaMs, small.sinceTMs);
       return false;
     }
-    if (verdict === StepVerdict.held) this.smallStep = small;
-    if (verdict === StepVerdict.held) return true;
+    if (verdict === StepVerdict.held) {
+      this.smallStep = small;
+      return true;
+    }
     const witnessed = isWitnessed(verdict);
     if (witnessed) this.shift(verdict.deltaMs);
     else this.restart();

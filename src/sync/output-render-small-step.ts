@@ -16,8 +16,8 @@
  * readings after it that stay within `smallStepAgreeMs` of it; it is confirmed once
  * `smallStepConfirmMs` of reports arrived after it, the level of each half of them (the median of
  * its slices' lower envelopes) at least half the jump from that of the reports just before it (as
- * long), on the jump's side. The
- * line then shifts by the readings' jump (the finer measure). Pure: times are passed in.
+ * long), on the jump's side. The line then shifts by the readings' jump (the finer measure).
+ * Pure: times are passed in.
  */
 import { median } from './median.js';
 import type { JudgedReport } from './output-render-step.js';
@@ -55,7 +55,7 @@ interface Candidate {
 
 /** Readings that must agree with a candidate (itself included) before it can be confirmed. */
 const MIN_AGREEING = 2;
-/** Reports needed in each half of the reports after the jump, and before it… */
+/** Reports needed in each span judged (before the jump, each half after it)… */
 const MIN_REPORTS = 8;
 /** …each taken as the median of the lower envelopes of its slices of about this long (page ms). */
 const SLICE_MS = 250;
@@ -71,7 +71,7 @@ export class SmallStepWatch {
   private lastReadingAtMs = Number.NaN;
   private lastReadingTMs = Number.NaN;
   private newestTMs = Number.NaN;
-  /** Arrival time and residual of the latest reports (a confirmation span and one more before it). */
+  /** Arrival time and residual of the latest reports (KEEP_SPANS confirmation spans). */
   private recent: Array<{ readonly arrivalMs: Milliseconds; readonly r: Milliseconds }> = [];
 
   constructor(private readonly o: SmallStepOptions) {}
