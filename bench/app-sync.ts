@@ -60,6 +60,8 @@ export interface AppSyncOptions {
   readonly traceFile?: string;
   /** Record every input of each speaker's output timing (`&timingLog=1`) into the trace, for bench/timing-replay.ts. */
   readonly timingLog?: boolean;
+  /** With `timingLog`, the late joiner's too (its page then also answers a drain every 5 s while joining). */
+  readonly timingLogJoiner?: boolean;
   /** Also write the recording (each speaker's channel, then the reference, Float32 mono) and a JSON header beside it. */
   readonly recordingFile?: string;
 }
@@ -170,7 +172,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
     const roomId = `sync${Date.now().toString(36)}`;
     const clocks = Array.from({ length: n + 1 }, (_, i) => CLOCKS[i % CLOCKS.length]!);
     const url = (k: number): string =>
-      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}${options.postingFrameCounters?.has(k) === true ? '&frameCounter=message' : ''}${options.timingLog === true && k < n ? '&timingLog=1' : ''}`;
+      `${app.origin}/?room=${roomId}&name=S${k}&clockOffsetMs=${clocks[k]!.offsetMs}&clockRatePpm=${clocks[k]!.ratePpm}&debug=1&outputTiming=${options.outputTiming}${options.postingFrameCounters?.has(k) === true ? '&frameCounter=message' : ''}${options.timingLog === true && (k < n || options.timingLogJoiner === true) ? '&timingLog=1' : ''}`;
     const speakers: AudioSpeaker[] = [];
     // A desktop Chromium's audio threads run real-time from the start; here they are raised by hand
     // as soon as each page's audio service is up (raised just before the press, the render clocks

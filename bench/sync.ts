@@ -11,7 +11,8 @@
  * every speaker's output timing has been steady N s (its capture moves the sink latency, a rig transient).
  * --trace FILE writes the app's own error estimates (polled every 500 ms) as JSON; with
  * --timing-log, also every input of each speaker's output timing, which `npm run bench:timing-replay
- * -- FILE` replays offline under other rules against the same run's rendered truth.
+ * -- FILE` replays offline under other rules against the same run's rendered truth; with
+ * --timing-log-joiner too, the late joiner's (last in the trace's timingInputs).
  * --save-recording FILE writes each speaker's recorded channel and the reference (Float32 mono, one
  * after another) to FILE and their lengths to FILE.json, for analysis elsewhere.
  * --output-timing readings: the app maps output time from getOutputTimestamp() alone (comparison).
@@ -38,7 +39,7 @@ await runGuarded(async () => {
     const live = hasFlag('synthetic-only') ? null : await runRigCheck({ speakers, seconds, reference: track, pulseLatencyMs });
     console.log(formatRigCheck(synthetic, live));
   } else {
-    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', postingFrameCounters: new Set((stringArg('frame-counter-message') ?? '').split(',').filter((v) => v !== '').map(Number)), traceFile: stringArg('trace'), timingLog: hasFlag('timing-log'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
+    const report = await runAppSyncBenchmark({ speakers, seconds, lateJoin: !hasFlag('no-late-join'), pressToSound: !hasFlag('no-press'), pressWhenCached: hasFlag('press-when-cached'), reference: track, pulseLatencyMs, outputTiming: stringArg('output-timing') === 'readings' ? 'readings' : 'cross-checked', postingFrameCounters: new Set((stringArg('frame-counter-message') ?? '').split(',').filter((v) => v !== '').map(Number)), traceFile: stringArg('trace'), timingLog: hasFlag('timing-log'), timingLogJoiner: hasFlag('timing-log-joiner'), recordingFile: stringArg('save-recording'), realtimeAudioService: !hasFlag('no-realtime'), steadySeconds: numberArg('steady-seconds', 15) });
     console.log(formatAppSyncReport(report));
   }
 });
