@@ -71,7 +71,7 @@ export class SmallStepWatch {
   private lastReadingAtMs = Number.NaN;
   private lastReadingTMs = Number.NaN;
   private newestTMs = Number.NaN;
-  /** Arrival time and residual of the latest reports (KEEP_SPANS confirmation spans). */
+  /** Arrival time and residual of the latest reports (KEEP_SPANS confirmation spans, and up to one more). */
   private recent: Array<{ readonly arrivalMs: Milliseconds; readonly r: Milliseconds }> = [];
 
   constructor(private readonly o: SmallStepOptions) {}
@@ -100,7 +100,9 @@ export class SmallStepWatch {
     const o = this.o;
     this.newestTMs = report.tMs;
     this.recent.push({ arrivalMs: report.arrivalMs, r: report.r });
-    while ((this.recent[0]?.arrivalMs ?? report.arrivalMs) < report.arrivalMs - KEEP_SPANS * o.smallStepConfirmMs) this.recent.shift();
+    // Trimmed a span at a time, not per report (this runs for every frame counter report).
+    const keepFromMs = report.arrivalMs - KEEP_SPANS * o.smallStepConfirmMs;
+    if (this.recent[0]!.arrivalMs < keepFromMs - o.smallStepConfirmMs) this.recent.splice(0, this.recent.findIndex((h) => h.arrivalMs >= keepFromMs));
     const c = this.candidate;
     if (c === null || report.arrivalMs - c.atMs < o.smallStepConfirmMs || c.agreeing < MIN_AGREEING) return null;
     if (report.arrivalMs - c.atMs > GIVE_UP_SPANS * o.smallStepConfirmMs) {

@@ -75,20 +75,16 @@ export function parseRoomParams(search: string): RoomParams {
   const role = rawRole === MemberRole.remote ? MemberRole.remote : MemberRole.speaker;
   if (rawRole !== null && rawRole !== MemberRole.remote && rawRole !== MemberRole.speaker) problems.push(`role "${rawRole}" is unknown`);
 
-  const number = (key: string, limit: number): number => {
+  /** The number `key` gives within [lowest, limit] (default ±limit), or 0 (absent, or reported). */
+  const number = (key: string, limit: number, lowest = -limit): number => {
     const raw = query.get(key);
     if (raw === null) return 0;
     const value = Number(raw);
-    if (!Number.isFinite(value) || Math.abs(value) > limit) {
-      problems.push(`${key}=${raw} is not a number within ±${limit}`);
+    if (!Number.isFinite(value) || value > limit || value < lowest) {
+      problems.push(`${key}=${raw} is not a number within ${lowest === -limit ? `±${limit}` : `${lowest} … ${limit}`}`);
       return 0;
     }
     return value;
-  };
-  const nonNegative = (key: string, value: number): number => {
-    if (value >= 0) return value;
-    problems.push(`${key}=${value} is negative`);
-    return 0;
   };
 
   return {
@@ -103,7 +99,7 @@ export function parseRoomParams(search: string): RoomParams {
     outputTiming: query.get('outputTiming') === 'readings' ? 'readings' : 'cross-checked',
     frameCounter: query.get('frameCounter') === 'message' ? 'message' : 'shared',
     timingLog: query.get('timingLog') === '1',
-    hiddenDelayMs: nonNegative('hiddenDelayMs', number('hiddenDelayMs', MAX_HIDDEN_DELAY_MS)),
+    hiddenDelayMs: number('hiddenDelayMs', MAX_HIDDEN_DELAY_MS, 0),
     problems,
   };
 }
