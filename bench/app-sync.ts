@@ -20,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { disposeAllGuarded } from './process-guard.js';
 import { startTimingLogDrain } from './timing-log-drain.js';
 import { JOIN_MARKS, markCell, pageMarks, startWaitOf, startWaitText } from './page-marks.js';
+import { formatJoinPhases, lateJoinPhases, type JoinPhase } from './late-join-phases.js';
 import { PulseRoom } from './pulse-room.js';
 import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
@@ -102,6 +103,8 @@ export interface AppSyncReport {
   readonly lateJoinMarks: Readonly<Record<string, number>>;
   /** What held the late joiner's first voice back, from when (page ms, as the marks; src/sync/start-wait-log.ts). */
   readonly lateJoinStartWait: readonly StartWaitStep[];
+  /** The late joiner's offset from the others in spans after it opened the URL (late-join-phases.ts; empty without one). */
+  readonly lateJoinPhases: readonly JoinPhase[];
   /** Windows per speaker nulled as lone correlation outliers (playout-compare.ts dropLoneOutliers). */
   readonly loneOutliers: readonly number[];
   /** How long the press waited, once the recorder ran, for steady outputs (null: it did not wait), ms. */
@@ -350,15 +353,17 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       const inSync = firstInSync(lateTruth, 1, 3);
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
+    const lateTruthHost = lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs }));
+    const lateJoinPhasesFound = lateOpenHostMs === null ? [] : lateJoinPhases(lateTruthHost, lateOpenHostMs);
     if (options.traceFile !== undefined) {
-      writeFileSync(options.traceFile, JSON.stringify({ rounds, timingInputs, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs })) }));
+      writeFileSync(options.traceFile, JSON.stringify({ rounds, timingInputs, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruthHost }));
     }
     if (options.recordingFile !== undefined) {
       const channels = [...monos, reference];
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, lateJoinMarks, lateJoinStartWait, steadyWaitMs, loneOutliers, estimates, absolute };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, lateJoinMarks, lateJoinStartWait, lateJoinPhases: lateJoinPhasesFound, steadyWaitMs, loneOutliers, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
@@ -414,6 +419,7 @@ export function formatAppSyncReport(report: AppSyncReport): string {
     lines.push('', `Late join (open URL → within 1 ms of the others for 3 windows): ${f(ms, 0)} ms (target ≤ 2000 ms: ${ms !== null && ms <= 2000 ? 'met' : 'MISSED'})`);
     lines.push('', `The late joiner's own marks (ms from its navigation start): ${JOIN_MARKS.map((name) => `${name} ${markCell(report.lateJoinMarks, name)}`).join(', ')}`);
     lines.push('', `What held its first voice back, from when (same ms): ${startWaitText(report.lateJoinStartWait)}`);
+    lines.push('', formatJoinPhases(report.lateJoinPhases));
   }
   return lines.join('\n');
 }

@@ -39,6 +39,13 @@ export interface TraceSample {
   readonly ratePpm: number | null;
   readonly reschedules: number | null;
   readonly renderRatePpm: number | null;
+  /** 1σ of renderRatePpm, ppm. */
+  readonly renderRateSdPpm: number | null;
+  /** The drift policy's learned rate and its 1σ, ppm. */
+  readonly learnedRatePpm: number | null;
+  readonly learnedRateSdPpm: number | null;
+  /** Voices moved onto longer audio of the same track (a part of a track still arriving). */
+  readonly partUpgrades: number | null;
   readonly slippedSamples: number | null;
   /** The browser's underrun counters (AudioContext.playbackStats). */
   readonly underrunEvents: number | null;
@@ -73,14 +80,15 @@ async function sample(page: Page, hostNow: () => Milliseconds): Promise<TraceSam
       const r = p.report ?? {};
       const t = (p.timing ?? {}) as Record<string, number | boolean | null>;
       const z = p.zones?.zones[p.ownZoneId ?? ''];
-      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null, r.phase, t.renderShifts] as const;
+      return [r.errorMs, r.uncertaintyMs, t.latencyMs, t.lastImpliedLatencyMs, t.renderRestarts, r.ratePpm, r.reschedules, t.renderRatePpm, t.slippedSamples, z?.startSharedMs, z?.startPositionSec, performance.timeOrigin, t.underrunEvents, t.underrunMs, d?.clock?.role === 'authority', d?.time === undefined ? null : d.time.timeOriginMs + d.time.perfNowMs - d.time.sharedNowMs, t.settling, t.readingTrendMsPerSec, t.fineLatencyMs, (t as { latencyChanges?: unknown[] }).latencyChanges?.at(-1) ?? null, r.phase, t.renderShifts, t.renderRateSdPpm, t.learnedRatePpm, t.learnedRateSdPpm, t.partUpgrades] as const;
     })
     .catch(() => null);
   if (raw === null) return null;
   const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { hostMs: hostNow(), errorMs: n(raw[0]), uncertaintyMs: n(raw[1]), latencyMs: n(raw[2]), impliedLatencyMs: n(raw[3]), renderRestarts: n(raw[4]), ratePpm: n(raw[5]), reschedules: n(raw[6]),
     renderRatePpm: n(raw[7]), slippedSamples: n(raw[8]), startSharedMs: n(raw[9]), startPositionSec: n(raw[10]), timeOriginMs: raw[11], underrunEvents: n(raw[12]), underrunMs: n(raw[13]), clockAuthority: raw[14], sharedZeroHostMs: n(raw[15]),
-    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'], phase: typeof raw[20] === 'string' ? raw[20] : null, renderShifts: n(raw[21]) };
+    settling: typeof raw[16] === 'boolean' ? raw[16] : null, readingTrendMsPerSec: n(raw[17]), fineLatencyMs: n(raw[18]), lastLatencyChange: (raw[19] ?? null) as TraceSample['lastLatencyChange'], phase: typeof raw[20] === 'string' ? raw[20] : null, renderShifts: n(raw[21]),
+    renderRateSdPpm: n(raw[22]), learnedRatePpm: n(raw[23]), learnedRateSdPpm: n(raw[24]), partUpgrades: n(raw[25]) };
 }
 
 /**

@@ -55,7 +55,12 @@
  *   apart from the others when its offset waited a minute, 0.08–0.14 ms after 20 s.
  * - after a disturbance ({@link FineLatency.disturbed}: an underrun was counted, the render line restarted)
  *   the offset follows the readings since, over `quickWindowMs` and at `quickSlewMsPerSec`, for
- *   `quickForMs`, within `quickBandMs` either way. In a 10-minute bench:sync, twice an underrun
+ *   `quickForMs`, within `quickBandMs` either way of the latency heard when the disturbance came
+ *   (the rules' latency + the offset then: judged against the rules' latency alone, readings 3 ms
+ *   below a speaker heard 1 ms below it left the band after an underrun and a render restart, the
+ *   offset was held for 30 s, and the speaker, its output moved with them, played 3–4.6 ms early for
+ *   10 s in bench:sync s40a; replayed with the band so centred, its offset from the others' p95 went
+ *   0.29 → 0.19 ms over the 10 minutes). In a 10-minute bench:sync, twice an underrun
  *   with no render restart moved a speaker's output 1.7–1.8 ms late and back over ~10 s; its
  *   readings showed it (+1.4–2.2 ms), the slow offset lagged, and the speaker played 1.7 ms late,
  *   then 0.6 ms early; a third time the output moved 2.0 ms. The glitches whose readings are

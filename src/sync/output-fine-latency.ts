@@ -116,7 +116,8 @@ export class FineLatency {
    */
   unsettled(reading: FineReading, latencyMs: Milliseconds, impliedOf: ImpliedOf): void {
     if (!this.quick.active || !usable(reading, latencyMs)) return;
-    if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - latencyMs) > this.o.quickBandMs) this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
+    const heardMs = latencyMs + this.quick.bandCentreMs(this.offset);
+    if (Math.abs(impliedOf(reading.ctxMs, reading.perfMs) - heardMs) > this.o.quickBandMs) this.holdUntilMs = reading.readAtMs + this.o.outsideHoldMs;
     else if (this.quick.withinGrace(reading.readAtMs)) return;
     this.abandonQuick();
   }
@@ -181,20 +182,22 @@ export class FineLatency {
 
   /**
    * The quick following's aim: the median of the readings since the disturbance, of the latest
-   * `quickWindowMs`, within `quickBandMs` either way; null: hold it. Too many readings outside the
+   * `quickWindowMs`, within `quickBandMs` either way of the latency heard when the disturbance came
+   * ({@link QuickFollowing.bandCentreMs}); null: hold it. Too many readings outside the
    * band abandon the quick following and start the hold, as in {@link target}.
    */
   private quickTarget(sinceMs: Milliseconds, atMs: Milliseconds, latencyMs: Milliseconds, impliedOf: ImpliedOf): Aim | null {
     const recent = this.points.filter((p) => p.readAtMs >= sinceMs && atMs - p.readAtMs <= this.o.quickWindowMs);
     if (recent.length < this.o.quickMinReadings) return null;
-    const inside = this.inBand(recent, atMs, latencyMs, impliedOf, this.o.quickBandMs, this.o.quickBandMs);
+    const centreMs = this.quick.bandCentreMs(this.offset);
+    const inside = this.inBand(recent, atMs, latencyMs + centreMs, impliedOf, this.o.quickBandMs, this.o.quickBandMs);
     if (inside === null) {
       this.abandonQuick();
       return null;
     }
     if (atMs < this.holdUntilMs) return null;
-    const levelMs = median(inside.map((g) => g.valueMs));
-    return { targetMs: Math.max(-this.o.quickBandMs, Math.min(this.o.quickBandMs, levelMs)), levelMs };
+    const levelMs = centreMs + median(inside.map((g) => g.valueMs));
+    return { targetMs: levelMs, levelMs };
   }
 
   /**

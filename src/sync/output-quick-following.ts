@@ -49,6 +49,14 @@ export class QuickFollowing {
     return this.state === null || this.state === 'pending' ? null : this.state.sinceMs;
   }
 
+  /**
+   * The offset (ms) its band is centred on: the one before it began, where the output was heard
+   * when the disturbance came (`currentMs`, the offset now, while it is only due or none is).
+   */
+  bandCentreMs(currentMs: Milliseconds): Milliseconds {
+    return this.state === null || this.state === 'pending' ? currentMs : this.state.fromOffsetMs;
+  }
+
   /** It has taken over from the slow following. */
   get engaged(): boolean {
     return this.state !== null && this.state !== 'pending' && this.state.engaged;

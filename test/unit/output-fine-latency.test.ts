@@ -267,6 +267,21 @@ describe('FineLatency', () => {
     expect(inside.offsetMs).to.be.closeTo(-0.3, 1e-9);
   });
 
+  it('centres the quick band on the latency heard when the disturbance came, not on the rules\' latency', () => {
+    // bench:sync (s40a): a speaker heard 1.04 ms below its rules' latency; after an underrun and a
+    // render restart its readings lay ~3 ms below that, 4.1 below the rules' latency, and so did its
+    // output. Judged against the rules' latency they left the 4 ms band: the offset was held for
+    // 30 s and the speaker played 3–4.6 ms early for 10 s.
+    const moved = disturbedFrom(-1);
+    unsettle(moved, 20_250, -4.1);
+    feed(moved, 20_500, 26_000, () => -4.1);
+    expect(moved.offsetMs).to.be.closeTo(-4.1, 0.05);
+    // Readings 4.5 ms above that heard latency (3.5 above the rules' one) are a glitch: not followed.
+    const glitch = disturbedFrom(-1);
+    feed(glitch, 20_250, 26_000, () => 3.5);
+    expect(glitch.offsetMs).to.be.closeTo(-1, 1e-9);
+  });
+
   it('judges readings against the current render line, not the one they were read on', () => {
     const fine = new FineLatency();
     feed(fine, 0, 20_000, () => 0);
