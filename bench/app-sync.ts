@@ -26,7 +26,7 @@ import type { ReferenceTrack } from './reference-track.js';
 import { hostNowMs } from './room-recorder.js';
 import { waitForSteadyOutputs } from './steady-outputs.js';
 import { CLOCKS } from './clock-live.js';
-import { percentile } from './stats.js';
+import { absStats, type AbsStats } from './stats.js';
 import { checkReadingsBeyond, directPairSeries, formatCheckedReadings, type CheckedReading } from './pair-check.js';
 import { launchAudioSpeaker, makeAudioServiceRealtime, makeAudioServiceRealtimeWhenUp, startApp, type AudioSpeaker } from './sync-rig.js';
 
@@ -67,19 +67,6 @@ export interface AppSyncOptions {
   readonly recordingFile?: string;
 }
 
-/** |value| percentiles, ms. */
-export interface AbsStats {
-  readonly samples: number;
-  readonly p50Ms: Milliseconds;
-  readonly p95Ms: Milliseconds;
-  readonly p99Ms: Milliseconds;
-  readonly maxMs: Milliseconds;
-  /** Signed median: a constant bias shows here. */
-  readonly medianSignedMs: Milliseconds;
-  /** p95 of |value − signed median|: how steadily the offset is held, whatever its constant part. */
-  readonly p95AroundMedianMs: Milliseconds;
-}
-
 export interface AppSyncReport {
   readonly speakers: number;
   readonly recordedSec: number;
@@ -113,22 +100,6 @@ export interface AppSyncReport {
   readonly estimates: readonly EstimateVsTruth[];
   /** The app's own error estimates against the absolute truth (plan vs heard, common rig bias included). */
   readonly absolute: readonly EstimateVsTruth[];
-}
-
-function absStats(values: readonly number[]): AbsStats {
-  const abs = values.map(Math.abs).sort((a, b) => a - b);
-  const signed = [...values].sort((a, b) => a - b);
-  const medianSignedMs = percentile(signed, 0.5);
-  const around = values.map((v) => Math.abs(v - medianSignedMs)).sort((a, b) => a - b);
-  return {
-    samples: abs.length,
-    p50Ms: percentile(abs, 0.5),
-    p95Ms: percentile(abs, 0.95),
-    p99Ms: percentile(abs, 0.99),
-    maxMs: abs.at(-1) ?? NaN,
-    medianSignedMs,
-    p95AroundMedianMs: percentile(around, 0.95),
-  };
 }
 
 /** The app's own view of its playout (estimated error, corrections, output timing), for the log. */
@@ -354,7 +325,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       lateJoinMs = inSync === null ? null : recording.hostMsAt(inSync.recordingFrame) - lateOpenHostMs;
     }
     const lateTruthHost = lateTruth.map((e) => ({ hostMs: recording.hostMsAt(e.recordingFrame), valueMs: e.valueMs }));
-    const lateJoinPhasesFound = lateOpenHostMs === null ? [] : lateJoinPhases(lateTruthHost, lateOpenHostMs);
+    const joinPhases = lateOpenHostMs === null ? [] : lateJoinPhases(lateTruthHost, lateOpenHostMs);
     if (options.traceFile !== undefined) {
       writeFileSync(options.traceFile, JSON.stringify({ rounds, timingInputs, absoluteTruth, lateOpenHostMs, lateJoinMarks, lateJoinStartWait, lateTruth: lateTruthHost }));
     }
@@ -363,7 +334,7 @@ export async function runAppSyncBenchmark(options: AppSyncOptions): Promise<AppS
       writeFileSync(options.recordingFile, Buffer.concat(channels.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
       writeFileSync(`${options.recordingFile}.json`, JSON.stringify({ rateHz, fromFrame, lengths: channels.map((c) => c.length), names: [...speakers.map((_, k) => `S${k}`), 'reference'] }));
     }
-    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, lateJoinMarks, lateJoinStartWait, lateJoinPhases: lateJoinPhasesFound, steadyWaitMs, loneOutliers, estimates, absolute };
+    return { speakers: n, recordedSec: recording.frameCount / rateHz, sinkRatePpm: recording.sinkRatePpm, pairs, perSpeaker, pressToSoundMs, lateJoinMs, lateJoinMarks, lateJoinStartWait, lateJoinPhases: joinPhases, steadyWaitMs, loneOutliers, estimates, absolute };
   } finally {
     await disposeAllGuarded();
   }
